@@ -1,0 +1,29 @@
+import { expandInputs } from '../../shared/pipeline/inputs';
+import { replayFiles } from '../../shared/pipeline/replay';
+import { CliError, EXIT_OK, EXIT_USAGE, InputOptions, headerOptions } from '../options';
+import { safeText } from '../output/terminal';
+
+/** `secmon parse`: the normalized events as NDJSON, i.e. the fields a rule can test. */
+export async function parseCommand(paths: string[], o: InputOptions): Promise<number> {
+  if (paths.length === 0) throw new CliError('parse: give at least one file or folder of events (or - for standard input)', EXIT_USAGE);
+  const files = await expandInputs(paths).catch((e: Error) => {
+    throw new CliError(e.message, EXIT_USAGE);
+  });
+  let summary;
+  try {
+    summary = await replayFiles(files, undefined, {
+      format: o.format,
+      syslog: headerOptions(o),
+      onAlert: () => undefined,
+      onSkipped: (err) => process.stderr.write(`skipped ${safeText(err.message, 500)}\n`),
+      onEvents: (events) => {
+        if (events.length === 0) return;
+        process.stdout.write(events.map((e) => JSON.stringify(e.fields)).join('\n') + '\n');
+      },
+    });
+  } catch (e) {
+    throw new CliError(`cannot read input: ${(e as Error).message}`, EXIT_USAGE);
+  }
+  process.stderr.write(`parsed ${summary.events} event(s) from ${summary.records} record(s) in ${summary.files} file(s), ${summary.skipped} skipped\n`);
+  return o.strict && summary.skipped > 0 ? EXIT_USAGE : EXIT_OK;
+}

@@ -1,0 +1,92 @@
+import { Detector } from '../../shared/engine/detector';
+import { InputError } from '../../shared/events/event';
+import { expandInputs, totalSize } from '../../shared/pipeline/inputs';
+import { ReplaySummary, replayFiles } from '../../shared/pipeline/replay';
+import { resolveRuleDirs } from '../../shared/rules/bundled';
+import { formatProblem, loadRules } from '../../shared/rules/load';
+import { MemoryStateStore } from '../../shared/state/memory';
+import { StateStore } from '../../shared/state/store';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions, headerOptions } from '../options';
+import { Colors, alertJson, colors, formatAlert, safeText } from '../output/terminal';
+import { progressFor } from '../output/progress';
+
+export interface ReplayCliOptions extends InputOptions {
+  rules?: string[];
+  state: string;
+  json?: boolean;
+  dispatch?: boolean;
+  progress: boolean;
+}
+
+export async function replayCommand(paths: string[], o: ReplayCliOptions): Promise<number> {
+  const store = openStateStore(o.state);
+  if (o.dispatch) {
+    throw new CliError('--dispatch: alert delivery (DingTalk, email, webhook) is not part of this build yet; alerts are printed only', EXIT_USAGE);
+  }
+  if (paths.length === 0) throw new CliError('replay: give at least one file or folder of events (or - for standard input)', EXIT_USAGE);
+
+  const loaded = await loadRules(resolveRuleDirs(o.rules));
+  if (loaded.problems.length > 0) {
+    for (const p of loaded.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    process.stderr.write(`secmon: ${loaded.problems.length} rule problem(s); fix them or run 'secmon validate'\n`);
+    return EXIT_FAILED;
+  }
+
+  const files = await expandInputs(paths).catch((e: Error) => {
+    throw new CliError(e.message, EXIT_USAGE);
+  });
+  const c = colors(!o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+  const errColors = colors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+  const progress = progressFor(await totalSize(files), o.progress);
+  const detector = new Detector(loaded.rules, store);
+
+  let summary: ReplaySummary;
+  try {
+    summary = await replayFiles(files, detector, {
+      format: o.format,
+      syslog: headerOptions(o),
+      onBytes: (b) => progress.update(b),
+      onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
+      onAlert: (alert) => {
+        process.stdout.write(o.json ? `${alertJson(alert)}\n` : `${formatAlert(alert, c)}\n\n`);
+      },
+    });
+  } catch (e) {
+    throw new CliError(`cannot read input: ${(e as Error).message}`, EXIT_USAGE);
+  } finally {
+    progress.stop();
+    await store.close();
+  }
+
+  const text = formatSummary(summary, loaded.rules.length, o.json ? errColors : c);
+  if (o.json) process.stderr.write(text);
+  else process.stdout.write(text);
+  if (o.strict && summary.skipped > 0) {
+    process.stderr.write(`secmon: --strict: ${summary.skipped} input record(s) skipped\n`);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
+function openStateStore(spec: string): StateStore {
+  if (spec === 'memory') return new MemoryStateStore();
+  if (/^rediss?:\/\//.test(spec)) {
+    throw new CliError('--state: the Redis state store is not part of this build yet; use --state memory', EXIT_USAGE);
+  }
+  throw new CliError(`--state: expected "memory" or a redis:// URL, got "${spec}"`, EXIT_USAGE);
+}
+
+export function formatSummary(s: ReplaySummary, ruleCount: number, c: Colors): string {
+  const lines = [
+    c.bold('Summary'),
+    `  files read      ${s.files}`,
+    `  records read    ${s.records}`,
+    `  events          ${s.events}`,
+    `  skipped         ${s.skipped > 0 ? c.yellow(String(s.skipped)) : '0'}`,
+    `  rules           ${ruleCount}`,
+    `  alerts          ${s.alerts > 0 ? c.bold(String(s.alerts)) : '0'}`,
+  ];
+  const byRule = [...s.alertsByRule].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  for (const [rule, n] of byRule) lines.push(`    ${String(n).padStart(5)}  ${rule}`);
+  return `${lines.join('\n')}\n`;
+}

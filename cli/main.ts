@@ -1,0 +1,86 @@
+import { Command, CommanderError, Option } from 'commander';
+import { INPUT_FORMATS } from '../shared/input/read-events';
+import { parseCommand } from './commands/parse';
+import { replayCommand } from './commands/replay';
+import { testCommand } from './commands/test';
+import { validateCommand } from './commands/validate';
+import { CliError, EXIT_USAGE, collect, parseFormat, parseTzOffset, parseYear } from './options';
+
+declare const SECMON_VERSION: string;
+
+function inputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <format>', `input format: ${INPUT_FORMATS.join(', ')}`).argParser(parseFormat).default('auto'))
+    .addOption(new Option('--year <year>', 'year of syslog timestamps that have none (RFC 3164); default: inferred from now').argParser(parseYear))
+    .addOption(new Option('--tz <offset>', 'UTC offset of syslog timestamps that have no zone, e.g. +08:00').argParser(parseTzOffset))
+    .option('--strict', 'exit with status 2 if any input record was skipped');
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('secmon')
+    .description('Security monitor for Alibaba Cloud: replay ActionTrail and host logs through secmon rules')
+    .version(typeof SECMON_VERSION === 'string' ? SECMON_VERSION : 'dev')
+    .exitOverride()
+    .showHelpAfterError();
+
+  inputOptions(
+    program
+      .command('replay')
+      .description('evaluate events from files or folders against the rules and print the alerts')
+      .argument('[paths...]', 'files or folders of events; - for standard input')
+      .option('--rules <dir>', 'rule folder (repeatable; replaces the bundled rules; @bundled names them)', collect)
+      .option('--state <store>', 'state store: memory, or redis://host:port', 'memory')
+      .option('--json', 'print one alert per line as JSON (NDJSON); the summary goes to stderr')
+      .option('--dispatch', 'send alerts through the configured channels')
+      .option('--no-progress', 'never draw a progress bar'),
+  ).action(async (paths: string[], o) => setExit(await replayCommand(paths, o)));
+
+  inputOptions(
+    program
+      .command('parse')
+      .description('print the normalized events as NDJSON: the fields rules can test')
+      .argument('[paths...]', 'files or folders of events; - for standard input'),
+  ).action(async (paths: string[], o) => setExit(await parseCommand(paths, o)));
+
+  program
+    .command('validate')
+    .description('validate rule files against the rule schema')
+    .argument('[dirs...]', 'rule folders or files (default: the bundled rules)')
+    .action(async (dirs: string[]) => setExit(await validateCommand(dirs)));
+
+  program
+    .command('test')
+    .description("run every rule's embedded tests")
+    .argument('[dirs...]', 'rule folders or files (default: the bundled rules)')
+    .option('--json', 'one result per line as JSON')
+    .action(async (dirs: string[], o) => setExit(await testCommand(dirs, o)));
+
+  return program;
+}
+
+function setExit(status: number): void {
+  process.exitCode = status;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is bad usage.
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`secmon: ${e.message}\n`);
+      process.exitCode = e.status;
+      return;
+    }
+    process.stderr.write(`secmon: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main(process.argv);

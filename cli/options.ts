@@ -1,0 +1,53 @@
+import { InvalidArgumentError } from 'commander';
+import { INPUT_FORMATS, InputFormat } from '../shared/input/read-events';
+import { HeaderOptions } from '../shared/events/syslog/header';
+
+/** Exit statuses of DESIGN §6. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** An error that ends the command with a given status and a plain message. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export function parseFormat(value: string): InputFormat {
+  if (!(INPUT_FORMATS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${INPUT_FORMATS.join(', ')}`);
+  }
+  return value as InputFormat;
+}
+
+export function parseYear(value: string): number {
+  if (!/^\d{4}$/.test(value)) throw new InvalidArgumentError('must be a four-digit year');
+  return Number(value);
+}
+
+/** `+08:00`, `-0500`, `Z` or `UTC` → minutes east of UTC. */
+export function parseTzOffset(value: string): number {
+  if (value === 'Z' || value.toUpperCase() === 'UTC') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(value);
+  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) throw new InvalidArgumentError('must be an offset such as +08:00, -05:00 or UTC');
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export interface InputOptions {
+  format: InputFormat;
+  year?: number;
+  tz?: number;
+  strict?: boolean;
+}
+
+export function headerOptions(o: InputOptions): HeaderOptions {
+  return { year: o.year, tzOffsetMinutes: o.tz ?? 0 };
+}

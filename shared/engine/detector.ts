@@ -1,0 +1,163 @@
+import { SecEvent, Source } from '../events/event';
+import { CompiledRule } from '../rules/rule';
+import { StateStore, StateWrite } from '../state/store';
+import { stableId } from '../util/hash';
+import { Alert, Evidence, toEvidence } from './alert';
+import { Detection, WindowState, addHit, emptyWindow } from './threshold';
+
+/** A detection before suppression decides whether it becomes an alert. */
+interface Candidate {
+  rule: CompiledRule;
+  key: string;
+  fields: Record<string, unknown>;
+  detection: Detection;
+}
+
+interface ThresholdGroup {
+  rule: CompiledRule;
+  key: string;
+  fields: Record<string, unknown>;
+  hits: Array<{ t: number; v?: string; event: SecEvent }>;
+}
+
+const SUPPRESSED_COUNT_TTL_MS = 7 * 86_400_000;
+
+interface SuppressionState {
+  until: number;
+  suppressed: number;
+}
+
+/**
+ * Evaluates batches of normalized events against compiled rules. Matching is
+ * synchronous and stateless; everything stateful of one batch (threshold windows,
+ * suppression) happens in a single StateStore transaction.
+ */
+export class Detector {
+  private readonly bySource = new Map<Source, CompiledRule[]>();
+
+  constructor(
+    readonly rules: readonly CompiledRule[],
+    private readonly store: StateStore,
+  ) {
+    for (const rule of rules) {
+      if (!rule.enabled) continue;
+      for (const source of rule.sources) {
+        const list = this.bySource.get(source) ?? [];
+        list.push(rule);
+        this.bySource.set(source, list);
+      }
+    }
+  }
+
+  async process(events: readonly SecEvent[]): Promise<Alert[]> {
+    const candidates: Candidate[] = [];
+    const groups = new Map<string, ThresholdGroup>();
+    for (const event of events) {
+      const rules = this.bySource.get(event.source);
+      if (rules === undefined) continue;
+      for (const rule of rules) {
+        if (!rule.matches(event.fields)) continue;
+        const key = rule.keyOf(event.fields);
+        if (rule.threshold === undefined) {
+          candidates.push({ rule, key, fields: event.fields, detection: { t: event.time, count: 1, evidence: [toEvidence(event)] } });
+          continue;
+        }
+        let v: string | undefined;
+        if (rule.threshold.distinct !== undefined) {
+          const values = rule.threshold.distinct(event.fields);
+          if (values.length === 0 || values[0] === null) continue;
+          v = typeof values[0] === 'object' ? JSON.stringify(values[0]) : String(values[0]);
+        }
+        const stateKey = `w:${rule.id}:${key}`;
+        let group = groups.get(stateKey);
+        if (group === undefined) {
+          group = { rule, key, fields: event.fields, hits: [] };
+          groups.set(stateKey, group);
+        }
+        group.hits.push({ t: event.time, v, event });
+      }
+    }
+    if (groups.size === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
+      return candidates.map((c) => this.toAlert(c, 0));
+    }
+    return this.evaluateStateful(candidates, groups, maxTime(events));
+  }
+
+  private async evaluateStateful(matched: Candidate[], groups: Map<string, ThresholdGroup>, now: number): Promise<Alert[]> {
+    const keys = new Set<string>(groups.keys());
+    for (const c of matched) if (c.rule.suppressMs !== undefined) keys.add(suppressionKey(c.rule, c.key));
+    for (const g of groups.values()) if (g.rule.suppressMs !== undefined) keys.add(suppressionKey(g.rule, g.key));
+
+    return this.store.transact([...keys], now, (current) => {
+      const writes = new Map<string, StateWrite | null>();
+      const candidates = [...matched];
+      for (const [stateKey, group] of groups) {
+        const spec = group.rule.threshold!;
+        const state = (current.get(stateKey) as WindowState | undefined) ?? emptyWindow();
+        group.hits.sort((a, b) => a.t - b.t);
+        for (const hit of group.hits) {
+          const evidence: Evidence = toEvidence(hit.event);
+          const d = addHit(state, { t: hit.t, v: hit.v, evidence }, spec.count, spec.windowMs, spec.distinct !== undefined);
+          if (d) candidates.push({ rule: group.rule, key: group.key, fields: hit.event.fields, detection: d });
+        }
+        writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
+      }
+
+      candidates.sort((a, b) => a.detection.t - b.detection.t);
+      const alerts: Alert[] = [];
+      const suppression = new Map<string, SuppressionState | null>();
+      for (const c of candidates) {
+        const period = c.rule.suppressMs;
+        if (period === undefined) {
+          alerts.push(this.toAlert(c, 0));
+          continue;
+        }
+        const sk = suppressionKey(c.rule, c.key);
+        const s = suppression.has(sk) ? suppression.get(sk)! : ((current.get(sk) as SuppressionState | undefined) ?? null);
+        if (s !== null && c.detection.t < s.until) {
+          suppression.set(sk, { until: s.until, suppressed: s.suppressed + 1 });
+          continue;
+        }
+        alerts.push(this.toAlert(c, s?.suppressed ?? 0));
+        suppression.set(sk, { until: c.detection.t + period, suppressed: 0 });
+      }
+      for (const [sk, s] of suppression) {
+        // Held-back alerts are reported by the next alert, so their count outlives the period.
+        if (s !== null) writes.set(sk, { value: s, ttlMs: Math.max(0, s.until - now) + (s.suppressed > 0 ? SUPPRESSED_COUNT_TTL_MS : 1000) });
+      }
+      return { writes, result: alerts };
+    });
+  }
+
+  private toAlert(c: Candidate, suppressed: number): Alert {
+    const { rule, key, detection } = c;
+    const def = rule.definition;
+    const time = new Date(detection.t).toISOString();
+    return {
+      id: stableId(rule.id, key, detection.t, detection.evidence[0]?.id ?? ''),
+      rule: rule.id,
+      title: def.title,
+      severity: rule.severity,
+      time,
+      key,
+      group: rule.groupOf(c.fields),
+      count: detection.count,
+      suppressed,
+      message: rule.render(detection.evidence[0]?.fields ?? c.fields, { count: detection.count, key }),
+      tags: def.tags ?? [],
+      references: def.references ?? [],
+      runbook: def.runbook,
+      evidence: detection.evidence,
+    };
+  }
+}
+
+function suppressionKey(rule: CompiledRule, key: string): string {
+  return `s:${rule.id}:${key}`;
+}
+
+function maxTime(events: readonly SecEvent[]): number {
+  let t = 0;
+  for (const e of events) if (e.time > t) t = e.time;
+  return t;
+}

@@ -1,0 +1,83 @@
+import { EVIDENCE_LIMIT, Evidence } from './alert';
+
+/**
+ * Sliding windows on event time, as plain JSON-able state so that any StateStore can
+ * hold them. Each group keeps only what can still complete a detection: the last
+ * `count` hits (or `count` most recent distinct values) within the window, so memory
+ * per group is bounded by the threshold, not by the traffic.
+ */
+export interface Hit {
+  t: number;
+  /** Distinct-count value (undefined for plain counts). */
+  v?: string;
+  evidence: Evidence;
+}
+
+/** Stored window: `[time, value-or-null, evidence-or-null]`; evidence kept for the first few only. */
+export interface WindowState {
+  h: Array<[number, string | null, Evidence | null]>;
+}
+
+export interface Detection {
+  t: number;
+  count: number;
+  evidence: Evidence[];
+}
+
+export function emptyWindow(): WindowState {
+  return { h: [] };
+}
+
+/**
+ * Adds one hit; returns a detection when the window reaches `count` (events, or
+ * distinct values when `distinct`), after which the window starts again empty.
+ */
+export function addHit(state: WindowState, hit: Hit, count: number, windowMs: number, distinct: boolean): Detection | undefined {
+  const h = state.h;
+  if (distinct) {
+    const at = h.findIndex((e) => e[1] === hit.v);
+    if (at >= 0) {
+      const [t, , ev] = h[at];
+      if (hit.t <= t) return undefined;
+      h.splice(at, 1);
+      insertSorted(h, [hit.t, hit.v ?? null, ev]);
+    } else {
+      insertSorted(h, [hit.t, hit.v ?? null, null]);
+    }
+  } else {
+    insertSorted(h, [hit.t, null, null]);
+  }
+  // Slide: drop what fell out of the window of the newest hit, then keep at most `count`.
+  const newest = h[h.length - 1][0];
+  while (h.length > 0 && h[0][0] < newest - windowMs) h.shift();
+  while (h.length > count) h.shift();
+  attachEvidence(h, hit);
+
+  if (h.length < count) return undefined;
+  const detection: Detection = {
+    t: newest,
+    count: h.length,
+    evidence: h.filter((e) => e[2] !== null).map((e) => e[2] as Evidence),
+  };
+  state.h = [];
+  return detection;
+}
+
+function insertSorted(h: WindowState['h'], entry: WindowState['h'][number]): void {
+  let i = h.length;
+  while (i > 0 && h[i - 1][0] > entry[0]) i--;
+  h.splice(i, 0, entry);
+}
+
+/** Gives the new hit's entry its evidence while fewer than EVIDENCE_LIMIT entries hold some. */
+function attachEvidence(h: WindowState['h'], hit: Hit): void {
+  const withEvidence = h.reduce((n, e) => n + (e[2] !== null ? 1 : 0), 0);
+  if (withEvidence >= EVIDENCE_LIMIT) return;
+  for (let i = h.length - 1; i >= 0; i--) {
+    const e = h[i];
+    if (e[0] === hit.t && e[1] === (hit.v ?? null) && e[2] === null) {
+      e[2] = hit.evidence;
+      return;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * A normalized event: what every source becomes before rules see it.
+ *
+ * `fields` is what rule conditions test. ActionTrail records keep their native field
+ * names; host events use Elastic Common Schema names (nested objects). `fields.id` and,
+ * for events read from files, `fields.log.file.{path,line}` are always present.
+ */
+export const SOURCES = ['actiontrail', 'sshd', 'sudo', 'syslog', 'json'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export interface SecEvent {
+  source: Source;
+  /** Stable identity used for deduplication (ActionTrail eventId, or a hash of a log line's position and content). */
+  id: string;
+  /** Event time, epoch milliseconds. Windows and suppression run on this clock. */
+  time: number;
+  fields: Record<string, unknown>;
+}
+
+/** Where a raw record came from, so that errors and alerts can point at it. */
+export interface Origin {
+  path: string;
+  line: number;
+}
+
+/** A record that could not be normalized: reported with its origin and skipped. */
+export class InputError extends Error {
+  constructor(
+    readonly origin: Origin | undefined,
+    message: string,
+  ) {
+    super(origin ? `${origin.path}:${origin.line}: ${message}` : message);
+    this.name = 'InputError';
+  }
+}

@@ -1,0 +1,18 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * Canonical form of an IP address as it appears in logs: IPv4-mapped IPv6
+ * (`::ffff:203.0.113.7`) becomes plain IPv4 so one attacker is one group key,
+ * IPv6 is compressed, and a zone id (`fe80::1%eth0`) is dropped. Returns undefined
+ * for anything that is not an address (host names when UseDNS is on, say).
+ */
+export function canonicalIp(text: string): string | undefined {
+  let s = text.trim();
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const pct = s.indexOf('%');
+  if (pct > 0) s = s.slice(0, pct);
+  if (!ipaddr.isValid(s)) return undefined;
+  // ipaddr.isValid accepts shorthand like "1" or "0x7f.1"; logs only carry dotted quads.
+  if (!s.includes(':') && !/^\d{1,3}(\.\d{1,3}){3}$/.test(s)) return undefined;
+  return ipaddr.process(s).toString();
+}

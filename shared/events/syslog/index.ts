@@ -1,0 +1,55 @@
+import { InputError, Origin, SecEvent, Source } from '../event';
+import { stableId } from '../../util/hash';
+import { HeaderOptions, parseSyslogHeader } from './header';
+import { applySshdFields, parseSshdMessage } from './sshd';
+import { applySudoFields, parseSudoMessage } from './sudo';
+
+const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
+/** rsyslog folds repeats into one line; each repeat is an attempt that must be counted. */
+const REPEATED = /^message repeated (\d+) times: \[ ?(.*?) ?\]$/s;
+const MAX_REPEAT = 1000;
+
+export interface SyslogContext extends HeaderOptions {
+  origin?: Origin;
+  /** Identity of the line's position (an SLS cursor and index, or file and line); hashed into the event id. */
+  position?: string;
+}
+
+/**
+ * One syslog line to normalized events: usually one, several for rsyslog's
+ * `message repeated N times`. Lines from programs other than sshd and sudo become
+ * generic `syslog` events. Throws InputError for a line that is not syslog at all.
+ */
+export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecEvent[] {
+  const header = parseSyslogHeader(line, ctx);
+  if (!header) throw new InputError(ctx.origin, 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)');
+
+  let message = header.message;
+  let repeat = 1;
+  const rep = REPEATED.exec(message);
+  if (rep) {
+    repeat = Math.min(Number(rep[1]), MAX_REPEAT);
+    message = rep[2];
+  }
+
+  const program = header.program;
+  const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : 'syslog';
+  const baseId = stableId(ctx.position ?? '', line);
+  const events: SecEvent[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const id = i === 0 ? baseId : `${baseId}-${i}`;
+    const fields: Record<string, unknown> = {
+      id,
+      '@timestamp': new Date(header.time).toISOString(),
+      event: { dataset: source, kind: 'event' },
+      process: header.pid === undefined ? { name: program } : { name: program, pid: header.pid },
+      message,
+    };
+    if (header.hostname !== undefined) fields.host = { hostname: header.hostname };
+    if (ctx.origin) fields.log = { file: { path: ctx.origin.path, line: ctx.origin.line } };
+    if (source === 'sshd') applySshdFields(fields, parseSshdMessage(message));
+    else if (source === 'sudo') applySudoFields(fields, parseSudoMessage(message));
+    events.push({ source, id, time: header.time, fields });
+  }
+  return events;
+}

@@ -1,0 +1,148 @@
+import { canonicalIp } from '../ip';
+
+/**
+ * OpenSSH server messages (program `sshd`, or `sshd-session` / `sshd-auth` since
+ * OpenSSH 9.8) turned into ECS fields.
+ *
+ * User names are attacker-controlled and may contain spaces or text such as
+ * `from 1.2.3.4 port 1`: every pattern anchors the address and port at the end of the
+ * line and takes the user name greedily, so the address sshd itself appended wins.
+ *
+ * One failed attempt can log several lines (`Invalid user`, a PAM failure, `Failed
+ * password`). Only `Failed <method>` is one line per attempt on every distribution, so
+ * rules that count attempts count `event.action: auth-failed`.
+ */
+export interface SshdFields {
+  action: string;
+  outcome?: 'success' | 'failure';
+  user?: string;
+  address?: string;
+  port?: number;
+  extra?: Record<string, unknown>;
+}
+
+type Matcher = (m: RegExpExecArray) => SshdFields;
+
+const PATTERNS: Array<[RegExp, Matcher]> = [
+  [
+    /^Failed (\S+) for (invalid user )?(.*) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?$/,
+    (m) => ({
+      action: 'auth-failed',
+      outcome: 'failure',
+      user: m[3],
+      address: m[4],
+      port: +m[5],
+      extra: { auth_method: m[1], invalid_user: m[2] !== undefined, key: m[7] },
+    }),
+  ],
+  [
+    /^Accepted (\S+) for (.*) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?$/,
+    (m) => ({
+      action: 'login',
+      outcome: 'success',
+      user: m[2],
+      address: m[3],
+      port: +m[4],
+      extra: { auth_method: m[1], key: m[6] },
+    }),
+  ],
+  [
+    /^Invalid user (.*) from (\S+)(?: port (\d+))?$/,
+    (m) => ({ action: 'invalid-user', outcome: 'failure', user: m[1], address: m[2], port: num(m[3]), extra: { invalid_user: true } }),
+  ],
+  [
+    /^input_userauth_request: invalid user (.*) \[preauth\]$/,
+    (m) => ({ action: 'invalid-user', outcome: 'failure', user: m[1], extra: { invalid_user: true } }),
+  ],
+  [
+    /^pam_unix\(sshd:auth\): authentication failure; (.*)$/,
+    (m) => pamFailure(m[1], 1),
+  ],
+  [
+    /^PAM (\d+) more authentication failures?; (.*)$/,
+    (m) => pamFailure(m[2], Number(m[1])),
+  ],
+  [
+    /^(?:error: )?maximum authentication attempts exceeded for (invalid user )?(.*) from (\S+) port (\d+)(?: ssh\d?)?(?: \[preauth\])?$/,
+    (m) => ({
+      action: 'max-auth-attempts-exceeded',
+      outcome: 'failure',
+      user: m[2],
+      address: m[3],
+      port: +m[4],
+      extra: { invalid_user: m[1] !== undefined },
+    }),
+  ],
+  [
+    /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?$/,
+    (m) => ({ action: 'root-login-refused', outcome: 'failure', user: 'root', address: m[1], port: num(m[2]) }),
+  ],
+  [
+    /^User (.*) from (\S+) not allowed because (.*)$/,
+    (m) => ({ action: 'user-not-allowed', outcome: 'failure', user: m[1], address: m[2], extra: { reason: m[3] } }),
+  ],
+  [
+    /^(?:Connection closed by|Disconnected from|Disconnecting) (authenticating|invalid) user (.*) (\S+) port (\d+)(?:: (.*?))?(?: \[preauth\])?$/,
+    (m) => ({
+      action: 'disconnect',
+      user: m[2],
+      address: m[3],
+      port: +m[4],
+      extra: { invalid_user: m[1] === 'invalid', reason: m[5] },
+    }),
+  ],
+  [
+    /^(?:Disconnected from user (.*) |Received disconnect from |Connection closed by |Connection reset by |Disconnected from )(\S+) port (\d+)(?:[: ].*)?$/,
+    (m) => ({ action: 'disconnect', user: m[1], address: m[2], port: +m[3] }),
+  ],
+  [
+    /^pam_unix\(sshd:session\): session (opened|closed) for user (.+?)(?:\(uid=\d+\))?(?: by .*)?$/,
+    (m) => ({ action: m[1] === 'opened' ? 'session-opened' : 'session-closed', user: m[2] }),
+  ],
+];
+
+export function parseSshdMessage(message: string): SshdFields {
+  for (const [re, build] of PATTERNS) {
+    const m = re.exec(message);
+    if (m) return build(m);
+  }
+  return { action: 'other' };
+}
+
+function num(v: string | undefined): number | undefined {
+  return v === undefined ? undefined : Number(v);
+}
+
+/** `logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.7  user=root`; `user=` is last and may hold spaces. */
+function pamFailure(kv: string, attempts: number): SshdFields {
+  const rhost = /(?:^|\s)rhost=(\S*)/.exec(kv)?.[1];
+  const user = /(?:^|\s)user=(.*)$/.exec(kv)?.[1];
+  return {
+    action: 'pam-auth-failure',
+    outcome: 'failure',
+    user: user || undefined,
+    address: rhost || undefined,
+    extra: { attempts },
+  };
+}
+
+/** Adds the parsed sshd facts to an event's fields (ECS names, custom ones under `sshd.*`). */
+export function applySshdFields(fields: Record<string, unknown>, p: SshdFields): void {
+  const event = fields.event as Record<string, unknown>;
+  event.action = p.action;
+  event.category = ['authentication'];
+  if (p.outcome) event.outcome = p.outcome;
+  if (p.user !== undefined) fields.user = { name: p.user };
+  if (p.address !== undefined) {
+    const source: Record<string, unknown> = { address: p.address };
+    const ip = canonicalIp(p.address);
+    if (ip) source.ip = ip;
+    if (p.port !== undefined) source.port = p.port;
+    fields.source = source;
+  }
+  if (p.extra) {
+    const sshd: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(p.extra)) if (v !== undefined) sshd[k] = v;
+    fields.sshd = sshd;
+  }
+}

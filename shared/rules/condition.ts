@@ -1,0 +1,195 @@
+import ipaddr from 'ipaddr.js';
+import { RE2JS } from 're2js';
+import { canonicalIp } from '../events/ip';
+import { compileFieldPath } from '../util/field-path';
+
+/** The condition tree of a rule file (validated by rule.schema.json before compilation). */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | FieldTest;
+
+export interface FieldTest {
+  field: string;
+  op: Operator;
+  value?: unknown;
+  caseInsensitive?: boolean;
+}
+
+export type Operator =
+  | 'equals' | 'in' | 'contains' | 'startsWith' | 'endsWith' | 'regex' | 'cidr' | 'exists'
+  | 'gt' | 'gte' | 'lt' | 'lte' | 'rangeCovers';
+
+export type Predicate = (fields: Record<string, unknown>) => boolean;
+
+/** A problem found while compiling, located by JSON pointer inside the rule file. */
+export class ConditionError extends Error {
+  constructor(readonly pointer: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Compiles a condition tree into one closure, once, at load time: field paths are
+ * split, constants lowered, regexes built on RE2 (linear time: no rule can make a
+ * function hang on hostile input), CIDRs parsed.
+ */
+export function compileCondition(cond: Condition, pointer = '/condition'): Predicate {
+  if ('all' in cond) {
+    const parts = cond.all.map((c, i) => compileCondition(c, `${pointer}/all/${i}`));
+    if (parts.length === 1) return parts[0];
+    return (f) => {
+      for (const p of parts) if (!p(f)) return false;
+      return true;
+    };
+  }
+  if ('any' in cond) {
+    const parts = cond.any.map((c, i) => compileCondition(c, `${pointer}/any/${i}`));
+    if (parts.length === 1) return parts[0];
+    return (f) => {
+      for (const p of parts) if (p(f)) return true;
+      return false;
+    };
+  }
+  if ('not' in cond) {
+    const inner = compileCondition(cond.not, `${pointer}/not`);
+    return (f) => !inner(f);
+  }
+  return compileFieldTest(cond, pointer);
+}
+
+function compileFieldTest(test: FieldTest, pointer: string): Predicate {
+  let get;
+  try {
+    get = compileFieldPath(test.field);
+  } catch (e) {
+    throw new ConditionError(`${pointer}/field`, (e as Error).message);
+  }
+  if (test.op === 'exists') {
+    const want = test.value !== false;
+    return (f) => get(f).some((v) => v !== null) === want;
+  }
+  const check = compileValueCheck(test, pointer);
+  return (f) => {
+    const values = get(f);
+    for (let i = 0; i < values.length; i++) if (check(values[i])) return true;
+    return false;
+  };
+}
+
+type ValueCheck = (v: unknown) => boolean;
+
+/** Scalars compare by their text, so a rule's `true` matches ActionTrail's "true". */
+function text(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+    case 'boolean':
+      return String(v);
+    default:
+      return undefined;
+  }
+}
+
+function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
+  const ci = test.caseInsensitive === true;
+  const norm = ci ? (s: string) => s.toLowerCase() : (s: string) => s;
+  const valuePointer = `${pointer}/value`;
+  switch (test.op) {
+    case 'equals': {
+      const want = norm(text(test.value) ?? '');
+      return (v) => {
+        const s = text(v);
+        return s !== undefined && norm(s) === want;
+      };
+    }
+    case 'in': {
+      const set = new Set((test.value as unknown[]).map((x) => norm(text(x) ?? '')));
+      return (v) => {
+        const s = text(v);
+        return s !== undefined && set.has(norm(s));
+      };
+    }
+    case 'contains':
+    case 'startsWith':
+    case 'endsWith': {
+      const want = norm(text(test.value) ?? '');
+      const op = test.op;
+      return (v) => {
+        const s = text(v);
+        if (s === undefined) return false;
+        const hay = norm(s);
+        return op === 'contains' ? hay.includes(want) : op === 'startsWith' ? hay.startsWith(want) : hay.endsWith(want);
+      };
+    }
+    case 'regex': {
+      let re: RE2JS;
+      try {
+        re = RE2JS.compile(String(test.value), ci ? RE2JS.CASE_INSENSITIVE : 0);
+      } catch (e) {
+        throw new ConditionError(valuePointer, `invalid regular expression: ${(e as Error).message}`);
+      }
+      return (v) => {
+        const s = text(v);
+        return s !== undefined && re.matcher(s).find();
+      };
+    }
+    case 'cidr': {
+      const ranges = (Array.isArray(test.value) ? test.value : [test.value]).map((c, i) => {
+        try {
+          return ipaddr.parseCIDR(String(c));
+        } catch {
+          throw new ConditionError(Array.isArray(test.value) ? `${valuePointer}/${i}` : valuePointer, `not a CIDR range: "${String(c)}"`);
+        }
+      });
+      return (v) => {
+        const s = typeof v === 'string' ? canonicalIp(v) : undefined;
+        if (s === undefined) return false;
+        const addr = ipaddr.parse(s);
+        for (const [net, bits] of ranges) {
+          if (net.kind() === addr.kind() && addr.match(net, bits)) return true;
+        }
+        return false;
+      };
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const bound = Number(test.value);
+      const cmp = { gt: (n: number) => n > bound, gte: (n: number) => n >= bound, lt: (n: number) => n < bound, lte: (n: number) => n <= bound }[test.op];
+      return (v) => {
+        const s = text(v);
+        if (s === undefined || s.trim() === '') return false;
+        const n = Number(s);
+        return Number.isFinite(n) && cmp(n);
+      };
+    }
+    case 'rangeCovers': {
+      const ports = Array.isArray(test.value) ? (test.value as number[]) : [test.value as number];
+      return (v) => {
+        const range = parsePortRange(v);
+        return range !== undefined && ports.some((p) => p >= range[0] && p <= range[1]);
+      };
+    }
+    default:
+      throw new ConditionError(`${pointer}/op`, `unknown operator "${String(test.op)}"`);
+  }
+}
+
+/**
+ * Port ranges as Alibaba Cloud writes them: "22/22", "1/65535", "-1/-1" (all ports,
+ * for ICMP/ALL rules), also "20-30" and a single port.
+ */
+export function parsePortRange(v: unknown): [number, number] | undefined {
+  const s = text(v)?.trim();
+  if (s === undefined) return undefined;
+  if (s === '-1/-1' || s === '-1') return [0, 65535];
+  const m = /^(\d{1,5})(?:\s*[/-]\s*(\d{1,5}))?$/.exec(s);
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  return from <= to ? [from, to] : [to, from];
+}

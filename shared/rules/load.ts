@@ -1,0 +1,231 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import schema from '../../rules/rule.schema.json';
+import { Condition, ConditionError, compileCondition } from './condition';
+import { CompiledRule, RuleDefinition } from './rule';
+import { compileTemplate } from './template';
+import { compileFieldPath, getFirst } from '../util/field-path';
+import { parseDuration } from '../util/duration';
+import { Source } from '../events/event';
+
+/** One problem in one rule file: `file: /json/pointer: sentence`. */
+export interface RuleProblem {
+  file: string;
+  pointer: string;
+  message: string;
+}
+
+export function formatProblem(p: RuleProblem): string {
+  return `${p.file}: ${p.pointer || '/'}: ${p.message}`;
+}
+
+export interface LoadedRules {
+  rules: CompiledRule[];
+  problems: RuleProblem[];
+  files: string[];
+}
+
+let validator: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+/** Lists rule files (`*.json`, recursively, sorted; the schema itself excluded). */
+export async function listRuleFiles(target: string): Promise<string[]> {
+  const stat = await fs.stat(target);
+  if (stat.isFile()) return [target];
+  const out: string[] = [];
+  const entries = await fs.readdir(target, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const full = path.join(target, e.name);
+    if (e.isDirectory()) out.push(...(await listRuleFiles(full)));
+    else if (e.name.endsWith('.json') && !e.name.endsWith('.schema.json')) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * Loads, validates and compiles every rule file under the given folders or files.
+ * Every problem is collected (not just the first), with file and JSON pointer;
+ * a rule with a problem is left out, the others still load.
+ */
+export async function loadRules(targets: string[]): Promise<LoadedRules> {
+  const problems: RuleProblem[] = [];
+  const rules: CompiledRule[] = [];
+  const files: string[] = [];
+  const seen = new Map<string, string>();
+  for (const target of targets) {
+    let list: string[];
+    try {
+      list = await listRuleFiles(target);
+    } catch (e) {
+      problems.push({ file: target, pointer: '', message: `cannot read rules: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      continue;
+    }
+    for (const file of list) {
+      files.push(file);
+      const text = await fs.readFile(file, 'utf8');
+      const result = compileRuleText(text, file);
+      problems.push(...result.problems);
+      if (!result.rule) continue;
+      const other = seen.get(result.rule.id);
+      if (other !== undefined) {
+        problems.push({ file, pointer: '/id', message: `duplicate rule id "${result.rule.id}" (also in ${other})` });
+        continue;
+      }
+      seen.set(result.rule.id, file);
+      rules.push(result.rule);
+    }
+  }
+  return { rules, problems, files };
+}
+
+export function compileRuleText(text: string, file: string): { rule?: CompiledRule; problems: RuleProblem[] } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { problems: [{ file, pointer: '', message: describeJsonError(text, e as Error) }] };
+  }
+  const validate = schemaValidator();
+  if (!validate(doc)) {
+    return { problems: explainSchemaErrors(validate.errors ?? []).map((p) => ({ file, ...p })) };
+  }
+  const def = doc as RuleDefinition;
+  try {
+    return { rule: compileRule(def, file), problems: [] };
+  } catch (e) {
+    if (e instanceof ConditionError) return { problems: [{ file, pointer: e.pointer, message: e.message }] };
+    throw e;
+  }
+}
+
+export function compileRule(def: RuleDefinition, file: string): CompiledRule {
+  checkConditionShape(def.condition, '/condition');
+  const matches = compileCondition(def.condition);
+  const groupFields = def.groupBy ?? [];
+  const getters = groupFields.map((f) => compileFieldPath(f));
+  const keyOf =
+    getters.length === 0
+      ? () => '*'
+      : (fields: Record<string, unknown>) => getters.map((g) => keyPart(getFirst(fields, g))).join('|');
+  const groupOf = (fields: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    groupFields.forEach((f, i) => (out[f] = getFirst(fields, getters[i]) ?? null));
+    return out;
+  };
+  const render = compileTemplate(def.message ?? def.title);
+  return {
+    id: def.id,
+    file,
+    definition: def,
+    severity: def.severity,
+    sources: (Array.isArray(def.source) ? def.source : [def.source]) as Source[],
+    enabled: def.enabled !== false,
+    matches,
+    keyOf,
+    groupOf,
+    threshold: def.threshold && {
+      count: def.threshold.count,
+      windowMs: parseDuration(def.threshold.window),
+      distinct: def.threshold.distinct === undefined ? undefined : compileFieldPath(def.threshold.distinct),
+    },
+    suppressMs: def.suppress === undefined ? undefined : parseDuration(def.suppress),
+    render,
+  };
+}
+
+function keyPart(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '-';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** The schema allows any mix of keys; a condition node must hold exactly one form. */
+function checkConditionShape(c: Condition, pointer: string): void {
+  const forms = ['all', 'any', 'not', 'field'].filter((k) => k in c);
+  if (forms.length !== 1) {
+    throw new ConditionError(pointer, `a condition holds exactly one of all, any, not, or field with op (found ${forms.join(', ') || 'none'})`);
+  }
+  if ('all' in c) c.all.forEach((x, i) => checkConditionShape(x, `${pointer}/all/${i}`));
+  else if ('any' in c) c.any.forEach((x, i) => checkConditionShape(x, `${pointer}/any/${i}`));
+  else if ('not' in c) checkConditionShape(c.not, `${pointer}/not`);
+}
+
+/** `Unexpected token } in JSON at position 120` → `line 7, column 3: ...`. */
+function describeJsonError(text: string, e: Error): string {
+  const m = /position (\d+)/.exec(e.message);
+  const msg = e.message.replace(/^JSON\.parse: /, '');
+  if (!m) return `invalid JSON: ${msg}`;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `invalid JSON at line ${line}, column ${column}: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/, '')}`;
+}
+
+/** Turns ajv's errors into one plain sentence per real problem. */
+export function explainSchemaErrors(errors: ErrorObject[]): Array<{ pointer: string; message: string }> {
+  // A failed oneOf reports every branch; when some branch error lies deeper than the
+  // oneOf itself, the user chose that branch, so only its errors are worth showing.
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const out: Array<{ pointer: string; message: string }> = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword === 'if') continue;
+    const under = [...oneOfPaths].find((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
+    if (under !== undefined) {
+      const deeper = errors.some((x) => x.instancePath.startsWith(`${under}/`) && x.keyword !== 'oneOf');
+      if (deeper && e.instancePath === under) continue;
+      const enumHere = errors.some((x) => x.instancePath === under && x.keyword === 'enum');
+      if (!deeper && (e.keyword === 'oneOf' || e.keyword === 'type') && enumHere) continue;
+    }
+    const item = explainOne(e);
+    const k = `${item.pointer}\u0000${item.message}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(item);
+    }
+  }
+  return out;
+}
+
+function explainOne(e: ErrorObject): { pointer: string; message: string } {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { pointer: `${e.instancePath}/${String(p.additionalProperty)}`, message: 'unknown property (not allowed by the rule schema)' };
+    case 'required':
+      return { pointer: e.instancePath, message: `missing required property "${String(p.missingProperty)}"` };
+    case 'enum':
+      return { pointer: e.instancePath, message: `must be one of ${(p.allowedValues as unknown[]).join(', ')}` };
+    case 'const':
+      return { pointer: e.instancePath, message: `must be ${JSON.stringify(p.allowedValue)}` };
+    case 'dependencies':
+      return { pointer: e.instancePath, message: `"${String(p.property)}" needs "${String(p.missingProperty)}"` };
+    case 'minProperties':
+      return { pointer: e.instancePath, message: 'empty condition: use all, any, not, or field with op' };
+    case 'pattern':
+      return { pointer: e.instancePath, message: patternMessage(e.instancePath, String(p.pattern)) };
+    case 'not':
+      return { pointer: e.instancePath, message: 'threshold is only allowed with kind "threshold"' };
+    case 'oneOf':
+      return { pointer: e.instancePath, message: 'does not match any allowed form' };
+    default:
+      return { pointer: e.instancePath, message: e.message ?? e.keyword };
+  }
+}
+
+function patternMessage(pointer: string, pattern: string): string {
+  if (pointer === '/id') return 'must be 3-81 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit';
+  if (/window$|suppress$/.test(pointer)) return 'must be a duration such as 30s, 5m, 1h or 7d';
+  if (pattern.startsWith('^https?')) return 'must be an http(s) URL';
+  if (pattern.startsWith('^[^.')) return 'must be a dot path such as source.ip (no spaces, no empty segment)';
+  return `must match ${pattern}`;
+}

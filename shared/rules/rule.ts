@@ -1,0 +1,57 @@
+import { Source } from '../events/event';
+import { Condition, Predicate } from './condition';
+import { FieldGetter } from '../util/field-path';
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** A rule file as written (after schema validation). */
+export interface RuleDefinition {
+  $schema?: string;
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  enabled?: boolean;
+  source: Source | Source[];
+  condition: Condition;
+  kind: 'match' | 'threshold';
+  groupBy?: string[];
+  threshold?: { count: number; window: string; distinct?: string };
+  suppress?: string;
+  tags?: string[];
+  references?: string[];
+  runbook?: string;
+  message?: string;
+  tests: RuleTest[];
+}
+
+export interface RuleTest {
+  name: string;
+  events: Array<Record<string, unknown> | string>;
+  expect: { alerts: number; keys?: string[]; counts?: number[] };
+}
+
+export interface ThresholdSpec {
+  count: number;
+  windowMs: number;
+  distinct?: FieldGetter;
+}
+
+/** A rule ready to evaluate: everything that can be computed once is. */
+export interface CompiledRule {
+  id: string;
+  file: string;
+  definition: RuleDefinition;
+  severity: Severity;
+  sources: readonly Source[];
+  enabled: boolean;
+  matches: Predicate;
+  /** Alert key of an event: the groupBy values joined with `|`, or `*` without groupBy. */
+  keyOf(fields: Record<string, unknown>): string;
+  /** The groupBy fields and their values, for the alert. */
+  groupOf(fields: Record<string, unknown>): Record<string, unknown>;
+  threshold?: ThresholdSpec;
+  suppressMs?: number;
+  render(fields: Record<string, unknown>, vars: { count: number; key: string }): string;
+}

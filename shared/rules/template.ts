@@ -1,0 +1,33 @@
+import { compileFieldPath, getFirst } from '../util/field-path';
+
+export type TemplateVars = { count: number; key: string };
+
+/**
+ * `{{field.path}}` message templates, split once at load. Values are inserted as
+ * plain text, bounded in length; each channel escapes the result for its own format.
+ */
+export function compileTemplate(template: string): (fields: Record<string, unknown>, vars: TemplateVars) => string {
+  const parts: Array<string | ((f: Record<string, unknown>, v: TemplateVars) => string)> = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{\{\s*([^{}\s]+)\s*\}\}/g)) {
+    if (m.index! > last) parts.push(template.slice(last, m.index));
+    const name = m[1];
+    if (name === 'count') parts.push((_f, v) => String(v.count));
+    else if (name === 'key') parts.push((_f, v) => v.key);
+    else {
+      const get = compileFieldPath(name);
+      parts.push((f) => show(getFirst(f, get)));
+    }
+    last = m.index! + m[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  return (fields, vars) => parts.map((p) => (typeof p === 'string' ? p : p(fields, vars))).join('');
+}
+
+const MAX_VALUE_CHARS = 200;
+
+function show(v: unknown): string {
+  if (v === undefined || v === null) return '-';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
+}

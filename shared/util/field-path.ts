@@ -1,0 +1,85 @@
+/**
+ * Dot-path access into normalized events, compiled once per rule field.
+ *
+ * `a.b.c` walks nested objects. A segment that meets an array fans out over its
+ * elements (so `tags.name` tests every tag), unless the segment is a numeric index.
+ * ActionTrail records also carry literal dotted keys (RPC parameters such as
+ * `requestParameters["Permissions.1.PortRange"]`, or SLS index names such as
+ * `event.eventName`): when a segment is missing, the longest literal key made of the
+ * remaining segments is tried before giving up.
+ */
+export type FieldGetter = (root: unknown) => unknown[];
+
+export function compileFieldPath(path: string): FieldGetter {
+  const segments = path.split('.');
+  if (segments.some((s) => s === '')) throw new Error(`invalid field path "${path}": empty segment`);
+  if (segments.length === 1) {
+    const key = segments[0];
+    return (root) => {
+      if (root === null || typeof root !== 'object') return [];
+      const v = (root as Record<string, unknown>)[key];
+      return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    };
+  }
+  return (root) => {
+    const out: unknown[] = [];
+    walk(root, segments, 0, out);
+    return out;
+  };
+}
+
+/** The first value at `path`, or undefined (for templates and group keys). */
+export function getFirst(root: unknown, getter: FieldGetter): unknown {
+  const values = getter(root);
+  return values.length > 0 ? values[0] : undefined;
+}
+
+function walk(node: unknown, segs: string[], i: number, out: unknown[]): void {
+  if (i === segs.length) {
+    if (node === undefined) return;
+    if (Array.isArray(node)) for (const v of node) out.push(v);
+    else out.push(node);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    const seg = segs[i];
+    if (/^\d+$/.test(seg)) {
+      walk(node[Number(seg)], segs, i + 1, out);
+    } else {
+      for (const el of node) walk(el, segs, i, out);
+    }
+    return;
+  }
+  const obj = node as Record<string, unknown>;
+  const seg = segs[i];
+  if (Object.prototype.hasOwnProperty.call(obj, seg)) {
+    walk(obj[seg], segs, i + 1, out);
+    return;
+  }
+  // Literal dotted key fallback: try the longest joined key first.
+  for (let j = segs.length; j > i + 1; j--) {
+    const key = segs.slice(i, j).join('.');
+    if (Object.prototype.hasOwnProperty.call(obj, key)) {
+      walk(obj[key], segs, j, out);
+      return;
+    }
+  }
+}
+
+/** Set a nested value by dot path, creating objects on the way (used by normalizers). */
+export function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
+  const segs = path.split('.');
+  let node = root;
+  for (let i = 0; i < segs.length - 1; i++) {
+    const next = node[segs[i]];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+      const created: Record<string, unknown> = {};
+      node[segs[i]] = created;
+      node = created;
+    } else {
+      node = next as Record<string, unknown>;
+    }
+  }
+  node[segs[segs.length - 1]] = value;
+}
