@@ -5,7 +5,7 @@ let cli;
 try {
   cli = require('../dist/cli.js');
 } catch (e) {
-  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('dist/cli.js')) {
+  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).startsWith("Cannot find module '../dist/cli.js'")) {
     process.stderr.write('secmon: not built yet: run `npm run build` first\n');
     process.exit(2);
   }

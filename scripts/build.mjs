@@ -27,6 +27,8 @@ await build({
   outdir: 'dist',
   bundle: true,
   platform: 'node',
+  // Prefer ES module builds: some packages (jsonc-parser) ship a UMD main that esbuild cannot follow.
+  mainFields: ['module', 'main'],
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',

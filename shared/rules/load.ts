@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { ParseError, parse as parseJsonc, printParseErrorCode as describeJsoncError } from 'jsonc-parser';
 import schema from '../../rules/rule.schema.json';
 import { Condition, ConditionError, compileCondition } from './condition';
 import { CompiledRule, RuleDefinition } from './rule';
@@ -158,16 +159,19 @@ function checkConditionShape(c: Condition, pointer: string): void {
   else if ('not' in c) checkConditionShape(c.not, `${pointer}/not`);
 }
 
-/** `Unexpected token } in JSON at position 120` → `line 7, column 3: ...`. */
+/**
+ * JSON.parse's messages differ between Node versions and often carry no position;
+ * jsonc-parser (strict mode) reports the offset, which becomes a line and column.
+ */
 function describeJsonError(text: string, e: Error): string {
-  const m = /position (\d+)/.exec(e.message);
-  const msg = e.message.replace(/^JSON\.parse: /, '');
-  if (!m) return `invalid JSON: ${msg}`;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length === 0) return `invalid JSON: ${e.message}`;
+  const first = errors[0];
+  const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return `invalid JSON at line ${line}, column ${column}: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/, '')}`;
+  const column = first.offset - before.lastIndexOf('\n');
+  return `invalid JSON at line ${line}, column ${column}: ${describeJsoncError(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`;
 }
 
 /** Turns ajv's errors into one plain sentence per real problem. */

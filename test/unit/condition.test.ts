@@ -1,0 +1,100 @@
+import { Condition, compileCondition, parsePortRange } from '../../shared/rules/condition';
+import { compileFieldPath } from '../../shared/util/field-path';
+
+const ev = {
+  eventName: 'AuthorizeSecurityGroup',
+  userIdentity: { type: 'ram-user', userName: 'Bob' },
+  additionalEventData: { isMFAChecked: 'false' },
+  requestParameters: { PortRange: '20/30', SourceCidrIp: '0.0.0.0/0', 'Permissions.1.PortRange': '3389/3389', Permissions: [{ PortRange: '80/80' }, { PortRange: '22/22' }] },
+  source: { ip: '198.51.100.23', port: 4100 },
+  count: '12',
+  tags: ['a', 'b'],
+  nothing: null,
+};
+const t = (c: Condition) => compileCondition(c)(ev);
+
+describe('field paths', () => {
+  test('nested objects, array fan-out, numeric index, literal dotted keys', () => {
+    expect(compileFieldPath('userIdentity.userName')(ev)).toEqual(['Bob']);
+    expect(compileFieldPath('requestParameters.Permissions.PortRange')(ev)).toEqual(['80/80', '22/22']);
+    expect(compileFieldPath('requestParameters.Permissions.1.PortRange')(ev)).toEqual(['22/22']);
+    expect(compileFieldPath('tags')(ev)).toEqual(['a', 'b']);
+    expect(compileFieldPath('requestParameters.missing.deep')(ev)).toEqual([]);
+    expect(compileFieldPath('a.b')({ 'a.b': 1 })).toEqual([1]);
+    expect(() => compileFieldPath('a..b')).toThrow('empty segment');
+  });
+});
+
+describe('operators', () => {
+  test('equals compares scalars by text, with an optional case-insensitive flag', () => {
+    expect(t({ field: 'additionalEventData.isMFAChecked', op: 'equals', value: false })).toBe(true);
+    expect(t({ field: 'userIdentity.userName', op: 'equals', value: 'bob' })).toBe(false);
+    expect(t({ field: 'userIdentity.userName', op: 'equals', value: 'bob', caseInsensitive: true })).toBe(true);
+    expect(t({ field: 'userIdentity', op: 'equals', value: '[object Object]' })).toBe(false);
+  });
+  test('in', () => {
+    expect(t({ field: 'eventName', op: 'in', value: ['RevokeSecurityGroup', 'AuthorizeSecurityGroup'] })).toBe(true);
+    expect(t({ field: 'eventName', op: 'in', value: ['authorizesecuritygroup'] })).toBe(false);
+    expect(t({ field: 'eventName', op: 'in', value: ['authorizesecuritygroup'], caseInsensitive: true })).toBe(true);
+  });
+  test('contains, startsWith, endsWith', () => {
+    expect(t({ field: 'eventName', op: 'contains', value: 'SecurityGroup' })).toBe(true);
+    expect(t({ field: 'eventName', op: 'startsWith', value: 'Authorize' })).toBe(true);
+    expect(t({ field: 'eventName', op: 'endsWith', value: 'group', caseInsensitive: true })).toBe(true);
+    expect(t({ field: 'eventName', op: 'endsWith', value: 'group' })).toBe(false);
+  });
+  test('regex runs on RE2 and finds anywhere unless anchored', () => {
+    expect(t({ field: 'eventName', op: 'regex', value: 'Security(Group|Rule)' })).toBe(true);
+    expect(t({ field: 'eventName', op: 'regex', value: '^authorize', caseInsensitive: true })).toBe(true);
+    expect(t({ field: 'eventName', op: 'regex', value: '^Group' })).toBe(false);
+  });
+  test('a catastrophic-backtracking regex returns on hostile input', () => {
+    // A backtracking engine (JavaScript's own) would not return here in years; RE2 is linear.
+    const match = compileCondition({ field: 'x', op: 'regex', value: '^(a+)+$' });
+    expect(match({ x: `${'a'.repeat(64)}!` })).toBe(false);
+    expect(match({ x: 'a'.repeat(64) })).toBe(true);
+  });
+  test('an invalid regex is a compile error at its JSON pointer', () => {
+    expect(() => compileCondition({ all: [{ field: 'x', op: 'regex', value: '(' }] })).toThrow(/invalid regular expression/);
+    try {
+      compileCondition({ all: [{ field: 'x', op: 'regex', value: '(?<=a)b' }] });
+      throw new Error('no error');
+    } catch (e) {
+      expect((e as { pointer: string }).pointer).toBe('/condition/all/0/value');
+    }
+  });
+  test('cidr matches IPv4 and IPv6 and refuses mixed families', () => {
+    expect(t({ field: 'source.ip', op: 'cidr', value: '198.51.100.0/24' })).toBe(true);
+    expect(t({ field: 'source.ip', op: 'cidr', value: ['10.0.0.0/8', '192.168.0.0/16'] })).toBe(false);
+    expect(compileCondition({ field: 'ip', op: 'cidr', value: '2001:db8::/32' })({ ip: '2001:db8:4f::7' })).toBe(true);
+    expect(compileCondition({ field: 'ip', op: 'cidr', value: '2001:db8::/32' })({ ip: '198.51.100.23' })).toBe(false);
+    expect(compileCondition({ field: 'ip', op: 'cidr', value: '203.0.113.0/24' })({ ip: '::ffff:203.0.113.9' })).toBe(true);
+    expect(compileCondition({ field: 'ip', op: 'cidr', value: '203.0.113.0/24' })({ ip: 'not-an-ip' })).toBe(false);
+    expect(() => compileCondition({ field: 'ip', op: 'cidr', value: ['10.0.0.0/8', '10.0.0.0/33'] })).toThrow('not a CIDR range: "10.0.0.0/33"');
+  });
+  test('exists (null counts as absent)', () => {
+    expect(t({ field: 'source.port', op: 'exists' })).toBe(true);
+    expect(t({ field: 'nothing', op: 'exists' })).toBe(false);
+    expect(t({ field: 'errorCode', op: 'exists', value: false })).toBe(true);
+  });
+  test('numeric comparisons accept numeric strings and ignore non-numbers', () => {
+    expect(t({ field: 'count', op: 'gt', value: 10 })).toBe(true);
+    expect(t({ field: 'count', op: 'lte', value: 11 })).toBe(false);
+    expect(t({ field: 'source.port', op: 'gte', value: 4100 })).toBe(true);
+    expect(t({ field: 'eventName', op: 'lt', value: 100 })).toBe(false);
+  });
+  test('rangeCovers reads Alibaba Cloud port ranges', () => {
+    expect(t({ field: 'requestParameters.PortRange', op: 'rangeCovers', value: 22 })).toBe(true);
+    expect(t({ field: 'requestParameters.PortRange', op: 'rangeCovers', value: [80, 443] })).toBe(false);
+    expect(t({ field: 'requestParameters.Permissions.PortRange', op: 'rangeCovers', value: 22 })).toBe(true);
+    expect(parsePortRange('-1/-1')).toEqual([0, 65535]);
+    expect(parsePortRange('3389')).toEqual([3389, 3389]);
+    expect(parsePortRange('22-25')).toEqual([22, 25]);
+    expect(parsePortRange('abc')).toBeUndefined();
+  });
+  test('all / any / not compose', () => {
+    expect(t({ all: [{ field: 'eventName', op: 'equals', value: 'AuthorizeSecurityGroup' }, { not: { field: 'userIdentity.type', op: 'equals', value: 'root-account' } }] })).toBe(true);
+    expect(t({ any: [{ field: 'eventName', op: 'equals', value: 'x' }, { field: 'eventName', op: 'equals', value: 'y' }] })).toBe(false);
+    expect(t({ not: { any: [{ field: 'eventName', op: 'equals', value: 'x' }] } })).toBe(true);
+  });
+});

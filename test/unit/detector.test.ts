@@ -1,0 +1,131 @@
+import { Detector } from '../../shared/engine/detector';
+import { SecEvent } from '../../shared/events/event';
+import { compileRule } from '../../shared/rules/load';
+import { RuleDefinition } from '../../shared/rules/rule';
+import { MemoryStateStore } from '../../shared/state/memory';
+import { addHit, emptyWindow } from '../../shared/engine/threshold';
+import { ruleDef } from '../helpers';
+
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+let seq = 0;
+function fail(secondsAfter: number, ip: string, user = 'root'): SecEvent {
+  const id = `e${++seq}`;
+  return {
+    source: 'sshd',
+    id,
+    time: T0 + secondsAfter * 1000,
+    fields: { id, event: { action: 'auth-failed' }, source: { ip }, user: { name: user }, host: { hostname: 'web-01' } },
+  };
+}
+function detector(overrides: Partial<RuleDefinition>, store = new MemoryStateStore()) {
+  return new Detector([compileRule(ruleDef(overrides), 'rules/t.json')], store);
+}
+const burst = { kind: 'threshold' as const, groupBy: ['source.ip'], threshold: { count: 5, window: '5m' } };
+
+describe('match rules', () => {
+  test('every matching event alerts, with message, key and evidence', async () => {
+    const d = detector({ groupBy: ['source.ip', 'user.name'], message: '{{user.name}} from {{source.ip}} ({{count}})' });
+    const alerts = await d.process([fail(0, '198.51.100.1'), fail(1, '198.51.100.2', 'admin')]);
+    expect(alerts.map((a) => [a.key, a.message, a.count])).toEqual([
+      ['198.51.100.1|root', 'root from 198.51.100.1 (1)', 1],
+      ['198.51.100.2|admin', 'admin from 198.51.100.2 (1)', 1],
+    ]);
+    expect(alerts[0].group).toEqual({ 'source.ip': '198.51.100.1', 'user.name': 'root' });
+    expect(alerts[0].evidence[0].id).toBe(alerts[0].evidence[0].fields.id);
+    expect(alerts[0].id).not.toBe(alerts[1].id);
+  });
+
+  test('events of other sources are not evaluated', async () => {
+    const d = detector({ source: 'sudo' });
+    expect(await d.process([fail(0, '198.51.100.1')])).toEqual([]);
+  });
+
+  test('disabled rules are not evaluated', async () => {
+    const d = detector({ enabled: false });
+    expect(await d.process([fail(0, '198.51.100.1')])).toEqual([]);
+  });
+});
+
+describe('threshold rules', () => {
+  test('fires at the Nth event in the window, then starts a new window', async () => {
+    const d = detector(burst);
+    const events = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90].map((s) => fail(s, '198.51.100.1'));
+    const alerts = await d.process(events);
+    expect(alerts.map((a) => [a.time, a.count])).toEqual([
+      ['2026-11-20T10:00:40.000Z', 5],
+      ['2026-11-20T10:01:30.000Z', 5],
+    ]);
+    expect(alerts[0].evidence.map((e) => e.id)).toEqual(events.slice(0, 5).map((e) => e.id));
+  });
+
+  test('the window slides on event time: old hits fall out', async () => {
+    const d = detector(burst);
+    // 4 hits, a 10-minute pause, then 4 more: never 5 within 5 minutes.
+    const events = [0, 1, 2, 3, 600, 601, 602, 603].map((s) => fail(s, '198.51.100.1'));
+    expect(await d.process(events)).toEqual([]);
+    expect(await d.process([fail(604, '198.51.100.1')])).toHaveLength(1);
+  });
+
+  test('state carries across batches (and so across invocations sharing a store)', async () => {
+    const store = new MemoryStateStore();
+    const a = detector(burst, store);
+    const b = detector(burst, store);
+    expect(await a.process([fail(0, '198.51.100.1'), fail(1, '198.51.100.1')])).toEqual([]);
+    expect(await b.process([fail(2, '198.51.100.1'), fail(3, '198.51.100.1')])).toEqual([]);
+    expect(await a.process([fail(4, '198.51.100.1')])).toHaveLength(1);
+  });
+
+  test('groups are counted separately', async () => {
+    const d = detector(burst);
+    const events = [0, 1, 2, 3].flatMap((s) => [fail(s, '198.51.100.1'), fail(s, '198.51.100.2')]);
+    expect(await d.process(events)).toEqual([]);
+    const alerts = await d.process([fail(5, '198.51.100.2')]);
+    expect(alerts.map((a) => a.key)).toEqual(['198.51.100.2']);
+  });
+
+  test('out-of-order events within the window still count', async () => {
+    const d = detector(burst);
+    const alerts = await d.process([40, 10, 30, 0, 20].map((s) => fail(s, '198.51.100.1')));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].time).toBe('2026-11-20T10:00:40.000Z');
+  });
+
+  test('distinct counts values, not events (password spraying)', async () => {
+    const d = detector({ ...burst, threshold: { count: 3, window: '10m', distinct: 'user.name' } });
+    const same = [0, 1, 2, 3, 4].map((s) => fail(s, '198.51.100.1', 'root'));
+    expect(await d.process(same)).toEqual([]);
+    const alerts = await d.process([fail(5, '198.51.100.1', 'admin'), fail(6, '198.51.100.1', 'admin'), fail(7, '198.51.100.1', 'oracle')]);
+    expect(alerts.map((a) => [a.key, a.count])).toEqual([['198.51.100.1', 3]]);
+    expect(alerts[0].evidence.map((e) => (e.fields.user as { name: string }).name)).toEqual(['root', 'admin', 'oracle']);
+  });
+
+  test('memory per group is bounded by the threshold, not by the traffic', () => {
+    const state = emptyWindow();
+    for (let i = 0; i < 10_000; i++) {
+      addHit(state, { t: i * 100_000, evidence: { id: String(i), time: '', source: 'sshd', fields: {} } }, 50, 60_000, false);
+      expect(state.h.length).toBeLessThanOrEqual(50);
+    }
+  });
+});
+
+describe('suppression', () => {
+  test('at most one alert per key per period; the next alert reports what was held back', async () => {
+    const d = detector({ groupBy: ['source.ip'], suppress: '10m' });
+    const alerts = await d.process([fail(0, '198.51.100.1'), fail(60, '198.51.100.1'), fail(120, '198.51.100.1'), fail(30, '198.51.100.2')]);
+    expect(alerts.map((a) => [a.key, a.suppressed])).toEqual([
+      ['198.51.100.1', 0],
+      ['198.51.100.2', 0],
+    ]);
+    const later = await d.process([fail(601, '198.51.100.1')]);
+    expect(later.map((a) => [a.key, a.suppressed])).toEqual([['198.51.100.1', 2]]);
+  });
+
+  test('threshold detections are suppressed per key too', async () => {
+    const d = detector({ ...burst, suppress: '1h' });
+    const events = Array.from({ length: 30 }, (_, i) => fail(i * 10, '198.51.100.1'));
+    const alerts = await d.process(events);
+    expect(alerts).toHaveLength(1);
+    const next = await d.process(Array.from({ length: 5 }, (_, i) => fail(3700 + i, '198.51.100.1')));
+    expect(next.map((a) => a.suppressed)).toEqual([5]);
+  });
+});

@@ -1,0 +1,74 @@
+import { normalizeSyslogLine } from '../../shared/events/syslog';
+
+function parse(line: string) {
+  const [e] = normalizeSyslogLine(line, { year: 2026 });
+  const f = e.fields as any;
+  return { source: e.source, action: f.event.action, outcome: f.event.outcome, ip: f.source?.ip, port: f.source?.port, user: f.user?.name, address: f.source?.address };
+}
+
+// Real line shapes from several distributions and OpenSSH versions.
+describe('sshd lines', () => {
+  test.each([
+    // Debian 12 / Ubuntu 24.04 (rsyslog high-precision timestamps)
+    ['2026-11-20T09:30:05.123456+08:00 web sshd[3001]: Failed password for root from 198.51.100.23 port 41022 ssh2', 'auth-failed', 'failure', '198.51.100.23', 41022, 'root'],
+    ['2026-11-20T09:30:05.123456+08:00 web sshd[3001]: Failed password for invalid user admin from 198.51.100.23 port 41022 ssh2', 'auth-failed', 'failure', '198.51.100.23', 41022, 'admin'],
+    ['2026-11-20T09:30:05.123456+08:00 web sshd[3001]: Invalid user admin from 198.51.100.23 port 41022', 'invalid-user', 'failure', '198.51.100.23', 41022, 'admin'],
+    ['2026-11-20T09:30:05.123456+08:00 web sshd[3001]: Accepted publickey for deploy from 10.0.0.5 port 50122 ssh2: ED25519 SHA256:Jc2V0JsX8pBQ9y', 'login', 'success', '10.0.0.5', 50122, 'deploy'],
+    // RHEL / CentOS / Alibaba Cloud Linux /var/log/secure
+    ['Nov 20 11:40:51 db-01 sshd[1901]: Failed password for root from 192.0.2.44 port 60211 ssh2', 'auth-failed', 'failure', '192.0.2.44', 60211, 'root'],
+    ['Nov 20 11:40:51 db-01 sshd[1901]: Failed publickey for git from 192.0.2.44 port 60211 ssh2: RSA SHA256:abc', 'auth-failed', 'failure', '192.0.2.44', 60211, 'git'],
+    ['Nov 20 11:40:51 db-01 sshd[1901]: Failed keyboard-interactive/pam for invalid user x from 192.0.2.44 port 60211 ssh2', 'auth-failed', 'failure', '192.0.2.44', 60211, 'x'],
+    ['Nov 20 11:40:58 db-01 sshd[1901]: error: maximum authentication attempts exceeded for root from 192.0.2.44 port 60211 ssh2 [preauth]', 'max-auth-attempts-exceeded', 'failure', '192.0.2.44', 60211, 'root'],
+    ['Nov 20 11:40:51 db-01 sshd[1901]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.44  user=root', 'pam-auth-failure', 'failure', '192.0.2.44', undefined, 'root'],
+    ['Nov 20 11:40:51 db-01 sshd[1901]: PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.44  user=root', 'pam-auth-failure', 'failure', '192.0.2.44', undefined, 'root'],
+    ['Nov 20 11:40:51 db-01 sshd[1901]: ROOT LOGIN REFUSED FROM 192.0.2.44 port 60211', 'root-login-refused', 'failure', '192.0.2.44', 60211, 'root'],
+    ['Nov 20 11:40:51 db-01 sshd[1901]: ROOT LOGIN REFUSED FROM 192.0.2.44', 'root-login-refused', 'failure', '192.0.2.44', undefined, 'root'],
+    ['Nov 20 11:52:09 db-01 sshd[1950]: User backup from 192.0.2.80 not allowed because not listed in AllowUsers', 'user-not-allowed', 'failure', '192.0.2.80', undefined, 'backup'],
+    // Old OpenSSH (CentOS 6): no port on Invalid user
+    ['Nov 20 11:52:09 old sshd[1950]: Invalid user oracle from 192.0.2.81', 'invalid-user', 'failure', '192.0.2.81', undefined, 'oracle'],
+    // OpenSSH 9.8+: per-session binary sshd-session
+    ['2026-11-21T09:00:00.000000+00:00 app-02 sshd-session[7100]: Failed password for root from 203.0.113.50 port 33000 ssh2', 'auth-failed', 'failure', '203.0.113.50', 33000, 'root'],
+    // IPv6 and IPv4-mapped IPv6
+    ['Nov 20 11:40:51 h sshd[1]: Failed password for alice from 2001:db8:4f::7 port 52000 ssh2', 'auth-failed', 'failure', '2001:db8:4f::7', 52000, 'alice'],
+    ['Nov 20 11:40:51 h sshd[1]: Failed password for alice from ::ffff:203.0.113.9 port 52000 ssh2', 'auth-failed', 'failure', '203.0.113.9', 52000, 'alice'],
+    ['Nov 20 11:40:51 h sshd[1]: Accepted password for alice from 2001:0db8:0000:0000:0000:0000:0000:0001 port 22 ssh2', 'login', 'success', '2001:db8::1', 22, 'alice'],
+    // Hostile user names: spaces, and text imitating the address part
+    ['Nov 20 11:40:51 h sshd[1]: Failed password for invalid user john smith from 198.51.100.2 port 4000 ssh2', 'auth-failed', 'failure', '198.51.100.2', 4000, 'john smith'],
+    ['Nov 20 11:40:51 h sshd[1]: Failed password for invalid user x from 1.2.3.4 port 22 ssh2 from 198.51.100.3 port 4001 ssh2', 'auth-failed', 'failure', '198.51.100.3', 4001, 'x from 1.2.3.4 port 22 ssh2'],
+    ['Nov 20 11:40:51 h sshd[1]: Invalid user a from 1.2.3.4 from 198.51.100.4 port 4002', 'invalid-user', 'failure', '198.51.100.4', 4002, 'a from 1.2.3.4'],
+    ['Nov 20 11:40:51 h sshd[1]: User b from 1.2.3.4 from 198.51.100.5 not allowed because not listed in AllowUsers', 'user-not-allowed', 'failure', '198.51.100.5', undefined, 'b from 1.2.3.4'],
+  ])('%s', (line, action, outcome, ip, port, user) => {
+    const p = parse(line);
+    expect(p.source).toBe('sshd');
+    expect({ action: p.action, outcome: p.outcome, ip: p.ip, port: p.port, user: p.user }).toEqual({ action, outcome, ip, port, user });
+  });
+
+  test('a host name in rhost (UseDNS) keeps source.address but gives no source.ip', () => {
+    const p = parse('Nov 20 11:40:51 h sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=scanner.example.net  user=root');
+    expect(p.address).toBe('scanner.example.net');
+    expect(p.ip).toBeUndefined();
+  });
+
+  test('unrecognized sshd messages are kept as action "other" without an outcome', () => {
+    const p = parse('Nov 20 11:40:51 h sshd[1]: Server listening on 0.0.0.0 port 22.');
+    expect(p).toMatchObject({ action: 'other', outcome: undefined, ip: undefined });
+  });
+
+  test('rsyslog "message repeated N times" yields N events with distinct ids', () => {
+    const events = normalizeSyslogLine('Nov 20 11:40:51 h sshd[1]: message repeated 3 times: [ Failed password for root from 198.51.100.23 port 40001 ssh2]', { year: 2026 });
+    expect(events).toHaveLength(3);
+    expect(new Set(events.map((e) => e.id)).size).toBe(3);
+    for (const e of events) expect((e.fields as any).event.action).toBe('auth-failed');
+  });
+
+  test('ids are stable for the same line at the same position and differ by position', () => {
+    const line = 'Nov 20 11:40:51 h sshd[1]: Failed password for root from 198.51.100.23 port 40001 ssh2';
+    const a = normalizeSyslogLine(line, { year: 2026, position: 'f:1' })[0].id;
+    expect(normalizeSyslogLine(line, { year: 2026, position: 'f:1' })[0].id).toBe(a);
+    expect(normalizeSyslogLine(line, { year: 2026, position: 'f:2' })[0].id).not.toBe(a);
+  });
+
+  test('a line that is not syslog throws an error naming file and line', () => {
+    expect(() => normalizeSyslogLine('garbage', { origin: { path: 'auth.log', line: 7 } })).toThrow('auth.log:7: not a syslog line');
+  });
+});

@@ -1,0 +1,44 @@
+import { parseSyslogHeader } from '../../shared/events/syslog/header';
+
+const utc = (s: string) => Date.parse(s);
+
+describe('parseSyslogHeader', () => {
+  test.each([
+    ['RFC 3164 padded day with host and pid', 'Nov  5 10:11:12 web-01 sshd[123]: hello', utc('2026-11-05T10:11:12Z'), 'web-01', 'sshd', 123],
+    ['RFC 3164 unpadded day', 'Nov 5 10:11:12 web-01 sshd[123]: hello', utc('2026-11-05T10:11:12Z'), 'web-01', 'sshd', 123],
+    ['RFC 3164 zero-padded day', 'Nov 05 10:11:12 web-01 sudo: hello', utc('2026-11-05T10:11:12Z'), 'web-01', 'sudo', undefined],
+    ['RFC 3164 without host name', 'Nov 15 10:11:12 sshd[77]: hello', utc('2026-11-15T10:11:12Z'), undefined, 'sshd', 77],
+    ['RFC 3164 with PRI', '<38>Nov 15 10:11:12 db sshd[77]: hello', utc('2026-11-15T10:11:12Z'), 'db', 'sshd', 77],
+    ['journalctl short-precise', 'Nov 15 10:11:12.250001 db sshd[77]: hello', utc('2026-11-15T10:11:12.250Z'), 'db', 'sshd', 77],
+    ['ISO-8601 with +08:00', '2026-11-20T09:30:05.123456+08:00 web-01 sshd[3001]: hello', utc('2026-11-20T01:30:05.123Z'), 'web-01', 'sshd', 3001],
+    ['journalctl short-iso +0800', '2026-11-20T09:30:05+0800 web-01 sshd-session[3001]: hello', utc('2026-11-20T01:30:05Z'), 'web-01', 'sshd-session', 3001],
+    ['ISO-8601 Z', '2026-11-20T09:30:05Z web-01 sudo[9]: hello', utc('2026-11-20T09:30:05Z'), 'web-01', 'sudo', 9],
+    ['RFC 5424', '<38>1 2026-11-20T09:30:05.003Z web-01 sshd 3001 - - hello', utc('2026-11-20T09:30:05.003Z'), 'web-01', 'sshd', 3001],
+    ['RFC 5424 with structured data and BOM', '<38>1 2026-11-20T09:30:05-05:00 web-01 sudo - ID47 [exampleSDID@32473 iut="3" eventSource="App"] \ufeffhello', utc('2026-11-20T14:30:05Z'), 'web-01', 'sudo', undefined],
+    ['program with slash', 'Nov 15 10:11:12 mx postfix/smtpd[4]: hello', utc('2026-11-15T10:11:12Z'), 'mx', 'postfix/smtpd', 4],
+  ])('%s', (_name, line, time, host, program, pid) => {
+    const h = parseSyslogHeader(line, { year: 2026 });
+    expect(h).toEqual({ time, hostname: host, program, pid, message: 'hello' });
+  });
+
+  test('zone-less timestamps use the configured offset', () => {
+    const h = parseSyslogHeader('Nov  5 10:11:12 web-01 sshd[1]: x', { year: 2026, tzOffsetMinutes: 480 });
+    expect(h?.time).toBe(utc('2026-11-05T02:11:12Z'));
+  });
+
+  test('the year of RFC 3164 lines is inferred: a December line read in January is last year', () => {
+    const ref = utc('2027-01-03T00:00:00Z');
+    expect(new Date(parseSyslogHeader('Dec 31 23:59:00 h sshd[1]: x', { referenceTime: ref })!.time).getUTCFullYear()).toBe(2026);
+    expect(new Date(parseSyslogHeader('Jan  2 23:59:00 h sshd[1]: x', { referenceTime: ref })!.time).getUTCFullYear()).toBe(2027);
+  });
+
+  test.each([
+    ['not syslog', 'hello world'],
+    ['impossible date', 'Feb 30 10:11:12 h sshd[1]: x'],
+    ['bad hour', '2026-11-20T25:30:05Z web-01 sshd[1]: x'],
+    ['no tag', 'Nov  5 10:11:12 web-01'],
+    ['unknown month', 'Foo  5 10:11:12 web-01 sshd[1]: x'],
+  ])('rejects %s', (_n, line) => {
+    expect(parseSyslogHeader(line, { year: 2026 })).toBeUndefined();
+  });
+});
