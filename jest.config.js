@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Type checking is done once by `tsc --noEmit` in `npm test`; jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
-  testTimeout: 30000,
+  testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -24,7 +24,8 @@ export async function testCommand(dirs: string[], o: { json?: boolean }): Promis
     }
   }
   const problems = loaded.problems.length;
-  const line = `${loaded.rules.length} rule(s): ${passed} passed, ${failed} failed${problems ? `, ${problems} rule problem(s)` : ''}\n`;
-  (o.json ? process.stderr : process.stdout).write(line);
+  // The last line has the plain `tests: N passed, N failed` form that CI summaries read.
+  const text = `${loaded.rules.length} rule(s)${problems ? `, ${problems} rule problem(s)` : ''}\ntests: ${passed} passed, ${failed} failed\n`;
+  (o.json ? process.stderr : process.stdout).write(text);
   return failed > 0 || problems > 0 ? EXIT_FAILED : EXIT_OK;
 }
