@@ -4,7 +4,7 @@ import { expandInputs, totalSize } from '../../shared/pipeline/inputs';
 import { ReplaySummary, replayFiles } from '../../shared/pipeline/replay';
 import { resolveRuleDirs } from '../../shared/rules/bundled';
 import { formatProblem, loadRules } from '../../shared/rules/load';
-import { MemoryStateStore } from '../../shared/state/memory';
+import { openStateStore } from '../../shared/state/open';
 import { StateStore } from '../../shared/state/store';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions, headerOptions } from '../options';
 import { Colors, alertJson, colors, formatAlert, safeText } from '../output/terminal';
@@ -19,7 +19,6 @@ export interface ReplayCliOptions extends InputOptions {
 }
 
 export async function replayCommand(paths: string[], o: ReplayCliOptions): Promise<number> {
-  const store = openStateStore(o.state);
   if (o.dispatch) {
     throw new CliError('--dispatch: alert delivery (DingTalk, email, webhook) is not part of this build yet; alerts are printed only', EXIT_USAGE);
   }
@@ -35,6 +34,12 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
   const files = await expandInputs(paths).catch((e: Error) => {
     throw new CliError(e.message, EXIT_USAGE);
   });
+  let store: StateStore;
+  try {
+    store = await openStateStore(o.state, { password: process.env.SECMON_REDIS_PASSWORD });
+  } catch (e) {
+    throw new CliError(`--state: ${(e as Error).message}`, EXIT_USAGE);
+  }
   const c = colors(!o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   const errColors = colors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
   const progress = progressFor(await totalSize(files), o.progress);
@@ -66,14 +71,6 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     return EXIT_USAGE;
   }
   return EXIT_OK;
-}
-
-function openStateStore(spec: string): StateStore {
-  if (spec === 'memory') return new MemoryStateStore();
-  if (/^rediss?:\/\//.test(spec)) {
-    throw new CliError('--state: the Redis state store is not part of this build yet; use --state memory', EXIT_USAGE);
-  }
-  throw new CliError(`--state: expected "memory" or a redis:// URL, got "${spec}"`, EXIT_USAGE);
 }
 
 export function formatSummary(s: ReplaySummary, ruleCount: number, c: Colors): string {

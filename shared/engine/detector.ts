@@ -21,6 +21,19 @@ interface ThresholdGroup {
 }
 
 const SUPPRESSED_COUNT_TTL_MS = 7 * 86_400_000;
+/** How long an alert id is remembered, so the same detection is never raised twice. */
+const ALERT_DEDUP_TTL_MS = 7 * 86_400_000;
+/** How long the alerts of an evaluated batch are kept for a redelivery of that batch. */
+const BATCH_MARKER_TTL_MS = 86_400_000;
+
+export interface ProcessOptions {
+  /**
+   * Identity of a delivery unit that may be redelivered (an SLS shard's cursor range).
+   * A batch seen before is not evaluated again: its first evaluation's alerts are
+   * returned, so a retry after a failed dispatch re-sends them and nothing is counted twice.
+   */
+  batchId?: string;
+}
 
 interface SuppressionState {
   until: number;
@@ -49,7 +62,7 @@ export class Detector {
     }
   }
 
-  async process(events: readonly SecEvent[]): Promise<Alert[]> {
+  async process(events: readonly SecEvent[], opts: ProcessOptions = {}): Promise<Alert[]> {
     const candidates: Candidate[] = [];
     const groups = new Map<string, ThresholdGroup>();
     for (const event of events) {
@@ -77,19 +90,38 @@ export class Detector {
         group.hits.push({ t: event.time, v, event });
       }
     }
-    if (groups.size === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
-      return candidates.map((c) => this.toAlert(c, 0));
+    const now = maxTime(events);
+    if (opts.batchId === undefined && groups.size === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
+      return this.firstSeen(candidates.map((c) => this.toAlert(c, 0)), now);
     }
-    return this.evaluateStateful(candidates, groups, maxTime(events));
+    const { alerts, replayed } = await this.evaluateStateful(candidates, groups, now, opts.batchId);
+    return replayed ? alerts : this.firstSeen(alerts, now);
   }
 
-  private async evaluateStateful(matched: Candidate[], groups: Map<string, ThresholdGroup>, now: number): Promise<Alert[]> {
+  /** Drops alerts already raised (same detection replayed, or seen by another instance). */
+  private async firstSeen(alerts: Alert[], now: number): Promise<Alert[]> {
+    if (alerts.length === 0) return alerts;
+    const fresh = await this.store.claim(alerts.map((a) => `a:${a.id}`), now, ALERT_DEDUP_TTL_MS);
+    return alerts.filter((_, i) => fresh[i]);
+  }
+
+  private async evaluateStateful(
+    matched: Candidate[],
+    groups: Map<string, ThresholdGroup>,
+    now: number,
+    batchId: string | undefined,
+  ): Promise<{ alerts: Alert[]; replayed: boolean }> {
+    const batchKey = batchId === undefined ? undefined : `b:${batchId}`;
     const keys = new Set<string>(groups.keys());
+    if (batchKey) keys.add(batchKey);
     for (const c of matched) if (c.rule.suppressMs !== undefined) keys.add(suppressionKey(c.rule, c.key));
     for (const g of groups.values()) if (g.rule.suppressMs !== undefined) keys.add(suppressionKey(g.rule, g.key));
 
-    return this.store.transact([...keys], now, (current) => {
+    return this.store.transact<{ alerts: Alert[]; replayed: boolean }>([...keys], now, (current) => {
       const writes = new Map<string, StateWrite | null>();
+      if (batchKey && current.has(batchKey)) {
+        return { writes, result: { alerts: current.get(batchKey) as Alert[], replayed: true } };
+      }
       const candidates = [...matched];
       for (const [stateKey, group] of groups) {
         const spec = group.rule.threshold!;
@@ -97,7 +129,7 @@ export class Detector {
         group.hits.sort((a, b) => a.t - b.t);
         for (const hit of group.hits) {
           const evidence: Evidence = toEvidence(hit.event);
-          const d = addHit(state, { t: hit.t, v: hit.v, evidence }, spec.count, spec.windowMs, spec.distinct !== undefined);
+          const d = addHit(state, { t: hit.t, id: hit.event.id, v: hit.v, evidence }, spec.count, spec.windowMs, spec.distinct !== undefined);
           if (d) candidates.push({ rule: group.rule, key: group.key, fields: hit.event.fields, detection: d });
         }
         writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
@@ -125,7 +157,8 @@ export class Detector {
         // Held-back alerts are reported by the next alert, so their count outlives the period.
         if (s !== null) writes.set(sk, { value: s, ttlMs: Math.max(0, s.until - now) + (s.suppressed > 0 ? SUPPRESSED_COUNT_TTL_MS : 1000) });
       }
-      return { writes, result: alerts };
+      if (batchKey) writes.set(batchKey, { value: alerts, ttlMs: BATCH_MARKER_TTL_MS });
+      return { writes, result: { alerts, replayed: false } };
     });
   }
 

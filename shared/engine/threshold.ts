@@ -8,14 +8,17 @@ import { EVIDENCE_LIMIT, Evidence } from './alert';
  */
 export interface Hit {
   t: number;
+  /** Event id: the same event counted twice (a redelivered batch) is counted once. */
+  id: string;
   /** Distinct-count value (undefined for plain counts). */
   v?: string;
   evidence: Evidence;
 }
 
-/** Stored window: `[time, value-or-null, evidence-or-null]`; evidence kept for the first few only. */
+/** Stored window: `[time, value-or-null, evidence-or-null, event id]`; evidence kept for the first few only. */
+export type WindowEntry = [number, string | null, Evidence | null, string];
 export interface WindowState {
-  h: Array<[number, string | null, Evidence | null]>;
+  h: WindowEntry[];
 }
 
 export interface Detection {
@@ -34,18 +37,19 @@ export function emptyWindow(): WindowState {
  */
 export function addHit(state: WindowState, hit: Hit, count: number, windowMs: number, distinct: boolean): Detection | undefined {
   const h = state.h;
+  if (h.some((e) => e[3] === hit.id)) return undefined;
   if (distinct) {
     const at = h.findIndex((e) => e[1] === hit.v);
     if (at >= 0) {
       const [t, , ev] = h[at];
       if (hit.t <= t) return undefined;
       h.splice(at, 1);
-      insertSorted(h, [hit.t, hit.v ?? null, ev]);
+      insertSorted(h, [hit.t, hit.v ?? null, ev, hit.id]);
     } else {
-      insertSorted(h, [hit.t, hit.v ?? null, null]);
+      insertSorted(h, [hit.t, hit.v ?? null, null, hit.id]);
     }
   } else {
-    insertSorted(h, [hit.t, null, null]);
+    insertSorted(h, [hit.t, null, null, hit.id]);
   }
   // Slide: drop what fell out of the window of the newest hit, then keep at most `count`.
   const newest = h[h.length - 1][0];
@@ -63,19 +67,19 @@ export function addHit(state: WindowState, hit: Hit, count: number, windowMs: nu
   return detection;
 }
 
-function insertSorted(h: WindowState['h'], entry: WindowState['h'][number]): void {
+function insertSorted(h: WindowEntry[], entry: WindowEntry): void {
   let i = h.length;
   while (i > 0 && h[i - 1][0] > entry[0]) i--;
   h.splice(i, 0, entry);
 }
 
 /** Gives the new hit's entry its evidence while fewer than EVIDENCE_LIMIT entries hold some. */
-function attachEvidence(h: WindowState['h'], hit: Hit): void {
+function attachEvidence(h: WindowEntry[], hit: Hit): void {
   const withEvidence = h.reduce((n, e) => n + (e[2] !== null ? 1 : 0), 0);
   if (withEvidence >= EVIDENCE_LIMIT) return;
   for (let i = h.length - 1; i >= 0; i--) {
     const e = h[i];
-    if (e[0] === hit.t && e[1] === (hit.v ?? null) && e[2] === null) {
+    if (e[3] === hit.id && e[2] === null) {
       e[2] = hit.evidence;
       return;
     }

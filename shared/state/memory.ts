@@ -32,6 +32,15 @@ export class MemoryStateStore implements StateStore {
     return result;
   }
 
+  async claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]> {
+    return keys.map((key) => {
+      const e = this.entries.get(key);
+      if (e !== undefined && e.expiresAt >= now) return false;
+      this.entries.set(key, { value: 1, expiresAt: now + ttlMs });
+      return true;
+    });
+  }
+
   /** Number of live keys (for tests and the bench's memory figures). */
   get size(): number {
     return this.entries.size;

@@ -28,5 +28,11 @@ export interface StateStore {
    *   may change them in place and write them back)
    */
   transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R>;
+  /**
+   * Sets each key that does not exist yet (for `ttlMs` after `now`), atomically per
+   * key, in one round trip; tells for each key whether this call set it. Used for
+   * deduplication: the first claimant of an alert id is the one that raises it.
+   */
+  claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]>;
   close(): Promise<void>;
 }

@@ -1,0 +1,153 @@
+import type { Redis as RedisClient, RedisOptions } from 'ioredis';
+import { StateStore, TransactionResult } from './store';
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Kept out of the URL so that s.yaml can hold the address and the secret stays in the environment. */
+  password?: string;
+  keyPrefix?: string;
+  /** Attempts of one transaction under contention before giving up loudly. */
+  maxAttempts?: number;
+}
+
+/** Thrown when the state store cannot be reached or cannot commit: the invocation must fail so the trigger retries. */
+export class StateStoreError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StateStoreError';
+  }
+}
+
+/**
+ * ApsaraDB for Redis / Tair as the shared state of concurrent Function Compute
+ * instances. A transaction is optimistic: WATCH the keys, MGET them, run `update`,
+ * then MULTI / SET PX / EXEC; when another instance changed a watched key, EXEC
+ * answers null and `update` runs again on the new values. A batch therefore costs
+ * three round trips whatever its number of events, and two instances evaluating the
+ * same burst cannot both raise its alert.
+ *
+ * WATCH belongs to a connection, so transactions of one instance are serialized on
+ * its single connection (FC instances that take concurrent requests share it).
+ * Values are JSON; every key has a TTL, so nothing grows without bound.
+ */
+export class RedisStateStore implements StateStore {
+  /** Round trips made so far (for the benchmark and tests). */
+  roundTrips = 0;
+  private readonly prefix: string;
+  private readonly maxAttempts: number;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly redis: RedisClient,
+    opts: RedisStoreOptions,
+  ) {
+    this.prefix = opts.keyPrefix ?? 'secmon:';
+    this.maxAttempts = opts.maxAttempts ?? 20;
+  }
+
+  /** Connects (failing fast and loudly when Redis is unreachable). */
+  static async connect(opts: RedisStoreOptions): Promise<RedisStateStore> {
+    // ioredis is loaded here, not at module load, so functions that never use Redis do not pay for it.
+    const { default: Redis } = await import('ioredis');
+    const options: RedisOptions = {
+      lazyConnect: true,
+      connectTimeout: 3000,
+      commandTimeout: 5000,
+      maxRetriesPerRequest: 1,
+      enableAutoPipelining: false,
+      retryStrategy: (times) => (times > 3 ? null : times * 200),
+    };
+    if (opts.password) options.password = opts.password;
+    const redis = new Redis(opts.url, options);
+    redis.on('error', () => undefined); // errors surface on the commands that fail
+    try {
+      await redis.connect();
+    } catch (e) {
+      redis.disconnect();
+      throw new StateStoreError(`cannot connect to Redis at ${redactUrl(opts.url)}: ${(e as Error).message}`, e);
+    }
+    return new RedisStateStore(redis, opts);
+  }
+
+  /** `now` is not needed: Redis expires keys on its own clock (TTLs are relative). */
+  transact<R>(keys: readonly string[], _now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
+    const run = this.queue.then(() => this.transactNow(keys, update));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async transactNow<R>(keys: readonly string[], update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
+    const full = keys.map((k) => this.prefix + k);
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const current = new Map<string, unknown>();
+      try {
+        if (full.length > 0) {
+          await this.redis.watch(...full);
+          this.roundTrips++;
+          const values = await this.redis.mget(...full);
+          this.roundTrips++;
+          values.forEach((v, i) => {
+            if (v !== null) current.set(keys[i], JSON.parse(v));
+          });
+        }
+        const { writes, result } = update(current);
+        if (writes.size === 0) {
+          if (full.length > 0) await this.redis.unwatch();
+          if (full.length > 0) this.roundTrips++;
+          return result;
+        }
+        const multi = this.redis.multi();
+        for (const [key, w] of writes) {
+          if (w === null) multi.del(this.prefix + key);
+          else multi.set(this.prefix + key, JSON.stringify(w.value), 'PX', Math.max(1, Math.ceil(w.ttlMs)));
+        }
+        const committed = await multi.exec();
+        this.roundTrips++;
+        if (committed !== null) {
+          const failed = committed.find(([err]) => err);
+          if (failed) throw failed[0];
+          return result;
+        }
+      } catch (e) {
+        await this.redis.unwatch().catch(() => undefined);
+        throw e instanceof StateStoreError ? e : new StateStoreError(`Redis state transaction failed: ${(e as Error).message}`, e);
+      }
+      // Another instance changed a watched key: back off a little and recompute.
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+    throw new StateStoreError(`Redis state transaction did not commit after ${this.maxAttempts} attempts (contention)`);
+  }
+
+  async claim(keys: readonly string[], _now: number, ttlMs: number): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.set(this.prefix + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+    let replies;
+    try {
+      replies = await pipeline.exec();
+    } catch (e) {
+      throw new StateStoreError(`Redis claim failed: ${(e as Error).message}`, e);
+    }
+    this.roundTrips++;
+    return (replies ?? []).map(([err, reply]) => {
+      if (err) throw new StateStoreError(`Redis claim failed: ${err.message}`, err);
+      return reply === 'OK';
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** A Redis URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid URL>';
+  }
+}
