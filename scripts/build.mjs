@@ -2,7 +2,7 @@
 // One self-contained file per entry keeps FC cold starts small: nothing is resolved
 // from node_modules at start-up, and what a function does not import is not shipped.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -21,10 +21,9 @@ if (existsSync(functionsDir)) {
 }
 
 const started = Date.now();
-await build({
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const common = {
   absWorkingDir: root,
-  entryPoints: entries,
-  outdir: 'dist',
   bundle: true,
   platform: 'node',
   // Prefer ES module builds: some packages (jsonc-parser) ship a UMD main that esbuild cannot follow.
@@ -36,7 +35,30 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   define: { SECMON_VERSION: JSON.stringify(pkg.version) },
+  // Native lz4-napi cannot be bundled: a lazy stand-in loads it only if ever needed.
+  alias: { 'lz4-napi': './shared/sls/lz4-lazy.js' },
+  // Optional peers of @alicloud/fc2's dependencies (ali-oss → urllib) that secmon never reaches.
+  external: ['proxy-agent'],
+};
+await build({ ...common, entryPoints: entries, outdir: 'dist' });
+// The SDKs and ioredis in files of their own (shared/util/vendor.ts): a cold start does not parse them.
+await build({
+  ...common,
+  entryPoints: [
+    { in: 'shared/dispatch/fc3-client.ts', out: 'fc3-client' },
+    { in: 'shared/dispatch/fc2-client.ts', out: 'fc2-client' },
+    { in: 'shared/sls/sls-gateway.ts', out: 'sls-gateway' },
+    { in: 'shared/state/redis-client.ts', out: 'redis-client' },
+  ],
+  outdir: 'dist/vendor',
+  sourcemap: false,
 });
+// Each function carries the bundled rules and the vendor files beside its bundle.
+for (const e of entries.filter((x) => x.out.startsWith('functions/'))) {
+  const dir = join(root, 'dist', e.out, '..');
+  cpSync(join(root, 'rules'), join(dir, 'rules'), { recursive: true });
+  cpSync(join(root, 'dist', 'vendor'), join(dir, 'vendor'), { recursive: true });
+}
 if (!process.argv.includes('--quiet')) {
   console.error(`built ${entries.length} bundle(s) in ${Date.now() - started} ms: ${entries.map((e) => `dist/${e.out}.js`).join(', ')}`);
 }

@@ -2,7 +2,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP } from 'node:net';
 import { inflateSync } from 'node:zlib';
-import SlsGateway from '@alicloud/gateway-sls';
+import type { SlsGateway as SlsGatewayType } from './sls-gateway';
+import { loadVendor } from '../util/vendor';
 import { SlsLogGroup, decodeLogGroupList } from './log-group';
 
 export interface SlsCredentials {
@@ -51,7 +52,7 @@ export interface PullResult {
  * (zlib / lz4-napi, then protobufjs).
  */
 export class SlsClient {
-  private readonly gateway = new SlsGateway();
+  private gatewayInstance?: InstanceType<typeof SlsGatewayType>;
   private readonly protocol: 'http' | 'https';
   private readonly endpointHost: string;
   private readonly port?: number;
@@ -137,8 +138,9 @@ export class SlsClient {
     // The gateway adds host, date, x-log-* headers and the signature, and moves the
     // query of `pathname` into `query` (both are part of what is signed).
     /* eslint-disable @typescript-eslint/no-explicit-any */
-    await this.gateway.modifyConfiguration(context as any, {} as any);
-    await this.gateway.modifyRequest(context as any, {} as any);
+    this.gatewayInstance ??= new (loadVendor<typeof import('./sls-gateway')>('sls-gateway').SlsGateway)();
+    await this.gatewayInstance.modifyConfiguration(context as any, {} as any);
+    await this.gatewayInstance.modifyRequest(context as any, {} as any);
     const req = context.request as unknown as { headers: Record<string, string>; query: Record<string, string | null>; pathname: string };
     const search = Object.entries(req.query)
       .map(([k, v]) => (v === null || v === undefined ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`))

@@ -1,5 +1,6 @@
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import { StateStore, TransactionResult } from './store';
+import { loadVendor } from '../util/vendor';
 
 export interface RedisStoreOptions {
   url: string;
@@ -48,7 +49,7 @@ export class RedisStateStore implements StateStore {
   /** Connects (failing fast and loudly when Redis is unreachable). */
   static async connect(opts: RedisStoreOptions): Promise<RedisStateStore> {
     // ioredis is loaded here, not at module load, so functions that never use Redis do not pay for it.
-    const { default: Redis } = await import('ioredis');
+    const { Redis } = loadVendor<typeof import('./redis-client')>('redis-client');
     const options: RedisOptions = {
       lazyConnect: true,
       connectTimeout: 3000,

@@ -1,0 +1,10 @@
+// FC 3.0 handler for the EventBridge trigger (ActionTrail write events). Thin: decode, then the shared pipeline.
+import { FcContext } from '../../shared/runtime/fc-context';
+import { runtimeFor } from '../../shared/runtime/function-runtime';
+import { handleEventBridgeEvent } from '../../shared/triggers/eventbridge';
+
+export const initialize = async (context: FcContext): Promise<void> => {
+  await runtimeFor(context);
+};
+
+export const handler = async (event: Buffer, context: FcContext) => handleEventBridgeEvent(event, await runtimeFor(context), context.requestId);

@@ -1,0 +1,10 @@
+// FC 3.0 handler of the dispatcher: alerts in by asynchronous invocation, delivered once each.
+import { FcContext } from '../../shared/runtime/fc-context';
+import { runtimeFor } from '../../shared/runtime/function-runtime';
+import { handleDispatch } from '../../shared/triggers/dispatcher';
+
+export const initialize = async (context: FcContext): Promise<void> => {
+  await runtimeFor(context);
+};
+
+export const handler = async (event: Buffer, context: FcContext) => handleDispatch(event, await runtimeFor(context), context.requestId);

@@ -1,0 +1,10 @@
+// FC 3.0 handler for SLS (log) triggers: the ActionTrail logstore and host-log logstores.
+import { FcContext } from '../../shared/runtime/fc-context';
+import { runtimeFor } from '../../shared/runtime/function-runtime';
+import { handleSlsTrigger } from '../../shared/triggers/sls-trigger';
+
+export const initialize = async (context: FcContext): Promise<void> => {
+  await runtimeFor(context);
+};
+
+export const handler = async (event: Buffer, context: FcContext) => handleSlsTrigger(event, await runtimeFor(context), context.requestId);

@@ -1,0 +1,160 @@
+/**
+ * The one configuration of secmon: environment variables in Function Compute, the
+ * same keys from a JSON file (`--config`) or flags in the CLI. Every problem is found
+ * at start-up (the FC initializer), all at once, each naming its key, never showing a
+ * secret's value.
+ */
+export type DispatchMode = 'inline' | 'fc3' | 'fc2';
+
+export interface SecmonConfig {
+  state: string;
+  redisPassword?: string;
+  redisKeyPrefix: string;
+  rulesDirs?: string[];
+  dispatch: DispatchMode;
+  dispatcherFunction: string;
+  dispatcherQualifier: string;
+  fc2Service?: string;
+  fcEndpoint?: string;
+  syslogTzOffsetMinutes: number;
+  slsAcceptEncoding: 'deflate' | 'lz4';
+  slsPageSize: number;
+}
+
+interface KeySpec {
+  key: string;
+  description: string;
+  default?: string;
+  secret?: boolean;
+  parse(value: string): unknown;
+  assign(c: Partial<SecmonConfig>, v: unknown): void;
+}
+
+const oneOf = <T extends string>(values: readonly T[]) => (v: string): T => {
+  if (!(values as readonly string[]).includes(v)) throw new Error(`must be one of ${values.join(', ')}`);
+  return v as T;
+};
+const nonEmpty = (v: string) => {
+  if (v.trim() === '') throw new Error('must not be empty');
+  return v.trim();
+};
+const intIn = (min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max}`);
+  return n;
+};
+
+export function parseUtcOffset(v: string): number {
+  if (v === 'Z' || v.toUpperCase() === 'UTC') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(v);
+  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) throw new Error('must be an offset such as +08:00, -05:00 or UTC');
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+export const CONFIG_KEYS: readonly KeySpec[] = [
+  {
+    key: 'SECMON_STATE',
+    description: 'State store: `memory` (one process only) or `redis://host:port[/db]` (ApsaraDB for Redis / Tair in the VPC)',
+    default: 'memory',
+    parse: (v) => {
+      if (v !== 'memory' && !/^rediss?:\/\/[^/\s]+/.test(v)) throw new Error('must be "memory" or a redis:// URL');
+      if (/^rediss?:\/\/[^@/]*:[^@/]+@/.test(v)) throw new Error('must not contain a password: set SECMON_REDIS_PASSWORD instead');
+      return v;
+    },
+    assign: (c, v) => (c.state = v as string),
+  },
+  { key: 'SECMON_REDIS_PASSWORD', description: 'Redis password (secret)', secret: true, parse: nonEmpty, assign: (c, v) => (c.redisPassword = v as string) },
+  { key: 'SECMON_REDIS_KEY_PREFIX', description: 'Prefix of every Redis key', default: 'secmon:', parse: nonEmpty, assign: (c, v) => (c.redisKeyPrefix = v as string) },
+  {
+    key: 'SECMON_RULES_DIR',
+    description: 'Rule folders, comma-separated (default: the bundled rules; `@bundled` names them)',
+    parse: (v) => v.split(',').map((d) => nonEmpty(d)),
+    assign: (c, v) => (c.rulesDirs = v as string[]),
+  },
+  {
+    key: 'SECMON_DISPATCH',
+    description: 'How detectors hand alerts to the dispatcher: `fc3` (async InvokeFunction, FC 3.0), `fc2` (FC 2.0 services), `inline` (same process)',
+    default: 'inline',
+    parse: oneOf(['inline', 'fc3', 'fc2'] as const),
+    assign: (c, v) => (c.dispatch = v as DispatchMode),
+  },
+  { key: 'SECMON_DISPATCHER_FUNCTION', description: 'Name of the dispatcher function', default: 'secmon-dispatcher', parse: nonEmpty, assign: (c, v) => (c.dispatcherFunction = v as string) },
+  { key: 'SECMON_DISPATCHER_QUALIFIER', description: 'Version or alias of the dispatcher to invoke', default: 'LATEST', parse: nonEmpty, assign: (c, v) => (c.dispatcherQualifier = v as string) },
+  { key: 'SECMON_FC2_SERVICE', description: 'FC 2.0 service of the dispatcher (with SECMON_DISPATCH=fc2)', parse: nonEmpty, assign: (c, v) => (c.fc2Service = v as string) },
+  {
+    key: 'SECMON_FC_ENDPOINT',
+    description: 'FC API endpoint override (default: `<account>.<region>-internal.fc.aliyuncs.com` from the invocation context)',
+    parse: nonEmpty,
+    assign: (c, v) => (c.fcEndpoint = v as string),
+  },
+  { key: 'SECMON_SYSLOG_TZ', description: 'UTC offset of syslog timestamps without a zone', default: 'UTC', parse: parseUtcOffset, assign: (c, v) => (c.syslogTzOffsetMinutes = v as number) },
+  {
+    key: 'SECMON_SLS_ACCEPT_ENCODING',
+    description: 'Compression asked of PullLogs: `deflate` (no native code) or `lz4`',
+    default: 'deflate',
+    parse: oneOf(['deflate', 'lz4'] as const),
+    assign: (c, v) => (c.slsAcceptEncoding = v as 'deflate' | 'lz4'),
+  },
+  { key: 'SECMON_SLS_PAGE_SIZE', description: 'Log groups per PullLogs request (1-1000)', default: '1000', parse: intIn(1, 1000), assign: (c, v) => (c.slsPageSize = v as number) },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Builds the configuration from layered sources (later ones win): typically the
+ * environment, then a file, then command-line flags. Unknown SECMON_* keys in a file
+ * are errors (a typo must not silently fall back to a default).
+ */
+export function loadConfig(...sources: Array<Record<string, string | undefined>>): SecmonConfig {
+  const merged: Record<string, string> = {};
+  const problems: string[] = [];
+  const known = new Set(CONFIG_KEYS.map((k) => k.key));
+  sources.forEach((src, i) => {
+    for (const [key, value] of Object.entries(src)) {
+      if (value === undefined) continue;
+      if (!known.has(key)) {
+        if (i > 0 || key.startsWith('SECMON_')) problems.push(`${key}: unknown setting`);
+        continue;
+      }
+      merged[key] = value;
+    }
+  });
+  const config: Partial<SecmonConfig> = {};
+  for (const spec of CONFIG_KEYS) {
+    const raw = merged[spec.key] ?? spec.default;
+    if (raw === undefined) continue;
+    try {
+      spec.assign(config, spec.parse(raw));
+    } catch (e) {
+      const shown = spec.secret ? '(value hidden)' : JSON.stringify(raw.slice(0, 80));
+      problems.push(`${spec.key}=${shown}: ${(e as Error).message}`);
+    }
+  }
+  if (config.dispatch === 'fc2' && !config.fc2Service) problems.push('SECMON_FC2_SERVICE: required when SECMON_DISPATCH=fc2');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as SecmonConfig;
+}
+
+/** Settings from a JSON file: an object of the same SECMON_* keys, string values. */
+export function configFromJson(text: string, file: string): Record<string, string> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError([`${file}: not valid JSON (${(e as Error).message})`]);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError([`${file}: must be a JSON object of SECMON_* settings`]);
+  const out: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [k, v] of Object.entries(doc)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else problems.push(`${file}: ${k}: must be a string`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out;
+}

@@ -1,0 +1,22 @@
+import { deliverAlerts } from '../dispatch/deliver';
+import { parseAlertPayload } from '../dispatch/alert-payload';
+import { FunctionRuntime } from '../runtime/function-runtime';
+import { log } from '../runtime/log';
+
+/**
+ * The dispatcher function: receives alerts by asynchronous invocation and delivers
+ * each one once. A delivery failure throws, so FC's async retries and on-failure
+ * destination take over.
+ */
+export async function handleDispatch(payload: Buffer | string, rt: FunctionRuntime, requestId = ''): Promise<{ delivered: number; duplicates: number }> {
+  let alerts;
+  try {
+    alerts = parseAlertPayload(payload).alerts;
+  } catch (e) {
+    log('error', 'dispatcher payload rejected; dropped', { requestId, error: (e as Error).message });
+    return { delivered: 0, duplicates: 0 };
+  }
+  const result = await deliverAlerts(alerts, rt.store, rt.sink);
+  log('info', 'alerts dispatched', { requestId, ...result });
+  return result;
+}
