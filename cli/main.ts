@@ -30,7 +30,8 @@ export function buildProgram(): Command {
       .description('evaluate events from files or folders against the rules and print the alerts')
       .argument('[paths...]', 'files or folders of events; - for standard input')
       .option('--rules <dir>', 'rule folder (repeatable; replaces the bundled rules; @bundled names them)', collect)
-      .option('--state <store>', 'state store: memory, or redis://host:port', 'memory')
+      .option('--state <store>', 'state store: memory (default), or redis://host:port (password from SECMON_REDIS_PASSWORD)')
+      .option('--config <file>', 'JSON file of SECMON_* settings (the keys Function Compute reads from its environment)')
       .option('--json', 'print one alert per line as JSON (NDJSON); the summary goes to stderr')
       .option('--dispatch', 'send alerts through the configured channels')
       .option('--no-progress', 'never draw a progress bar'),

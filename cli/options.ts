@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { INPUT_FORMATS, InputFormat } from '../shared/input/read-events';
 import { HeaderOptions } from '../shared/events/syslog/header';
+import { parseUtcOffset } from '../shared/config/config';
 
 /** Exit statuses of DESIGN §6. */
 export const EXIT_OK = 0;
@@ -31,10 +32,11 @@ export function parseYear(value: string): number {
 
 /** `+08:00`, `-0500`, `Z` or `UTC` → minutes east of UTC. */
 export function parseTzOffset(value: string): number {
-  if (value === 'Z' || value.toUpperCase() === 'UTC') return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(value);
-  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) throw new InvalidArgumentError('must be an offset such as +08:00, -05:00 or UTC');
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  try {
+    return parseUtcOffset(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 export function collect(value: string, previous: string[] | undefined): string[] {

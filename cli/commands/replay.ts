@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, SecmonConfig, configFromJson, loadConfig } from '../../shared/config/config';
 import { Detector } from '../../shared/engine/detector';
 import { InputError } from '../../shared/events/event';
 import { expandInputs, totalSize } from '../../shared/pipeline/inputs';
@@ -12,7 +14,8 @@ import { progressFor } from '../output/progress';
 
 export interface ReplayCliOptions extends InputOptions {
   rules?: string[];
-  state: string;
+  state?: string;
+  config?: string;
   json?: boolean;
   dispatch?: boolean;
   progress: boolean;
@@ -24,7 +27,17 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
   }
   if (paths.length === 0) throw new CliError('replay: give at least one file or folder of events (or - for standard input)', EXIT_USAGE);
 
-  const loaded = await loadRules(resolveRuleDirs(o.rules));
+  // One configuration for FC and the CLI: environment, then --config file, then flags.
+  let config: SecmonConfig;
+  try {
+    const file = o.config ? configFromJson(await readFile(o.config, 'utf8'), o.config) : {};
+    config = loadConfig(process.env, file, { SECMON_STATE: o.state });
+  } catch (e) {
+    throw new CliError(e instanceof ConfigError ? e.message : `--config: ${(e as Error).message}`, EXIT_USAGE);
+  }
+  const syslog = { ...headerOptions(o), tzOffsetMinutes: o.tz ?? config.syslogTzOffsetMinutes };
+
+  const loaded = await loadRules(resolveRuleDirs(o.rules ?? config.rulesDirs));
   if (loaded.problems.length > 0) {
     for (const p of loaded.problems) process.stderr.write(`${formatProblem(p)}\n`);
     process.stderr.write(`secmon: ${loaded.problems.length} rule problem(s); fix them or run 'secmon validate'\n`);
@@ -36,7 +49,7 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
   });
   let store: StateStore;
   try {
-    store = await openStateStore(o.state, { password: process.env.SECMON_REDIS_PASSWORD });
+    store = await openStateStore(config.state, { password: config.redisPassword, keyPrefix: config.redisKeyPrefix });
   } catch (e) {
     throw new CliError(`--state: ${(e as Error).message}`, EXIT_USAGE);
   }
@@ -49,7 +62,7 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
   try {
     summary = await replayFiles(files, detector, {
       format: o.format,
-      syslog: headerOptions(o),
+      syslog,
       onBytes: (b) => progress.update(b),
       onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
       onAlert: (alert) => {

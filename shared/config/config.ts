@@ -63,7 +63,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     },
     assign: (c, v) => (c.state = v as string),
   },
-  { key: 'SECMON_REDIS_PASSWORD', description: 'Redis password (secret)', secret: true, parse: nonEmpty, assign: (c, v) => (c.redisPassword = v as string) },
+  { key: 'SECMON_REDIS_PASSWORD', description: 'Redis password (secret; from the environment, never in s.yaml)', secret: true, parse: nonEmpty, assign: (c, v) => (c.redisPassword = v as string) },
   { key: 'SECMON_REDIS_KEY_PREFIX', description: 'Prefix of every Redis key', default: 'secmon:', parse: nonEmpty, assign: (c, v) => (c.redisKeyPrefix = v as string) },
   {
     key: 'SECMON_RULES_DIR',
@@ -116,7 +116,8 @@ export function loadConfig(...sources: Array<Record<string, string | undefined>>
   const known = new Set(CONFIG_KEYS.map((k) => k.key));
   sources.forEach((src, i) => {
     for (const [key, value] of Object.entries(src)) {
-      if (value === undefined) continue;
+      // An empty variable counts as unset (s.yaml passes optional settings as '').
+      if (value === undefined || value === '') continue;
       if (!known.has(key)) {
         if (i > 0 || key.startsWith('SECMON_')) problems.push(`${key}: unknown setting`);
         continue;

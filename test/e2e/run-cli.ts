@@ -10,11 +10,13 @@ export interface CliResult {
 }
 
 /** Runs the built `secmon` CLI as a user would, from the repository root. */
-export function runCli(args: string[], opts: { input?: string; nodeArgs?: string[] } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { input?: string; nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<CliResult> {
+  // The child sees no SECMON_* setting of the test process, only the ones a test gives.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SECMON_')));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(ROOT, 'bin', 'secmon.js'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...env, NO_COLOR: '1', ...opts.env },
     });
     let stdout = '';
     let stderr = '';

@@ -32,6 +32,7 @@ beforeAll(async () => {
   env = { SECMON_STATE: redis.url, SECMON_DISPATCH: 'fc3', SECMON_FC_ENDPOINT: fc.endpoint, SECMON_DISPATCHER_FUNCTION: 'secmon-dispatcher' };
 });
 afterAll(async () => {
+  for (const k of Object.keys(env)) delete process.env[k];
   for (const rt of runtimes) await rt.close();
   await sls.stop();
   await fc.stop();
@@ -203,7 +204,7 @@ describe('concurrency and failure, with separate instances', () => {
   });
 
   test('a configuration error is reported at start-up, every problem at once, secrets hidden', async () => {
-    const err = await createRuntime(ctx('i5'), { env: { SECMON_STATE: 'mysql://x', SECMON_DISPATCH: 'carrier-pigeon', SECMON_REDIS_PASSWORD: '', SECMON_SLS_PAGE_SIZE: '5000' } }).catch((e) => e);
+    const err = await createRuntime(ctx('i5'), { env: { SECMON_STATE: 'mysql://x', SECMON_DISPATCH: 'carrier-pigeon', SECMON_REDIS_PASSWORD: ' ', SECMON_SLS_PAGE_SIZE: '5000' } }).catch((e) => e);
     expect(err.message).toContain('SECMON_STATE="mysql://x": must be "memory" or a redis:// URL');
     expect(err.message).toContain('SECMON_DISPATCH="carrier-pigeon": must be one of inline, fc3, fc2');
     expect(err.message).toContain('SECMON_REDIS_PASSWORD=(value hidden): must not be empty');
