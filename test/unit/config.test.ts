@@ -43,3 +43,8 @@ describe('configuration', () => {
     for (const k of CONFIG_KEYS) expect(k.description.length).toBeGreaterThan(10);
   });
 });
+
+test('the README documents every configuration key', () => {
+  const readme = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+  for (const k of CONFIG_KEYS) expect(readme).toContain(`| \`${k.key}\``);
+});
