@@ -49,6 +49,7 @@ await build({
     { in: 'shared/dispatch/fc2-client.ts', out: 'fc2-client' },
     { in: 'shared/sls/sls-gateway.ts', out: 'sls-gateway' },
     { in: 'shared/state/redis-client.ts', out: 'redis-client' },
+    { in: 'shared/posture/ram-client.ts', out: 'ram-client' },
   ],
   outdir: 'dist/vendor',
   sourcemap: false,

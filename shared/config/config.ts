@@ -19,6 +19,7 @@ export interface SecmonConfig {
   syslogTzOffsetMinutes: number;
   slsAcceptEncoding: 'deflate' | 'lz4';
   slsPageSize: number;
+  ramEndpoint: string;
 }
 
 interface KeySpec {
@@ -95,6 +96,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     parse: oneOf(['deflate', 'lz4'] as const),
     assign: (c, v) => (c.slsAcceptEncoding = v as 'deflate' | 'lz4'),
   },
+  { key: 'SECMON_RAM_ENDPOINT', description: 'RAM API endpoint of the posture scan', default: 'ram.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.ramEndpoint = v as string) },
   { key: 'SECMON_SLS_PAGE_SIZE', description: 'Log groups per PullLogs request (1-1000)', default: '1000', parse: intIn(1, 1000), assign: (c, v) => (c.slsPageSize = v as number) },
 ];
 

@@ -24,9 +24,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('s.yaml (Serverless Devs 3, fc3)', () => {
-  test('declares the three functions on nodejs20, built by a pre-deploy action', () => {
+  test('declares the four functions on nodejs20, built by a pre-deploy action', () => {
     expect(doc.edition).toBe('3.0.0');
-    expect(functions.map(([name]) => name).sort()).toEqual(['secmon-actiontrail', 'secmon-dispatcher', 'secmon-sls']);
+    expect(functions.map(([name]) => name).sort()).toEqual(['secmon-actiontrail', 'secmon-dispatcher', 'secmon-posture', 'secmon-sls']);
     for (const [, r] of functions) {
       expect(r.props.runtime).toBe('nodejs20');
       expect(r.actions['pre-deploy'][0].run).toContain('npm run build');
@@ -78,5 +78,8 @@ describe('s.yaml (Serverless Devs 3, fc3)', () => {
     const pattern = JSON.parse(eb.triggerConfig.eventRuleFilterPattern);
     expect(pattern.type).toContainEqual({ suffix: ':ActionTrail:ApiCall' });
     expect(eb.triggerConfig.eventSourceConfig.eventSourceType).toBe('Default');
+    const timer = triggers.find((t: any) => t.triggerType === 'timer');
+    expect(timer.triggerConfig.cronExpression).toMatch(/0 0 9 \* \* \*/);
+    expect(timer.triggerConfig.enable).toBe(true);
   });
 });

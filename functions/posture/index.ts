@@ -1,0 +1,11 @@
+// FC 3.0 handler of the timer-triggered posture scan (RAM users with console access and no MFA).
+import { FcContext } from '../../shared/runtime/fc-context';
+import { runtimeFor } from '../../shared/runtime/function-runtime';
+import { handlePostureScan } from '../../shared/triggers/posture';
+
+export const initialize = async (context: FcContext): Promise<void> => {
+  await runtimeFor(context);
+};
+
+// The timer's payload carries nothing the scan needs.
+export const handler = async (_event: Buffer, context: FcContext) => handlePostureScan(await runtimeFor(context), context);

@@ -1,0 +1,22 @@
+import { CHECK_CONSOLE_WITHOUT_MFA, scanConsoleUsersWithoutMfa } from '../posture/ram-scan';
+import type { createRamApi } from '../posture/ram-client';
+import { FunctionRuntime } from '../runtime/function-runtime';
+import { FcContext } from '../runtime/fc-context';
+import { log } from '../runtime/log';
+import { loadVendor } from '../util/vendor';
+import { InvocationSummary } from './summary';
+
+/**
+ * The timer-triggered posture scan: RAM users with console access and no MFA device,
+ * each a `posture` event the bundled rule alerts on (at most once a day per user).
+ */
+export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext, 'accountId' | 'requestId'>, now = Date.now()): Promise<InvocationSummary> {
+  const { createRamApi: create } = loadVendor<{ createRamApi: typeof createRamApi }>('ram-client');
+  const api = create(rt.config.ramEndpoint, rt.credentials);
+  const events = await scanConsoleUsersWithoutMfa(api, ctx.accountId, now);
+  const alerts = await rt.detector.process(events);
+  await rt.dispatchAlerts(alerts);
+  const summary = { events: events.length, skipped: 0, alerts: alerts.length };
+  log('info', 'posture scan done', { requestId: ctx.requestId, check: CHECK_CONSOLE_WITHOUT_MFA, findings: events.length, alerts: alerts.length });
+  return summary;
+}
