@@ -1,4 +1,4 @@
-import { CHECK_CONSOLE_WITHOUT_MFA, scanConsoleUsersWithoutMfa } from '../posture/ram-scan';
+import { CHECK_CONSOLE_WITHOUT_MFA, RamApi, scanConsoleUsersWithoutMfa } from '../posture/ram-scan';
 import type { createRamApi } from '../posture/ram-client';
 import { FunctionRuntime } from '../runtime/function-runtime';
 import { FcContext } from '../runtime/fc-context';
@@ -10,9 +10,16 @@ import { InvocationSummary } from './summary';
  * The timer-triggered posture scan: RAM users with console access and no MFA device,
  * each a `posture` event the bundled rule alerts on (at most once a day per user).
  */
+const clients = new WeakMap<FunctionRuntime, RamApi>();
+
 export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext, 'accountId' | 'requestId'>, now = Date.now()): Promise<InvocationSummary> {
-  const { createRamApi: create } = loadVendor<{ createRamApi: typeof createRamApi }>('ram-client');
-  const api = create(rt.config.ramEndpoint, rt.credentials);
+  // One RAM client per instance; it reads the current STS credentials on every call.
+  let api = clients.get(rt);
+  if (!api) {
+    const { createRamApi: create } = loadVendor<{ createRamApi: typeof createRamApi }>('ram-client');
+    api = create(rt.config.ramEndpoint, rt.credentials);
+    clients.set(rt, api);
+  }
   const events = await scanConsoleUsersWithoutMfa(api, ctx.accountId, now);
   const alerts = await rt.detector.process(events);
   await rt.dispatchAlerts(alerts);
