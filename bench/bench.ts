@@ -5,12 +5,12 @@
  *
  *   node dist/bench.js [--events N] [--json]
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Detector } from '../shared/engine/detector';
+import { openInput, readLineBlocks } from '../shared/input/line-reader';
 import { replayFiles } from '../shared/pipeline/replay';
 import { bundledRulesDir } from '../shared/rules/bundled';
 import { formatProblem, loadRules } from '../shared/rules/load';
@@ -32,43 +32,49 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const NAMES = ['DescribeInstances', 'DescribeSecurityGroups', 'ListUsers', 'GetBucketInfo', 'RunInstances', 'AuthorizeSecurityGroup', 'DisableKey', 'ConsoleSignin', 'CreateAccessKey', 'StopInstance'];
+/** ActionTrail traffic is mostly reads by automation, with a few writes and sign-ins. */
+const READS = ['DescribeInstances', 'DescribeSecurityGroups', 'DescribeDisks', 'ListUsers', 'GetBucketInfo', 'DescribeRegions', 'ListKeys', 'DescribeVpcs'];
+const WRITES = ['RunInstances', 'AuthorizeSecurityGroup', 'StopInstance', 'CreateAccessKey', 'DisableKey', 'ModifySecurityGroupRule', 'AttachPolicyToUser'];
 
-/** Half ActionTrail JSON lines, half syslog (sshd, sudo, cron) with a brute force inside. */
+/**
+ * Half ActionTrail JSON lines, half syslog. Syslog: a brute force from a rotating
+ * set of addresses (40%), accepted logins and their sessions, cron and systemd noise,
+ * some sudo.
+ */
 async function generate(dir: string, total: number): Promise<string[]> {
   const trail = path.join(dir, 'trail.jsonl');
   const auth = path.join(dir, 'auth.log');
   const t0 = Date.UTC(2026, 10, 20);
   await writeLines(trail, Math.floor(total / 2), (i) => {
-    const name = NAMES[i % NAMES.length];
-    const signin = name === 'ConsoleSignin';
+    const signin = i % 97 === 0;
+    const write = !signin && i % 10 === 0;
+    const name = signin ? 'ConsoleSignin' : write ? WRITES[(i / 10) % WRITES.length | 0] : READS[i % READS.length];
     return JSON.stringify({
       eventId: `bench-${i}`,
       eventVersion: 1,
       eventName: name,
       eventType: signin ? 'ConsoleSignin' : 'ApiCall',
       eventTime: new Date(t0 + i * 50).toISOString(),
-      serviceName: signin ? 'AasSub' : name.includes('Key') ? 'Kms' : 'Ecs',
+      serviceName: signin ? 'AasSub' : name.includes('Key') ? 'Kms' : name.includes('Policy') || name.includes('User') ? 'Ram' : 'Ecs',
       sourceIpAddress: `198.18.${(i >> 8) & 255}.${i & 255}`,
-      userIdentity: { type: 'ram-user', userName: `user${i % 50}`, accountId: '1234567890123456', principalId: String(200000 + (i % 50)) },
-      requestParameters: { RegionId: 'cn-hangzhou', SecurityGroupId: `sg-${i % 100}`, PortRange: '443/443', SourceCidrIp: '10.0.0.0/8' },
-      additionalEventData: signin ? { isMFAChecked: 'true' } : undefined,
+      userAgent: 'AlibabaCloud (Linux 5.15.0; x86_64) Java/1.8.0_372 tea-util/0.2.21 TeaDSL/1',
+      userIdentity: { type: 'ram-user', userName: `user${i % 50}`, accountId: '1234567890123456', principalId: String(200000 + (i % 50)), accessKeyId: `LTAI5t${i % 50}` },
+      requestParameters: { RegionId: 'cn-hangzhou', SecurityGroupId: `sg-${i % 100}`, PortRange: i % 1000 === 0 ? '22/22' : '443/443', SourceCidrIp: i % 1000 === 0 ? '0.0.0.0/0' : '10.0.0.0/8', PageSize: '50' },
+      additionalEventData: signin ? { isMFAChecked: i % 3 === 0 ? 'false' : 'true', loginAccount: `user${i % 50}@1234567890123456.onaliyun.com` } : undefined,
       acsRegion: 'cn-hangzhou',
       requestId: `req-${i}`,
+      recipientAccountId: '1234567890123456',
     });
   });
   await writeLines(auth, total - Math.floor(total / 2), (i) => {
     const ts = new Date(t0 + i * 50).toISOString();
-    switch (i % 4) {
-      case 0:
-        return `${ts} web-01 sshd[${1000 + (i % 3000)}]: Failed password for invalid user u${i % 7} from 203.0.113.${i % 40 === 0 ? 66 : (i >> 4) & 255} port ${30000 + (i % 20000)} ssh2`;
-      case 1:
-        return `${ts} web-01 sshd[${1000 + (i % 3000)}]: Accepted publickey for deploy from 10.0.0.${i & 255} port ${30000 + (i % 20000)} ssh2: ED25519 SHA256:abc`;
-      case 2:
-        return `${ts} web-01 CRON[${i % 9000}]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`;
-      default:
-        return `${ts} web-01 sudo[${i % 9000}]:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/systemctl status nginx`;
-    }
+    const r = i % 20;
+    if (r < 8) return `${ts} web-01 sshd[${1000 + (i % 3000)}]: Failed password for invalid user u${i % 7} from 203.0.113.${(i >> 6) & 255} port ${30000 + (i % 20000)} ssh2`;
+    if (r < 10) return `${ts} web-01 sshd[${1000 + (i % 3000)}]: Accepted publickey for deploy from 10.0.0.${i & 255} port ${30000 + (i % 20000)} ssh2: ED25519 SHA256:abc`;
+    if (r < 12) return `${ts} web-01 sshd[${1000 + (i % 3000)}]: pam_unix(sshd:session): session opened for user deploy(uid=1001) by (uid=0)`;
+    if (r < 18) return `${ts} web-01 CRON[${i % 9000}]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`;
+    if (r < 19) return `${ts} web-01 systemd-logind[512]: New session ${i} of user deploy.`;
+    return `${ts} web-01 sudo[${i % 9000}]:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/systemctl status nginx`;
   });
   return [trail, auth];
 }
@@ -87,17 +93,23 @@ async function writeLines(file: string, n: number, line: (i: number) => string):
   await once(out, 'finish');
 }
 
-/** Reads and parses the input and touches one field: the cost below which no pipeline can go. */
+/**
+ * Reads the input with the same line reader as the pipeline, parses each line (JSON.parse
+ * of an ActionTrail line, a split of a syslog line) and touches one field: the cost
+ * below which no pipeline can go.
+ */
 async function baseline(files: string[]): Promise<number> {
   let touched = 0;
   for (const file of files) {
-    const rl = createInterface({ input: createReadStream(file, { highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
     const json = file.endsWith('.jsonl');
-    for await (const line of rl) {
-      if (json) {
-        if ((JSON.parse(line) as { eventName?: string }).eventName) touched++;
-      } else if (line.split(' ')[2]) {
-        touched++;
+    for await (const block of readLineBlocks(openInput(file))) {
+      for (const line of block.lines) {
+        if (line === '') continue;
+        if (json) {
+          if ((JSON.parse(line) as { eventName?: string }).eventName) touched++;
+        } else if (line.split(' ')[2]) {
+          touched++;
+        }
       }
     }
   }

@@ -9,7 +9,7 @@ import { stableId } from '../util/hash';
  *  - a log of a trail delivered to SLS: the record is the `event` content (a JSON
  *    string), and SLS index names such as `event.eventName` may appear flattened.
  * The record keeps its native field names; `id` (the eventId) is added, and
- * `log.file.*` for records read from files.
+ * `log.file.*` for records read from files. Callers hand over the parsed object.
  */
 export function normalizeActionTrailRecord(record: Record<string, unknown>, origin?: Origin, fallbackTime?: string): SecEvent {
   if (typeof record.eventName !== 'string' || record.eventName === '') {
@@ -21,7 +21,9 @@ export function normalizeActionTrailRecord(record: Record<string, unknown>, orig
   if (Number.isNaN(time)) throw new InputError(origin, `eventTime: not a date: ${JSON.stringify(timeText).slice(0, 60)}`);
 
   const id = typeof record.eventId === 'string' && record.eventId !== '' ? record.eventId : stableId(JSON.stringify(record));
-  const fields: Record<string, unknown> = { ...record, id };
+  // The record is this event's own (freshly parsed): completed in place, not copied.
+  const fields = record;
+  fields.id = id;
   if (record.eventTime === undefined) fields.eventTime = timeText;
   if (origin) fields.log = { file: { path: origin.path, line: origin.line } };
   return { source: 'actiontrail', id, time, fields };

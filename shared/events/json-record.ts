@@ -77,7 +77,8 @@ function normalizeEcsJson(obj: Record<string, unknown>, origin: Origin | undefin
   const dataset = typeof event?.dataset === 'string' ? event.dataset : undefined;
   const source: Source = dataset !== undefined && (SOURCES as readonly string[]).includes(dataset) && dataset !== 'actiontrail' ? (dataset as Source) : 'json';
   const id = typeof obj.id === 'string' && obj.id !== '' ? obj.id : stableId(JSON.stringify(obj));
-  const fields: Record<string, unknown> = { ...obj, id };
+  const fields = obj;
+  fields.id = id;
   if (origin) fields.log = { ...(obj.log as object | undefined), file: { path: origin.path, line: origin.line } };
   return { source, id, time, fields };
 }

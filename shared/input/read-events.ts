@@ -1,12 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { InputError, Origin, SecEvent } from '../events/event';
 import { JsonShape, normalizeJsonRecord } from '../events/json-record';
-import { normalizeSyslogLine } from '../events/syslog';
+import { SyslogContext, normalizeSyslogLine } from '../events/syslog';
 import { HeaderOptions } from '../events/syslog/header';
 import { recordsOfDocument } from './json-document';
+import { LineBlock, openInput, readLineBlocks } from './line-reader';
 
 export const INPUT_FORMATS = ['auto', 'syslog', 'json', 'actiontrail', 'eventbridge', 'sls', 'ecs'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -38,46 +35,53 @@ const MAX_LINE_CHARS = 1024 * 1024;
  */
 export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerator<InputChunk> {
   const chunkLines = opts.chunkLines ?? 1000;
-  const lines = lineSource(path, opts.onBytes);
+  const blocks = readLineBlocks(openInput(path, opts.onBytes));
   let mode: 'syslog' | 'jsonl' | undefined = opts.format === 'syslog' ? 'syslog' : undefined;
   const shape: JsonShape = jsonShapeOf(opts.format);
+  // One context object reused for every line (no allocation per line).
+  const syslogBase: SyslogContext = { ...opts.syslog };
   let chunk: InputChunk = { events: [], errors: [], records: 0 };
 
-  const iterator = lines[Symbol.asyncIterator]();
-  for await (const { text, line } of { [Symbol.asyncIterator]: () => iterator }) {
-    if (mode === undefined) {
-      const first = text.replace(/^\ufeff/, '').trim();
-      if (first === '') continue;
-      mode = detectLineMode(first, opts.format);
+  for await (const block of blocks) {
+    const lines = block.lines;
+    for (let k = 0; k < lines.length; k++) {
+      const line = block.firstLine + k;
+      let text = lines[k];
+      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (mode === undefined) {
-        // A pretty-printed JSON document: gather the rest of it and parse it whole.
-        yield await readDocument(path, line, text, iterator, shape, opts.syslog);
-        return;
-      }
-    }
-    const origin: Origin = { path, line };
-    const body = line === 1 ? text.replace(/^\ufeff/, '') : text;
-    if (body.trim() === '') continue;
-    chunk.records++;
-    try {
-      if (body.length > MAX_LINE_CHARS) throw new InputError(origin, `line longer than ${MAX_LINE_CHARS} characters`);
-      if (mode === 'syslog') {
-        pushAll(chunk.events, normalizeSyslogLine(body, { ...opts.syslog, origin, position: `${path}:${line}` }));
-      } else {
-        let value: unknown;
-        try {
-          value = JSON.parse(body);
-        } catch (e) {
-          throw new InputError(origin, `malformed JSON: ${(e as Error).message}`);
+        const first = text.trim();
+        if (first === '') continue;
+        mode = detectLineMode(first, opts.format);
+        if (mode === undefined) {
+          // A pretty-printed JSON document: gather the rest of it and parse it whole.
+          yield await readDocument(path, line, lines.slice(k), blocks, shape, opts.syslog);
+          return;
         }
-        pushAll(chunk.events, normalizeJsonRecord(value, origin, shape, opts.syslog));
       }
-    } catch (e) {
-      chunk.errors.push(asInputError(e, origin));
-    }
-    if (chunk.records >= chunkLines) {
-      yield chunk;
-      chunk = { events: [], errors: [], records: 0 };
+      if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) continue;
+      const origin: Origin = { path, line };
+      chunk.records++;
+      try {
+        if (text.length > MAX_LINE_CHARS) throw new InputError(origin, `line longer than ${MAX_LINE_CHARS} characters`);
+        if (mode === 'syslog') {
+          syslogBase.origin = origin;
+          pushAll(chunk.events, normalizeSyslogLine(text, syslogBase));
+        } else {
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch (e) {
+            throw new InputError(origin, `malformed JSON: ${(e as Error).message}`);
+          }
+          pushAll(chunk.events, normalizeJsonRecord(value, origin, shape, opts.syslog));
+        }
+      } catch (e) {
+        chunk.errors.push(asInputError(e, origin));
+      }
+      if (chunk.records >= chunkLines) {
+        yield chunk;
+        chunk = { events: [], errors: [], records: 0 };
+      }
     }
   }
   if (chunk.records > 0 || chunk.errors.length > 0) yield chunk;
@@ -123,22 +127,23 @@ function detectLineMode(first: string, format: InputFormat): 'syslog' | 'jsonl' 
 async function readDocument(
   path: string,
   firstLine: number,
-  firstText: string,
-  rest: AsyncIterator<{ text: string; line: number }>,
+  firstLines: string[],
+  rest: AsyncGenerator<LineBlock>,
   shape: JsonShape,
   syslog: HeaderOptions,
 ): Promise<InputChunk> {
   const chunk: InputChunk = { events: [], errors: [], records: 0 };
-  const parts = ['\n'.repeat(firstLine - 1), firstText];
-  let size = firstText.length;
-  for (let r = await rest.next(); !r.done; r = await rest.next()) {
-    size += r.value.text.length + 1;
+  const parts = ['\n'.repeat(firstLine - 1), firstLines.join('\n')];
+  let size = parts[1].length;
+  for await (const block of rest) {
+    const text = block.lines.join('\n');
+    size += text.length + 1;
     if (size > MAX_DOCUMENT_CHARS) {
       chunk.errors.push(new InputError({ path, line: firstLine }, `JSON document larger than ${MAX_DOCUMENT_CHARS / 1048576} MB: convert it to JSON lines`));
-      await rest.return?.();
+      await rest.return(undefined);
       return chunk;
     }
-    parts.push('\n', r.value.text);
+    parts.push('\n', text);
   }
   let records;
   try {
@@ -159,26 +164,3 @@ async function readDocument(
   return chunk;
 }
 
-/** Lines of a file (or standard input, gunzipped for `.gz`) with their 1-based numbers. */
-async function* lineSource(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<{ text: string; line: number }> {
-  const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
-  if (onBytes) {
-    let bytes = 0;
-    raw.on('data', (b: Buffer | string) => {
-      bytes += b.length;
-      onBytes(bytes);
-    });
-  }
-  const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  try {
-    let line = 0;
-    for await (const text of rl) {
-      line++;
-      yield { text, line };
-    }
-  } finally {
-    rl.close();
-    if (raw !== process.stdin) raw.destroy();
-  }
-}

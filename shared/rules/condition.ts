@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { RE2JS } from 're2js';
 import { canonicalIp } from '../events/ip';
-import { compileFieldPath } from '../util/field-path';
+import { compileFieldPredicate } from '../util/field-path';
 
 /** The condition tree of a rule file (validated by rule.schema.json before compilation). */
 export type Condition =
@@ -60,22 +60,15 @@ export function compileCondition(cond: Condition, pointer = '/condition'): Predi
 }
 
 function compileFieldTest(test: FieldTest, pointer: string): Predicate {
-  let get;
+  const check: ValueCheck = test.op === 'exists' ? (v) => v !== null : compileValueCheck(test, pointer);
+  let some: (root: unknown) => boolean;
   try {
-    get = compileFieldPath(test.field);
+    some = compileFieldPredicate(test.field, check);
   } catch (e) {
     throw new ConditionError(`${pointer}/field`, (e as Error).message);
   }
-  if (test.op === 'exists') {
-    const want = test.value !== false;
-    return (f) => get(f).some((v) => v !== null) === want;
-  }
-  const check = compileValueCheck(test, pointer);
-  return (f) => {
-    const values = get(f);
-    for (let i = 0; i < values.length; i++) if (check(values[i])) return true;
-    return false;
-  };
+  if (test.op === 'exists' && test.value === false) return (f) => !some(f);
+  return some;
 }
 
 type ValueCheck = (v: unknown) => boolean;

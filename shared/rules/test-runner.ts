@@ -61,7 +61,7 @@ function normalizeTestEvents(raw: Array<Record<string, unknown> | string>, file:
       const evs =
         typeof item === 'string'
           ? normalizeSyslogLine(item, { year, position: `${pointer}/events/${j}` })
-          : normalizeJsonRecord(item, undefined, 'auto', { year });
+          : normalizeJsonRecord(structuredClone(item), undefined, 'auto', { year });
       events.push(...evs);
     } catch (e) {
       const msg = e instanceof InputError ? e.message.replace(`${origin.path}:0: `, '') : (e as Error).message;

@@ -28,6 +28,37 @@ export function compileFieldPath(path: string): FieldGetter {
   };
 }
 
+/**
+ * Whether any value at `path` satisfies `pred`: the hot path of rule evaluation.
+ * Plain nested objects are walked without allocating; arrays and literal dotted keys
+ * take the general walk.
+ */
+export function compileFieldPredicate(path: string, pred: (v: unknown) => boolean): (root: unknown) => boolean {
+  const segments = path.split('.');
+  if (segments.some((s) => s === '')) throw new Error(`invalid field path "${path}": empty segment`);
+  const general = (root: unknown) => {
+    const out: unknown[] = [];
+    walk(root, segments, 0, out);
+    for (let i = 0; i < out.length; i++) if (pred(out[i])) return true;
+    return false;
+  };
+  return (root) => {
+    let node = root;
+    for (let i = 0; i < segments.length; i++) {
+      if (node === null || typeof node !== 'object') return false;
+      if (Array.isArray(node)) return general(root);
+      const next: unknown = (node as Record<string, unknown>)[segments[i]];
+      if (next === undefined || typeof next === 'function') return general(root);
+      node = next;
+    }
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) if (pred(node[i])) return true;
+      return false;
+    }
+    return pred(node);
+  };
+}
+
 /** The first value at `path`, or undefined (for templates and group keys). */
 export function getFirst(root: unknown, getter: FieldGetter): unknown {
   const values = getter(root);

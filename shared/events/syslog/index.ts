@@ -11,7 +11,7 @@ const MAX_REPEAT = 1000;
 
 export interface SyslogContext extends HeaderOptions {
   origin?: Origin;
-  /** Identity of the line's position (an SLS cursor and index, or file and line); hashed into the event id. */
+  /** Identity of the line's position; hashed into the event id. Default: the origin's file and line. */
   position?: string;
 }
 
@@ -34,7 +34,8 @@ export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecE
 
   const program = header.program;
   const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : 'syslog';
-  const baseId = stableId(ctx.position ?? '', line);
+  const position = ctx.position ?? (ctx.origin ? `${ctx.origin.path}:${ctx.origin.line}` : '');
+  const baseId = stableId(position, line);
   const events: SecEvent[] = [];
   for (let i = 0; i < repeat; i++) {
     const id = i === 0 ? baseId : `${baseId}-${i}`;

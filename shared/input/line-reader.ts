@@ -1,0 +1,55 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+
+/**
+ * Lines of a file (or stdin, gunzipped for `.gz`), a block at a time: every stream
+ * chunk (256 KB) is decoded and split synchronously, so the cost per line is a
+ * slice, not a promise. LF and CRLF endings; a last line without an ending counts.
+ */
+export interface LineBlock {
+  /** 1-based number of the first line in `lines`. */
+  firstLine: number;
+  lines: string[];
+}
+
+export function openInput(path: string, onBytes?: (bytes: number) => void): Readable {
+  const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
+  if (onBytes) {
+    let bytes = 0;
+    raw.on('data', (b: Buffer | string) => {
+      bytes += b.length;
+      onBytes(bytes);
+    });
+  }
+  return path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+}
+
+/** Beyond this, a line without an end is not input secmon can use (and would exhaust memory). */
+const MAX_CARRY_CHARS = 256 * 1024 * 1024;
+
+export async function* readLineBlocks(input: Readable): AsyncGenerator<LineBlock> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let lineNo = 1;
+  try {
+    for await (const chunk of input) {
+      const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+      const lines = text.split('\n');
+      carry = lines.pop() ?? '';
+      if (carry.length > MAX_CARRY_CHARS) throw new Error(`line ${lineNo + lines.length} is longer than ${MAX_CARRY_CHARS / 1048576} MB`);
+      if (lines.length === 0) continue;
+      for (let i = 0; i < lines.length; i++) {
+        const l = lines[i];
+        if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+      }
+      yield { firstLine: lineNo, lines };
+      lineNo += lines.length;
+    }
+    const rest = carry + decoder.end();
+    if (rest.length > 0) yield { firstLine: lineNo, lines: [rest.endsWith('\r') ? rest.slice(0, -1) : rest] };
+  } finally {
+    if (input !== process.stdin) input.destroy();
+  }
+}
