@@ -128,6 +128,11 @@ async function main(): Promise<void> {
     const touched = await baseline(files);
     const baselineMs = Number(process.hrtime.bigint() - b0) / 1e6;
 
+    // Reading and normalizing alone (no rules): how the pipeline's cost splits.
+    const n0 = process.hrtime.bigint();
+    await replayFiles(files, undefined, { format: 'auto', syslog: { year: 2026 }, onAlert: () => undefined, onSkipped: (e) => { throw e; } });
+    const normalizeMs = Number(process.hrtime.bigint() - n0) / 1e6;
+
     const p0 = process.hrtime.bigint();
     let alerts = 0;
     const summary = await replayFiles(files, new Detector(loaded.rules, new MemoryStateStore()), {
@@ -148,6 +153,7 @@ async function main(): Promise<void> {
       alerts,
       baseline: { ms: round(baselineMs), eventsPerSecond: Math.round((touched / baselineMs) * 1000) },
       pipeline: { ms: round(pipelineMs), eventsPerSecond: Math.round((summary.events / pipelineMs) * 1000), microsecondsPerEvent: round((pipelineMs * 1000) / summary.events) },
+      normalizeOnly: { ms: round(normalizeMs), ratio: round(normalizeMs / baselineMs) },
       ratio: round(pipelineMs / baselineMs),
       peakRssMB: round(process.resourceUsage().maxRSS / 1024),
     };
@@ -159,6 +165,7 @@ async function main(): Promise<void> {
           `events            ${result.events} (${result.rules} rules, ${result.alerts} alerts)`,
           `baseline (parse)  ${result.baseline.eventsPerSecond} events/s`,
           `pipeline          ${result.pipeline.eventsPerSecond} events/s, ${result.pipeline.microsecondsPerEvent} µs/event`,
+          `normalize only    ${result.normalizeOnly.ratio}× the baseline (reading and normalizing, no rules)`,
           `ratio             ${result.ratio}× the parse-only baseline`,
           `peak RSS          ${result.peakRssMB} MB`,
           '',

@@ -1,8 +1,9 @@
 import { SecEvent, Source } from '../events/event';
 import { CompiledRule } from '../rules/rule';
+import { Condition } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
-import { Alert, Evidence, toEvidence } from './alert';
+import { Alert, toEvidence } from './alert';
 import { Detection, WindowState, addHit, emptyWindow } from './threshold';
 
 /** A detection before suppression decides whether it becomes an alert. */
@@ -46,7 +47,7 @@ interface SuppressionState {
  * suppression) happens in a single StateStore transaction.
  */
 export class Detector {
-  private readonly bySource = new Map<Source, CompiledRule[]>();
+  private readonly bySource = new Map<Source, RuleIndex>();
 
   constructor(
     readonly rules: readonly CompiledRule[],
@@ -55,9 +56,12 @@ export class Detector {
     for (const rule of rules) {
       if (!rule.enabled) continue;
       for (const source of rule.sources) {
-        const list = this.bySource.get(source) ?? [];
-        list.push(rule);
-        this.bySource.set(source, list);
+        let index = this.bySource.get(source);
+        if (!index) {
+          index = new RuleIndex(INDEX_FIELD[source]);
+          this.bySource.set(source, index);
+        }
+        index.add(rule);
       }
     }
   }
@@ -66,9 +70,9 @@ export class Detector {
     const candidates: Candidate[] = [];
     const groups = new Map<string, ThresholdGroup>();
     for (const event of events) {
-      const rules = this.bySource.get(event.source);
-      if (rules === undefined) continue;
-      for (const rule of rules) {
+      const index = this.bySource.get(event.source);
+      if (index === undefined) continue;
+      for (const rule of index.candidates(event.fields)) {
         if (!rule.matches(event.fields)) continue;
         const key = rule.keyOf(event.fields);
         if (rule.threshold === undefined) {
@@ -128,7 +132,7 @@ export class Detector {
         const state = (current.get(stateKey) as WindowState | undefined) ?? emptyWindow();
         group.hits.sort((a, b) => a.t - b.t);
         for (const hit of group.hits) {
-          const evidence: Evidence = toEvidence(hit.event);
+          const evidence = () => toEvidence(hit.event);
           const d = addHit(state, { t: hit.t, id: hit.event.id, v: hit.v, evidence }, spec.count, spec.windowMs, spec.distinct !== undefined);
           if (d) candidates.push({ rule: group.rule, key: group.key, fields: hit.event.fields, detection: d });
         }
@@ -183,6 +187,71 @@ export class Detector {
       evidence: detection.evidence,
     };
   }
+}
+
+/** The field each source's rules are indexed on: an event is only tested against rules that can match it. */
+const INDEX_FIELD: Record<Source, string> = {
+  actiontrail: 'eventName',
+  sshd: 'event.action',
+  sudo: 'event.action',
+  syslog: 'event.action',
+  json: 'event.action',
+  posture: 'posture.check',
+};
+
+/**
+ * Rules of one source, pre-filtered by the value of one field. A rule whose condition
+ * requires (at its top level) that field to equal one of some values is filed under
+ * those values; any other rule is tested against every event of the source.
+ */
+class RuleIndex {
+  private readonly byValue = new Map<string, CompiledRule[]>();
+  private readonly always: CompiledRule[] = [];
+  private readonly cache = new Map<string, CompiledRule[]>();
+  private readonly order = new Map<CompiledRule, number>();
+  private readonly segments: string[];
+
+  constructor(private readonly field: string) {
+    this.segments = field.split('.');
+  }
+
+  add(rule: CompiledRule): void {
+    this.order.set(rule, this.order.size);
+    const values = requiredValues(rule.definition.condition, this.field);
+    if (values === undefined) this.always.push(rule);
+    else for (const v of values) this.byValue.set(v, [...(this.byValue.get(v) ?? []), rule]);
+    this.cache.clear();
+  }
+
+  candidates(fields: Record<string, unknown>): CompiledRule[] {
+    let node: unknown = fields;
+    for (const seg of this.segments) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+    if (typeof node !== 'string' && typeof node !== 'number') return this.byValue.size === 0 ? this.always : this.merged(undefined);
+    return this.merged(String(node));
+  }
+
+  /** Rules for a value, in load order, computed once per value. */
+  private merged(value: string | undefined): CompiledRule[] {
+    const key = value ?? '\u0000';
+    let list = this.cache.get(key);
+    if (!list) {
+      const hits = new Set(value === undefined ? [] : (this.byValue.get(value) ?? []));
+      list = [...this.always, ...hits].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+      if (this.cache.size < 10_000) this.cache.set(key, list);
+    }
+    return list;
+  }
+}
+
+/** Values a condition requires `field` to have (top-level equals/in, case-sensitive), if it does. */
+function requiredValues(cond: Condition, field: string): string[] | undefined {
+  const tests = 'all' in cond ? cond.all : [cond];
+  for (const t of tests) {
+    if (!('field' in t) || t.field !== field || t.caseInsensitive) continue;
+    if (t.op === 'equals' && (typeof t.value === 'string' || typeof t.value === 'number')) return [String(t.value)];
+    if (t.op === 'in' && Array.isArray(t.value)) return t.value.map((v) => String(v));
+  }
+  return undefined;
 }
 
 function suppressionKey(rule: CompiledRule, key: string): string {

@@ -12,7 +12,8 @@ export interface Hit {
   id: string;
   /** Distinct-count value (undefined for plain counts). */
   v?: string;
-  evidence: Evidence;
+  /** Built only when the window keeps this hit as evidence. */
+  evidence: () => Evidence;
 }
 
 /** Stored window: `[time, value-or-null, evidence-or-null, event id]`; evidence kept for the first few only. */
@@ -80,7 +81,7 @@ function attachEvidence(h: WindowEntry[], hit: Hit): void {
   for (let i = h.length - 1; i >= 0; i--) {
     const e = h[i];
     if (e[3] === hit.id && e[2] === null) {
-      e[2] = hit.evidence;
+      e[2] = hit.evidence();
       return;
     }
   }

@@ -6,7 +6,11 @@ import ipaddr from 'ipaddr.js';
  * IPv6 is compressed, and a zone id (`fe80::1%eth0`) is dropped. Returns undefined
  * for anything that is not an address (host names when UseDNS is on, say).
  */
+const PLAIN_IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 export function canonicalIp(text: string): string | undefined {
+  // Fast path: a dotted quad without leading zeros is already canonical (most log lines).
+  if (PLAIN_IPV4.test(text)) return text;
   let s = text.trim();
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
   const pct = s.indexOf('%');

@@ -34,3 +34,26 @@ function avalanche(h: number): number {
 function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
+
+let lastPath = '';
+let lastPathHash = 0;
+
+/**
+ * Id of a line of a file: its position (file and line number) and its content, so a
+ * rotated file whose line 10 now holds another line gives another id. Cheaper than
+ * stableId on the hot path: the file's hash is remembered and the content is hashed
+ * in one lane.
+ */
+export function lineId(path: string, line: number, content: string): string {
+  if (path !== lastPath) {
+    lastPath = path;
+    lastPathHash = fnv32(path, 0x811c9dc5);
+  }
+  return hex8(avalanche(Math.imul(lastPathHash ^ line, 0x9e3779b1) ^ (line >>> 16))) + hex8(avalanche(fnv32(content, 0x01000193)));
+}
+
+function fnv32(s: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}

@@ -35,6 +35,16 @@ describe('match rules', () => {
     expect(alerts[0].id).not.toBe(alerts[1].id);
   });
 
+  test('the eventName / event.action index never hides a rule that can match', async () => {
+    const indexed = compileRule(ruleDef({ id: 'a.indexed', condition: { all: [{ field: 'event.action', op: 'in', value: ['auth-failed', 'login'] }] } }), 'a.json');
+    const caseless = compileRule(ruleDef({ id: 'b.caseless', condition: { field: 'event.action', op: 'equals', value: 'AUTH-FAILED', caseInsensitive: true } }), 'b.json');
+    const other = compileRule(ruleDef({ id: 'c.other', condition: { field: 'source.ip', op: 'cidr', value: '198.51.100.0/24' } }), 'c.json');
+    const none = compileRule(ruleDef({ id: 'd.none', condition: { field: 'event.action', op: 'equals', value: 'login' } }), 'd.json');
+    const d = new Detector([indexed, caseless, other, none], new MemoryStateStore());
+    const alerts = await d.process([fail(0, '198.51.100.1')]);
+    expect(alerts.map((a) => a.rule)).toEqual(['a.indexed', 'b.caseless', 'c.other']);
+  });
+
   test('events of other sources are not evaluated', async () => {
     const d = detector({ source: 'sudo' });
     expect(await d.process([fail(0, '198.51.100.1')])).toEqual([]);
@@ -102,7 +112,7 @@ describe('threshold rules', () => {
   test('memory per group is bounded by the threshold, not by the traffic', () => {
     const state = emptyWindow();
     for (let i = 0; i < 10_000; i++) {
-      addHit(state, { t: i * 100_000, id: String(i), evidence: { id: String(i), time: '', source: 'sshd', fields: {} } }, 50, 60_000, false);
+      addHit(state, { t: i * 100_000, id: String(i), evidence: () => ({ id: String(i), time: '', source: 'sshd', fields: {} }) }, 50, 60_000, false);
       expect(state.h.length).toBeLessThanOrEqual(50);
     }
   });

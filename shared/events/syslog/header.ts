@@ -111,11 +111,25 @@ function isoToEpoch(text: string, opts: HeaderOptions): number | undefined {
   return m ? isoParts(m, opts) : undefined;
 }
 
+// Log lines come in bursts within the same second: the date-time part of the last
+// ISO timestamp is remembered, so most lines skip the calendar arithmetic.
+let lastSecondText = '';
+let lastSecondUtc: number | undefined;
+
 function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
-  const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, ms);
-  if (!validDate(utc, +y, +mo - 1, +d, +h, +mi, +s)) return undefined;
+  const secondText = m[0].slice(0, 19);
+  let base: number | undefined;
+  if (secondText === lastSecondText) {
+    base = lastSecondUtc;
+  } else {
+    base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+    if (!validDate(base, +y, +mo - 1, +d, +h, +mi, +s)) base = undefined;
+    lastSecondText = secondText;
+    lastSecondUtc = base;
+  }
+  if (base === undefined) return undefined;
+  const utc = frac ? base + fractionMs(frac) : base;
   if (zone === undefined) return utc - (opts.tzOffsetMinutes ?? 0) * 60_000;
   if (zone === 'Z') return utc;
   const sign = zone[0] === '-' ? -1 : 1;
@@ -124,11 +138,17 @@ function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   return utc - offset * 60_000;
 }
 
+/** Milliseconds of a fraction of a second given as digits ("123456" → 123). */
+function fractionMs(frac: string): number {
+  const three = frac.length >= 3 ? frac.slice(0, 3) : frac.padEnd(3, '0');
+  return Number(three);
+}
+
 function bsdParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   const month = MONTHS[m[1].toLowerCase()];
   if (month === undefined) return undefined;
   const [day, h, mi, s] = [+m[2], +m[3], +m[4], +m[5]];
-  const ms = m[6] ? Math.floor(Number(`0.${m[6]}`) * 1000) : 0;
+  const ms = m[6] ? fractionMs(m[6]) : 0;
   const offset = (opts.tzOffsetMinutes ?? 0) * 60_000;
   const build = (year: number) => Date.UTC(year, month, day, h, mi, s, ms) - offset;
   let year = opts.year;
@@ -144,7 +164,21 @@ function bsdParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
 }
 
 function validDate(utc: number, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
-  if (h > 23 || mi > 59 || s > 60) return false;
+  if (h > 23 || mi > 59 || s > 60 || Number.isNaN(utc)) return false;
   const dt = new Date(utc);
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo && dt.getUTCDate() === d;
+}
+
+let lastIsoSecond = NaN;
+let lastIsoPrefix = '';
+
+/** `new Date(t).toISOString()`, with the part up to the second remembered between calls. */
+export function isoTimestamp(t: number): string {
+  const second = Math.floor(t / 1000);
+  if (second !== lastIsoSecond) {
+    lastIsoSecond = second;
+    lastIsoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const ms = t - second * 1000;
+  return `${lastIsoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }

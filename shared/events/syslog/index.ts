@@ -1,6 +1,6 @@
 import { InputError, Origin, SecEvent, Source } from '../event';
-import { stableId } from '../../util/hash';
-import { HeaderOptions, parseSyslogHeader } from './header';
+import { lineId, stableId } from '../../util/hash';
+import { HeaderOptions, isoTimestamp, parseSyslogHeader } from './header';
 import { applySshdFields, parseSshdMessage } from './sshd';
 import { applySudoFields, parseSudoMessage } from './sudo';
 
@@ -34,14 +34,13 @@ export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecE
 
   const program = header.program;
   const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : 'syslog';
-  const position = ctx.position ?? (ctx.origin ? `${ctx.origin.path}:${ctx.origin.line}` : '');
-  const baseId = stableId(position, line);
+  const baseId = ctx.position !== undefined ? stableId(ctx.position, line) : ctx.origin ? lineId(ctx.origin.path, ctx.origin.line, line) : stableId(line);
   const events: SecEvent[] = [];
   for (let i = 0; i < repeat; i++) {
     const id = i === 0 ? baseId : `${baseId}-${i}`;
     const fields: Record<string, unknown> = {
       id,
-      '@timestamp': new Date(header.time).toISOString(),
+      '@timestamp': isoTimestamp(header.time),
       event: { dataset: source, kind: 'event' },
       process: header.pid === undefined ? { name: program } : { name: program, pid: header.pid },
       message,
