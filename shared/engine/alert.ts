@@ -1,5 +1,6 @@
 import { SecEvent, Source } from '../events/event';
 import { Severity } from '../rules/rule';
+import { isoTimestamp } from '../util/time';
 
 /** One event shown with an alert, so a responder sees what happened without a search. */
 export interface Evidence {
@@ -34,5 +35,14 @@ export interface Alert {
 export const EVIDENCE_LIMIT = 5;
 
 export function toEvidence(e: SecEvent): Evidence {
-  return { id: e.id, time: new Date(e.time).toISOString(), source: e.source, fields: e.fields };
+  return { id: e.id, time: isoTimestamp(e.time), source: e.source, fields: e.fields };
+}
+
+/**
+ * A copy of evidence that outlives its batch (kept in a threshold window): an event's
+ * strings are slices of the input block they were read from, and holding one would
+ * keep the whole block in memory.
+ */
+export function detachEvidence(e: Evidence): Evidence {
+  return JSON.parse(JSON.stringify(e)) as Evidence;
 }

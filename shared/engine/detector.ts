@@ -3,7 +3,7 @@ import { CompiledRule } from '../rules/rule';
 import { Condition } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
-import { Alert, toEvidence } from './alert';
+import { Alert, detachEvidence, toEvidence } from './alert';
 import { Detection, WindowState, addHit, emptyWindow } from './threshold';
 
 /** A detection before suppression decides whether it becomes an alert. */
@@ -136,6 +136,9 @@ export class Detector {
           const d = addHit(state, { t: hit.t, id: hit.event.id, v: hit.v, evidence }, spec.count, spec.windowMs, spec.distinct !== undefined);
           if (d) candidates.push({ rule: group.rule, key: group.key, fields: hit.event.fields, detection: d });
         }
+        // What stays in the window outlives this batch: detach the evidence this batch added.
+        const added = new Set(group.hits.map((h) => h.event.id));
+        for (const entry of state.h) if (entry[2] !== null && added.has(entry[3])) entry[2] = detachEvidence(entry[2]);
         writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
       }
 

@@ -16,6 +16,8 @@ export interface ReplaySummary {
 export interface ReplayOptions {
   format: InputFormat;
   syslog: HeaderOptions;
+  /** Lines per evaluated batch (default 1000). */
+  chunkLines?: number;
   onAlert(alert: Alert): void | Promise<void>;
   onSkipped(error: InputError): void;
   onBytes?(bytes: number): void;
@@ -36,7 +38,7 @@ export async function replayFiles(files: string[], detector: Detector | undefine
       bytesInFile = b;
       opts.onBytes!(bytesBefore + b);
     });
-    for await (const chunk of readEvents(file, { format: opts.format, syslog: opts.syslog, onBytes })) {
+    for await (const chunk of readEvents(file, { format: opts.format, syslog: opts.syslog, onBytes, chunkLines: opts.chunkLines })) {
       summary.records += chunk.records;
       summary.events += chunk.events.length;
       summary.skipped += chunk.errors.length;
@@ -46,7 +48,8 @@ export async function replayFiles(files: string[], detector: Detector | undefine
       for (const alert of await detector.process(chunk.events)) {
         summary.alerts++;
         summary.alertsByRule.set(alert.rule, (summary.alertsByRule.get(alert.rule) ?? 0) + 1);
-        await opts.onAlert(alert);
+        const pending = opts.onAlert(alert);
+        if (pending) await pending;
       }
     }
     bytesBefore += bytesInFile;

@@ -6,7 +6,7 @@ import schema from '../../rules/rule.schema.json';
 import { Condition, ConditionError, compileCondition } from './condition';
 import { CompiledRule, RuleDefinition } from './rule';
 import { compileTemplate } from './template';
-import { compileFieldPath, getFirst } from '../util/field-path';
+import { compileFieldPath, compileFirstValue } from '../util/field-path';
 import { parseDuration } from '../util/duration';
 import { Source } from '../events/event';
 
@@ -112,14 +112,16 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
   checkConditionShape(def.condition, '/condition');
   const matches = compileCondition(def.condition);
   const groupFields = def.groupBy ?? [];
-  const getters = groupFields.map((f) => compileFieldPath(f));
+  const getters = groupFields.map((f) => compileFirstValue(f));
   const keyOf =
     getters.length === 0
       ? () => '*'
-      : (fields: Record<string, unknown>) => getters.map((g) => keyPart(getFirst(fields, g))).join('|');
+      : getters.length === 1
+        ? (fields: Record<string, unknown>) => keyPart(getters[0](fields))
+        : (fields: Record<string, unknown>) => getters.map((g) => keyPart(g(fields))).join('|');
   const groupOf = (fields: Record<string, unknown>) => {
     const out: Record<string, unknown> = {};
-    groupFields.forEach((f, i) => (out[f] = getFirst(fields, getters[i]) ?? null));
+    groupFields.forEach((f, i) => (out[f] = getters[i](fields) ?? null));
     return out;
   };
   const render = compileTemplate(def.message ?? def.title);

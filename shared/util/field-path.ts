@@ -59,6 +59,22 @@ export function compileFieldPredicate(path: string, pred: (v: unknown) => boolea
   };
 }
 
+/** The first value at `path` (or undefined), walking plain objects without allocating. */
+export function compileFirstValue(path: string): (root: unknown) => unknown {
+  const getter = compileFieldPath(path);
+  const segments = path.split('.');
+  return (root) => {
+    let node = root;
+    for (let i = 0; i < segments.length; i++) {
+      if (node === null || typeof node !== 'object' || Array.isArray(node)) return getFirst(root, getter);
+      const next: unknown = (node as Record<string, unknown>)[segments[i]];
+      if (next === undefined || typeof next === 'function') return getFirst(root, getter);
+      node = next;
+    }
+    return Array.isArray(node) ? node[0] : node;
+  };
+}
+
 /** The first value at `path`, or undefined (for templates and group keys). */
 export function getFirst(root: unknown, getter: FieldGetter): unknown {
   const values = getter(root);

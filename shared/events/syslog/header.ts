@@ -65,8 +65,14 @@ export function parseSyslogHeader(line: string, opts: HeaderOptions = {}): Syslo
   }
 
   let time: number | undefined;
-  const iso = ISO_TS.exec(rest);
-  if (iso) {
+  // The common case, `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) `, is read by position;
+  // anything else goes through the regular expressions.
+  const fast = fastIso(rest, opts);
+  const iso = fast === undefined ? ISO_TS.exec(rest) : null;
+  if (fast !== undefined) {
+    time = fast.time;
+    rest = rest.slice(fast.length);
+  } else if (iso) {
     time = isoParts(iso, opts);
     rest = rest.slice(iso[0].length);
   } else {
@@ -109,6 +115,67 @@ function toPid(v: string | undefined): number | undefined {
 function isoToEpoch(text: string, opts: HeaderOptions): number | undefined {
   const m = ISO_TS.exec(text + ' ');
   return m ? isoParts(m, opts) : undefined;
+}
+
+const D0 = 48;
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - D0;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `2026-11-20T09:30:05.123456+08:00 ` (rsyslog high precision, short-iso) without a regular expression. */
+function fastIso(s: string, opts: HeaderOptions): { time: number; length: number } | undefined {
+  if (s.length < 21 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const secondText = s.slice(0, 19);
+  let base: number | undefined;
+  if (secondText === lastSecondText) {
+    base = lastSecondUtc;
+  } else {
+    const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2), h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
+    base = Date.UTC(y, mo - 1, d, h, mi, sec);
+    if (!validDate(base, y, mo - 1, d, h, mi, sec)) base = undefined;
+    lastSecondText = secondText;
+    lastSecondUtc = base;
+  }
+  if (base === undefined) return undefined;
+  let i = 19;
+  let ms = 0;
+  if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
+    let n = 0;
+    i++;
+    while (i < s.length) {
+      const dgt = s.charCodeAt(i) - D0;
+      if (dgt < 0 || dgt > 9) break;
+      if (n < 3) ms = ms * 10 + dgt;
+      n++;
+      i++;
+    }
+    if (n === 0) return undefined;
+    for (let k = n; k < 3; k++) ms *= 10;
+  }
+  let offsetMin: number;
+  const c = s.charCodeAt(i);
+  if (c === 90) {
+    offsetMin = 0;
+    i++;
+  } else if (c === 43 || c === 45) {
+    const hh = digits(s, i + 1, 2);
+    const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
+    const mm = digits(s, i + 3 + colon, 2);
+    if (hh < 0 || mm < 0) return undefined;
+    offsetMin = (c === 45 ? -1 : 1) * (hh * 60 + mm);
+    i += 5 + colon;
+  } else {
+    offsetMin = opts.tzOffsetMinutes ?? 0;
+  }
+  if (s.charCodeAt(i) !== 32) return undefined;
+  return { time: base + ms - offsetMin * 60_000, length: i + 1 };
 }
 
 // Log lines come in bursts within the same second: the date-time part of the last
@@ -169,16 +236,3 @@ function validDate(utc: number, y: number, mo: number, d: number, h: number, mi:
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo && dt.getUTCDate() === d;
 }
 
-let lastIsoSecond = NaN;
-let lastIsoPrefix = '';
-
-/** `new Date(t).toISOString()`, with the part up to the second remembered between calls. */
-export function isoTimestamp(t: number): string {
-  const second = Math.floor(t / 1000);
-  if (second !== lastIsoSecond) {
-    lastIsoSecond = second;
-    lastIsoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
-  }
-  const ms = t - second * 1000;
-  return `${lastIsoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
-}

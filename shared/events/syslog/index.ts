@@ -1,6 +1,7 @@
 import { InputError, Origin, SecEvent, Source } from '../event';
 import { lineId, stableId } from '../../util/hash';
-import { HeaderOptions, isoTimestamp, parseSyslogHeader } from './header';
+import { HeaderOptions, parseSyslogHeader } from './header';
+import { isoTimestamp } from '../../util/time';
 import { applySshdFields, parseSshdMessage } from './sshd';
 import { applySudoFields, parseSudoMessage } from './sudo';
 
