@@ -132,8 +132,8 @@ export class Detector {
         const state = (current.get(stateKey) as WindowState | undefined) ?? emptyWindow();
         group.hits.sort((a, b) => a.t - b.t);
         for (const hit of group.hits) {
-          const evidence = () => toEvidence(hit.event);
-          const d = addHit(state, { t: hit.t, id: hit.event.id, v: hit.v, evidence }, spec.count, spec.windowMs, spec.distinct !== undefined);
+          const event = hit.event;
+          const d = addHit(state, { t: hit.t, id: event.id, v: hit.v, evidence: () => toEvidence(event) }, spec.count, spec.windowMs, spec.distinct !== undefined);
           if (d) candidates.push({ rule: group.rule, key: group.key, fields: hit.event.fields, detection: d });
         }
         // What stays in the window outlives this batch: detach the evidence this batch added.

@@ -1,6 +1,7 @@
 import { InputError, Origin, SecEvent } from './event';
 import { setPath } from '../util/field-path';
 import { stableId } from '../util/hash';
+import { parseIsoTime } from '../util/time';
 
 /**
  * ActionTrail records in the three shapes they arrive in:
@@ -17,7 +18,7 @@ export function normalizeActionTrailRecord(record: Record<string, unknown>, orig
   }
   const timeText = typeof record.eventTime === 'string' ? record.eventTime : fallbackTime;
   if (timeText === undefined) throw new InputError(origin, 'ActionTrail record has no eventTime');
-  const time = Date.parse(timeText);
+  const time = parseIsoTime(timeText);
   if (Number.isNaN(time)) throw new InputError(origin, `eventTime: not a date: ${JSON.stringify(timeText).slice(0, 60)}`);
 
   const id = typeof record.eventId === 'string' && record.eventId !== '' ? record.eventId : stableId(JSON.stringify(record));

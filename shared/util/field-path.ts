@@ -36,19 +36,17 @@ export function compileFieldPath(path: string): FieldGetter {
 export function compileFieldPredicate(path: string, pred: (v: unknown) => boolean): (root: unknown) => boolean {
   const segments = path.split('.');
   if (segments.some((s) => s === '')) throw new Error(`invalid field path "${path}": empty segment`);
-  const general = (root: unknown) => {
-    const out: unknown[] = [];
-    walk(root, segments, 0, out);
-    for (let i = 0; i < out.length; i++) if (pred(out[i])) return true;
-    return false;
-  };
+  const last = segments.length - 1;
   return (root) => {
     let node = root;
     for (let i = 0; i < segments.length; i++) {
       if (node === null || typeof node !== 'object') return false;
-      if (Array.isArray(node)) return general(root);
+      if (Array.isArray(node)) return someAt(node, segments, i, pred);
       const next: unknown = (node as Record<string, unknown>)[segments[i]];
-      if (next === undefined || typeof next === 'function') return general(root);
+      if (next === undefined || typeof next === 'function') {
+        // A literal dotted key spans at least two segments: none can follow the last one.
+        return i < last && someAt(node, segments, i, pred);
+      }
       node = next;
     }
     if (Array.isArray(node)) {
@@ -59,6 +57,32 @@ export function compileFieldPredicate(path: string, pred: (v: unknown) => boolea
   };
 }
 
+/** `walk` with a predicate instead of an output array: stops at the first value that satisfies it. */
+function someAt(node: unknown, segs: string[], i: number, pred: (v: unknown) => boolean): boolean {
+  if (i === segs.length) {
+    if (node === undefined) return false;
+    if (Array.isArray(node)) {
+      for (const v of node) if (pred(v)) return true;
+      return false;
+    }
+    return pred(node);
+  }
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) {
+    const seg = segs[i];
+    if (/^\d+$/.test(seg)) return someAt(node[Number(seg)], segs, i + 1, pred);
+    for (const el of node) if (someAt(el, segs, i, pred)) return true;
+    return false;
+  }
+  const obj = node as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(obj, segs[i])) return someAt(obj[segs[i]], segs, i + 1, pred);
+  for (let j = segs.length; j > i + 1; j--) {
+    const key = segs.slice(i, j).join('.');
+    if (Object.prototype.hasOwnProperty.call(obj, key)) return someAt(obj[key], segs, j, pred);
+  }
+  return false;
+}
+
 /** The first value at `path` (or undefined), walking plain objects without allocating. */
 export function compileFirstValue(path: string): (root: unknown) => unknown {
   const getter = compileFieldPath(path);
@@ -66,9 +90,10 @@ export function compileFirstValue(path: string): (root: unknown) => unknown {
   return (root) => {
     let node = root;
     for (let i = 0; i < segments.length; i++) {
-      if (node === null || typeof node !== 'object' || Array.isArray(node)) return getFirst(root, getter);
+      if (node === null || typeof node !== 'object') return undefined;
+      if (Array.isArray(node)) return getFirst(root, getter);
       const next: unknown = (node as Record<string, unknown>)[segments[i]];
-      if (next === undefined || typeof next === 'function') return getFirst(root, getter);
+      if (next === undefined || typeof next === 'function') return i < segments.length - 1 ? getFirst(root, getter) : undefined;
       node = next;
     }
     return Array.isArray(node) ? node[0] : node;

@@ -39,8 +39,6 @@ const RFC5424 =
 const ISO_TS =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})? /;
 const BSD_TS = /^([A-Za-z]{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? /;
-/** `prog[pid]: msg` or `prog: msg`; program names may hold `/`, `-`, `.` (postfix/smtpd, sshd-session). */
-const TAG = /^([^\s[\]:]+)(?:\[(\d+)\])?: ?/;
 
 export function parseSyslogHeader(line: string, opts: HeaderOptions = {}): SyslogHeader | undefined {
   let rest = line;
@@ -84,23 +82,42 @@ export function parseSyslogHeader(line: string, opts: HeaderOptions = {}): Syslo
   if (time === undefined) return undefined;
 
   // Either `host tag: msg` or, without a host name, `tag: msg`.
-  let tag = TAG.exec(rest);
+  let tag = readTag(rest);
   let hostname: string | undefined;
   if (!tag) {
     const sp = rest.indexOf(' ');
     if (sp <= 0) return undefined;
     hostname = rest.slice(0, sp);
     rest = rest.slice(sp + 1);
-    tag = TAG.exec(rest);
+    tag = readTag(rest);
     if (!tag) return undefined;
   }
-  return {
-    time,
-    hostname,
-    program: tag[1],
-    pid: toPid(tag[2]),
-    message: rest.slice(tag[0].length),
-  };
+  return { time, hostname, program: tag.program, pid: tag.pid, message: rest.slice(tag.end) };
+}
+
+/** `prog[pid]: ` or `prog: ` at the start of `s` (what TAG matches), read without a regular expression. */
+function readTag(s: string): { program: string; pid?: number; end: number } | undefined {
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */ || c === 32 || c === 9) break;
+    i++;
+  }
+  if (i === 0 || i === s.length) return undefined;
+  const program = s.slice(0, i);
+  let pid: number | undefined;
+  if (s.charCodeAt(i) === 91) {
+    let j = i + 1;
+    let v = 0;
+    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) v = v * 10 + s.charCodeAt(j++) - 48;
+    if (j === i + 1 || s.charCodeAt(j) !== 93) return undefined;
+    pid = v;
+    i = j + 1;
+  }
+  if (s.charCodeAt(i) !== 58) return undefined;
+  i++;
+  if (s.charCodeAt(i) === 32) i++;
+  return { program, pid, end: i };
 }
 
 function nil(v: string | undefined): string | undefined {

@@ -27,7 +27,7 @@ export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecE
 
   let message = header.message;
   let repeat = 1;
-  const rep = REPEATED.exec(message);
+  const rep = message.startsWith('message repeated ') ? REPEATED.exec(message) : null;
   if (rep) {
     repeat = Math.min(Number(rep[1]), MAX_REPEAT);
     message = rep[2];

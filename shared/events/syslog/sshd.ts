@@ -23,8 +23,10 @@ export interface SshdFields {
 
 type Matcher = (m: RegExpExecArray) => SshdFields;
 
-const PATTERNS: Array<[RegExp, Matcher]> = [
+/** [the characters a matching message can start with, the pattern, what it means] */
+const PATTERNS: Array<[string, RegExp, Matcher]> = [
   [
+    'F',
     /^Failed (\S+) for (invalid user )?(.*) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?$/,
     (m) => ({
       action: 'auth-failed',
@@ -36,6 +38,7 @@ const PATTERNS: Array<[RegExp, Matcher]> = [
     }),
   ],
   [
+    'A',
     /^Accepted (\S+) for (.*) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?$/,
     (m) => ({
       action: 'login',
@@ -47,22 +50,27 @@ const PATTERNS: Array<[RegExp, Matcher]> = [
     }),
   ],
   [
+    'I',
     /^Invalid user (.*) from (\S+)(?: port (\d+))?$/,
     (m) => ({ action: 'invalid-user', outcome: 'failure', user: m[1], address: m[2], port: num(m[3]), extra: { invalid_user: true } }),
   ],
   [
+    'i',
     /^input_userauth_request: invalid user (.*) \[preauth\]$/,
     (m) => ({ action: 'invalid-user', outcome: 'failure', user: m[1], extra: { invalid_user: true } }),
   ],
   [
+    'p',
     /^pam_unix\(sshd:auth\): authentication failure; (.*)$/,
     (m) => pamFailure(m[1], 1),
   ],
   [
+    'P',
     /^PAM (\d+) more authentication failures?; (.*)$/,
     (m) => pamFailure(m[2], Number(m[1])),
   ],
   [
+    'em',
     /^(?:error: )?maximum authentication attempts exceeded for (invalid user )?(.*) from (\S+) port (\d+)(?: ssh\d?)?(?: \[preauth\])?$/,
     (m) => ({
       action: 'max-auth-attempts-exceeded',
@@ -74,14 +82,17 @@ const PATTERNS: Array<[RegExp, Matcher]> = [
     }),
   ],
   [
+    'R',
     /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?$/,
     (m) => ({ action: 'root-login-refused', outcome: 'failure', user: 'root', address: m[1], port: num(m[2]) }),
   ],
   [
+    'U',
     /^User (.*) from (\S+) not allowed because (.*)$/,
     (m) => ({ action: 'user-not-allowed', outcome: 'failure', user: m[1], address: m[2], extra: { reason: m[3] } }),
   ],
   [
+    'CD',
     /^(?:Connection closed by|Disconnected from|Disconnecting) (authenticating|invalid) user (.*) (\S+) port (\d+)(?:: (.*?))?(?: \[preauth\])?$/,
     (m) => ({
       action: 'disconnect',
@@ -92,19 +103,30 @@ const PATTERNS: Array<[RegExp, Matcher]> = [
     }),
   ],
   [
+    'DRC',
     /^(?:Disconnected from user (.*) |Received disconnect from |Connection closed by |Connection reset by |Disconnected from )(\S+) port (\d+)(?:[: ].*)?$/,
     (m) => ({ action: 'disconnect', user: m[1], address: m[2], port: +m[3] }),
   ],
   [
+    'p',
     /^pam_unix\(sshd:session\): session (opened|closed) for user (.+?)(?:\(uid=\d+\))?(?: by .*)?$/,
     (m) => ({ action: m[1] === 'opened' ? 'session-opened' : 'session-closed', user: m[2] }),
   ],
 ];
 
+/** Patterns by the first character of the message they can match: most lines try one. */
+const BY_FIRST_CHAR = new Map<string, Array<[RegExp, Matcher]>>();
+for (const [firsts, re, build] of PATTERNS) {
+  for (const c of firsts) BY_FIRST_CHAR.set(c, [...(BY_FIRST_CHAR.get(c) ?? []), [re, build]]);
+}
+
 export function parseSshdMessage(message: string): SshdFields {
-  for (const [re, build] of PATTERNS) {
-    const m = re.exec(message);
-    if (m) return build(m);
+  const candidates = BY_FIRST_CHAR.get(message.charAt(0));
+  if (candidates) {
+    for (const [re, build] of candidates) {
+      const m = re.exec(message);
+      if (m) return build(m);
+    }
   }
   return { action: 'other' };
 }
@@ -126,11 +148,14 @@ function pamFailure(kv: string, attempts: number): SshdFields {
   };
 }
 
+/** Shared, never modified: one array for every sshd event rather than one each. */
+const AUTHENTICATION: readonly string[] = Object.freeze(['authentication']);
+
 /** Adds the parsed sshd facts to an event's fields (ECS names, custom ones under `sshd.*`). */
 export function applySshdFields(fields: Record<string, unknown>, p: SshdFields): void {
   const event = fields.event as Record<string, unknown>;
   event.action = p.action;
-  event.category = ['authentication'];
+  event.category = AUTHENTICATION;
   if (p.outcome) event.outcome = p.outcome;
   if (p.user !== undefined) fields.user = { name: p.user };
   if (p.address !== undefined) {
@@ -142,7 +167,8 @@ export function applySshdFields(fields: Record<string, unknown>, p: SshdFields):
   }
   if (p.extra) {
     const sshd: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(p.extra)) if (v !== undefined) sshd[k] = v;
+    const extra = p.extra;
+    for (const k in extra) if (extra[k] !== undefined) sshd[k] = extra[k];
     fields.sshd = sshd;
   }
 }

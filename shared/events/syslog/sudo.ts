@@ -98,11 +98,13 @@ export function parseSudoMessage(message: string): SudoFields {
   };
 }
 
+const PROCESS: readonly string[] = Object.freeze(['process']);
+
 export function applySudoFields(fields: Record<string, unknown>, p: SudoFields): void {
   const event = fields.event as Record<string, unknown>;
   event.action = p.action;
   event.outcome = p.outcome;
-  event.category = ['process'];
+  event.category = PROCESS;
   if (p.user !== undefined || p.targetUser !== undefined) {
     const user: Record<string, unknown> = {};
     if (p.user !== undefined) user.name = p.user;
