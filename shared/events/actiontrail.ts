@@ -26,7 +26,8 @@ export function normalizeActionTrailRecord(record: Record<string, unknown>, orig
   const fields = record;
   fields.id = id;
   if (record.eventTime === undefined) fields.eventTime = timeText;
-  if (origin) fields.log = { file: { path: origin.path, line: origin.line } };
+  // The origin object is this record's own: it becomes log.file as it is.
+  if (origin) fields.log = { file: origin };
   return { source: 'actiontrail', id, time, fields };
 }
 

@@ -17,7 +17,7 @@ export interface SecEvent {
   fields: Record<string, unknown>;
 }
 
-/** Where a raw record came from, so that errors and alerts can point at it. */
+/** Where a raw record came from, so that errors and alerts can point at it. One per record: it becomes the event's `log.file` as it is. */
 export interface Origin {
   path: string;
   line: number;

@@ -47,7 +47,7 @@ export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecE
       message,
     };
     if (header.hostname !== undefined) fields.host = { hostname: header.hostname };
-    if (ctx.origin) fields.log = { file: { path: ctx.origin.path, line: ctx.origin.line } };
+    if (ctx.origin) fields.log = { file: ctx.origin };
     if (source === 'sshd') applySshdFields(fields, parseSshdMessage(message));
     else if (source === 'sudo') applySudoFields(fields, parseSudoMessage(message));
     events.push({ source, id, time: header.time, fields });
