@@ -34,6 +34,13 @@ export interface Alert {
 
 export const EVIDENCE_LIMIT = 5;
 
+/** Evidence, or the event it will be made from if a detection using it is raised. */
+export type EvidenceRef = Evidence | SecEvent;
+
+export function asEvidence(ref: EvidenceRef): Evidence {
+  return typeof ref.time === 'number' ? toEvidence(ref as SecEvent) : (ref as Evidence);
+}
+
 export function toEvidence(e: SecEvent): Evidence {
   return { id: e.id, time: isoTimestamp(e.time), source: e.source, fields: e.fields };
 }

@@ -3,7 +3,7 @@ import { CompiledRule } from '../rules/rule';
 import { Condition } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
-import { Alert, detachEvidence, toEvidence } from './alert';
+import { Alert, asEvidence, detachEvidence } from './alert';
 import { Detection, WindowState, addHit, emptyWindow } from './threshold';
 
 /** A detection before suppression decides whether it becomes an alert. */
@@ -17,6 +17,7 @@ interface Candidate {
 interface ThresholdGroup {
   rule: CompiledRule;
   key: string;
+  stateKey: string;
   fields: Record<string, unknown>;
   hits: Array<{ t: number; v?: string; event: SecEvent }>;
 }
@@ -69,6 +70,8 @@ export class Detector {
   async process(events: readonly SecEvent[], opts: ProcessOptions = {}): Promise<Alert[]> {
     const candidates: Candidate[] = [];
     const groups = new Map<string, ThresholdGroup>();
+    // Per rule, its groups by key: the state key string is built once per group, not per hit.
+    const byRule = new Map<CompiledRule, Map<string, ThresholdGroup>>();
     for (const event of events) {
       const index = this.bySource.get(event.source);
       if (index === undefined) continue;
@@ -76,7 +79,7 @@ export class Detector {
         if (!rule.matches(event.fields)) continue;
         const key = rule.keyOf(event.fields);
         if (rule.threshold === undefined) {
-          candidates.push({ rule, key, fields: event.fields, detection: { t: event.time, count: 1, evidence: [toEvidence(event)] } });
+          candidates.push({ rule, key, fields: event.fields, detection: { t: event.time, count: 1, evidence: [event] } });
           continue;
         }
         let v: string | undefined;
@@ -85,10 +88,16 @@ export class Detector {
           if (values.length === 0 || values[0] === null) continue;
           v = typeof values[0] === 'object' ? JSON.stringify(values[0]) : String(values[0]);
         }
-        const stateKey = `w:${rule.id}:${key}`;
-        let group = groups.get(stateKey);
+        let ruleGroups = byRule.get(rule);
+        if (ruleGroups === undefined) {
+          ruleGroups = new Map();
+          byRule.set(rule, ruleGroups);
+        }
+        let group = ruleGroups.get(key);
         if (group === undefined) {
-          group = { rule, key, fields: event.fields, hits: [] };
+          const stateKey = `w:${rule.id}:${key}`;
+          group = { rule, key, stateKey, fields: event.fields, hits: [] };
+          ruleGroups.set(key, group);
           groups.set(stateKey, group);
         }
         group.hits.push({ t: event.time, v, event });
@@ -133,12 +142,12 @@ export class Detector {
         group.hits.sort((a, b) => a.t - b.t);
         for (const hit of group.hits) {
           const event = hit.event;
-          const d = addHit(state, { t: hit.t, id: event.id, v: hit.v, evidence: () => toEvidence(event) }, spec.count, spec.windowMs, spec.distinct !== undefined);
+          const d = addHit(state, { t: hit.t, id: event.id, v: hit.v, evidence: event }, spec.count, spec.windowMs, spec.distinct !== undefined);
           if (d) candidates.push({ rule: group.rule, key: group.key, fields: hit.event.fields, detection: d });
         }
         // What stays in the window outlives this batch: detach the evidence this batch added.
         const added = new Set(group.hits.map((h) => h.event.id));
-        for (const entry of state.h) if (entry[2] !== null && added.has(entry[3])) entry[2] = detachEvidence(entry[2]);
+        for (const entry of state.h) if (entry[2] !== null && added.has(entry[3])) entry[2] = detachEvidence(asEvidence(entry[2]));
         writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
       }
 
@@ -172,9 +181,10 @@ export class Detector {
   private toAlert(c: Candidate, suppressed: number): Alert {
     const { rule, key, detection } = c;
     const def = rule.definition;
+    const evidence = detection.evidence.map(asEvidence);
     const time = new Date(detection.t).toISOString();
     return {
-      id: stableId(rule.id, key, detection.t, detection.evidence[0]?.id ?? ''),
+      id: stableId(rule.id, key, detection.t, evidence[0]?.id ?? ''),
       rule: rule.id,
       title: def.title,
       severity: rule.severity,
@@ -183,11 +193,11 @@ export class Detector {
       group: rule.groupOf(c.fields),
       count: detection.count,
       suppressed,
-      message: rule.render(detection.evidence[0]?.fields ?? c.fields, { count: detection.count, key }),
+      message: rule.render(evidence[0]?.fields ?? c.fields, { count: detection.count, key }),
       tags: def.tags ?? [],
       references: def.references ?? [],
       runbook: def.runbook,
-      evidence: detection.evidence,
+      evidence,
     };
   }
 }

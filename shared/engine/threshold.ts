@@ -1,4 +1,4 @@
-import { EVIDENCE_LIMIT, Evidence } from './alert';
+import { EVIDENCE_LIMIT, EvidenceRef } from './alert';
 
 /**
  * Sliding windows on event time, as plain JSON-able state so that any StateStore can
@@ -12,12 +12,16 @@ export interface Hit {
   id: string;
   /** Distinct-count value (undefined for plain counts). */
   v?: string;
-  /** Built only when the window keeps this hit as evidence. */
-  evidence: () => Evidence;
+  /** The event itself: made into evidence only if a detection that uses it is raised. */
+  evidence: EvidenceRef;
 }
 
-/** Stored window: `[time, value-or-null, evidence-or-null, event id]`; evidence kept for the first few only. */
-export type WindowEntry = [number, string | null, Evidence | null, string];
+/**
+ * Stored window: `[time, value-or-null, evidence-or-null, event id]`; evidence kept for
+ * the first few only. Within a batch the evidence is the event itself; what outlives
+ * the batch is detached evidence (see Detector).
+ */
+export type WindowEntry = [number, string | null, EvidenceRef | null, string];
 export interface WindowState {
   h: WindowEntry[];
 }
@@ -25,7 +29,7 @@ export interface WindowState {
 export interface Detection {
   t: number;
   count: number;
-  evidence: Evidence[];
+  evidence: EvidenceRef[];
 }
 
 export function emptyWindow(): WindowState {
@@ -62,7 +66,7 @@ export function addHit(state: WindowState, hit: Hit, count: number, windowMs: nu
   const detection: Detection = {
     t: newest,
     count: h.length,
-    evidence: h.filter((e) => e[2] !== null).map((e) => e[2] as Evidence),
+    evidence: h.filter((e) => e[2] !== null).map((e) => e[2] as EvidenceRef),
   };
   state.h = [];
   return detection;
@@ -81,7 +85,7 @@ function attachEvidence(h: WindowEntry[], hit: Hit): void {
   for (let i = h.length - 1; i >= 0; i--) {
     const e = h[i];
     if (e[3] === hit.id && e[2] === null) {
-      e[2] = hit.evidence();
+      e[2] = hit.evidence;
       return;
     }
   }

@@ -65,11 +65,11 @@ export function parseSyslogHeader(line: string, opts: HeaderOptions = {}): Syslo
   let time: number | undefined;
   // The common case, `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) `, is read by position;
   // anything else goes through the regular expressions.
-  const fast = fastIso(rest, opts);
-  const iso = fast === undefined ? ISO_TS.exec(rest) : null;
-  if (fast !== undefined) {
-    time = fast.time;
-    rest = rest.slice(fast.length);
+  const fastLength = fastIso(rest, opts);
+  const iso = fastLength === 0 ? ISO_TS.exec(rest) : null;
+  if (fastLength > 0) {
+    time = fastTime;
+    rest = rest.slice(fastLength);
   } else if (iso) {
     time = isoParts(iso, opts);
     rest = rest.slice(iso[0].length);
@@ -145,22 +145,28 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
-/** `2026-11-20T09:30:05.123456+08:00 ` (rsyslog high precision, short-iso) without a regular expression. */
-function fastIso(s: string, opts: HeaderOptions): { time: number; length: number } | undefined {
-  if (s.length < 21 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+/** Result of fastIso (kept outside to avoid an object per line). */
+let fastTime = 0;
+
+/**
+ * `2026-11-20T09:30:05.123456+08:00 ` (rsyslog high precision, short-iso) without a
+ * regular expression: sets `fastTime` and returns the header's length, or 0.
+ */
+function fastIso(s: string, opts: HeaderOptions): number {
+  if (s.length < 21 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return 0;
   const secondText = s.slice(0, 19);
   let base: number | undefined;
   if (secondText === lastSecondText) {
     base = lastSecondUtc;
   } else {
     const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2), h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
-    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return 0;
     base = Date.UTC(y, mo - 1, d, h, mi, sec);
     if (!validDate(base, y, mo - 1, d, h, mi, sec)) base = undefined;
     lastSecondText = secondText;
     lastSecondUtc = base;
   }
-  if (base === undefined) return undefined;
+  if (base === undefined) return 0;
   let i = 19;
   let ms = 0;
   if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
@@ -173,7 +179,7 @@ function fastIso(s: string, opts: HeaderOptions): { time: number; length: number
       n++;
       i++;
     }
-    if (n === 0) return undefined;
+    if (n === 0) return 0;
     for (let k = n; k < 3; k++) ms *= 10;
   }
   let offsetMin: number;
@@ -185,14 +191,15 @@ function fastIso(s: string, opts: HeaderOptions): { time: number; length: number
     const hh = digits(s, i + 1, 2);
     const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
     const mm = digits(s, i + 3 + colon, 2);
-    if (hh < 0 || mm < 0) return undefined;
+    if (hh < 0 || mm < 0) return 0;
     offsetMin = (c === 45 ? -1 : 1) * (hh * 60 + mm);
     i += 5 + colon;
   } else {
     offsetMin = opts.tzOffsetMinutes ?? 0;
   }
-  if (s.charCodeAt(i) !== 32) return undefined;
-  return { time: base + ms - offsetMin * 60_000, length: i + 1 };
+  if (s.charCodeAt(i) !== 32) return 0;
+  fastTime = base + ms - offsetMin * 60_000;
+  return i + 1;
 }
 
 // Log lines come in bursts within the same second: the date-time part of the last
