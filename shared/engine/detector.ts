@@ -3,7 +3,8 @@ import { CompiledRule } from '../rules/rule';
 import { Condition } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
-import { Alert, asEvidence, detachEvidence } from './alert';
+import { Alert, EvidenceRef, asEvidence, detachEvidence } from './alert';
+import { DormancyState, NewValueState, SequenceState, dormancyStep, emptySequence, newValueStep, sequenceStep } from './kinds';
 import { Detection, WindowState, addHit, emptyWindow } from './threshold';
 
 /** A detection before suppression decides whether it becomes an alert. */
@@ -19,7 +20,8 @@ interface ThresholdGroup {
   key: string;
   stateKey: string;
   fields: Record<string, unknown>;
-  hits: Array<{ t: number; v?: string; event: SecEvent }>;
+  /** `v`: the distinct-count value (threshold) or the value (newValue); `steps`: the sequence steps the event matches. */
+  hits: Array<{ t: number; v?: string; steps?: number[]; event: SecEvent }>;
 }
 
 const SUPPRESSED_COUNT_TTL_MS = 7 * 86_400_000;
@@ -78,15 +80,26 @@ export class Detector {
       for (const rule of index.candidates(event.fields)) {
         if (!rule.matches(event.fields)) continue;
         const key = rule.keyOf(event.fields);
-        if (rule.threshold === undefined) {
+        if (rule.definition.kind === 'match') {
           candidates.push({ rule, key, fields: event.fields, detection: { t: event.time, count: 1, evidence: [event] } });
           continue;
         }
         let v: string | undefined;
-        if (rule.threshold.distinct !== undefined) {
+        let steps: number[] | undefined;
+        if (rule.threshold?.distinct !== undefined) {
           const values = rule.threshold.distinct(event.fields);
           if (values.length === 0 || values[0] === null) continue;
           v = typeof values[0] === 'object' ? JSON.stringify(values[0]) : String(values[0]);
+        } else if (rule.newValue) {
+          const value = rule.newValue.value(event.fields);
+          if (value === undefined || value === null || value === '') continue;
+          v = typeof value === 'object' ? JSON.stringify(value) : String(value);
+        } else if (rule.sequence) {
+          steps = [];
+          rule.sequence.steps.forEach((step, i) => {
+            if (step.matches(event.fields)) steps!.push(i);
+          });
+          if (steps.length === 0) continue;
         }
         let ruleGroups = byRule.get(rule);
         if (ruleGroups === undefined) {
@@ -95,12 +108,12 @@ export class Detector {
         }
         let group = ruleGroups.get(key);
         if (group === undefined) {
-          const stateKey = `w:${rule.id}:${key}`;
+          const stateKey = `${STATE_PREFIX[rule.definition.kind]}:${rule.id}:${key}`;
           group = { rule, key, stateKey, fields: event.fields, hits: [] };
           ruleGroups.set(key, group);
           groups.set(stateKey, group);
         }
-        group.hits.push({ t: event.time, v, event });
+        group.hits.push({ t: event.time, v, steps, event });
       }
     }
     const now = maxTime(events);
@@ -137,18 +150,47 @@ export class Detector {
       }
       const candidates = [...matched];
       for (const [stateKey, group] of groups) {
-        const spec = group.rule.threshold!;
-        const state = (current.get(stateKey) as WindowState | undefined) ?? emptyWindow();
+        const rule = group.rule;
+        const emit = (d: Detection | undefined, event: SecEvent) => {
+          if (d) candidates.push({ rule, key: group.key, fields: event.fields, detection: d });
+        };
         group.hits.sort((a, b) => a.t - b.t);
-        for (const hit of group.hits) {
-          const event = hit.event;
-          const d = addHit(state, { t: hit.t, id: event.id, v: hit.v, evidence: event }, spec.count, spec.windowMs, spec.distinct !== undefined);
-          if (d) candidates.push({ rule: group.rule, key: group.key, fields: hit.event.fields, detection: d });
-        }
-        // What stays in the window outlives this batch: detach the evidence this batch added.
         const added = new Set(group.hits.map((h) => h.event.id));
-        for (const entry of state.h) if (entry[2] !== null && added.has(entry[3])) entry[2] = detachEvidence(asEvidence(entry[2]));
-        writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
+        const detach = (ref: EvidenceRef) => (typeof ref.time === 'number' && added.has(ref.id) ? detachEvidence(asEvidence(ref)) : ref);
+        if (rule.threshold) {
+          const spec = rule.threshold;
+          const state = (current.get(stateKey) as WindowState | undefined) ?? emptyWindow();
+          for (const hit of group.hits) {
+            emit(addHit(state, { t: hit.t, id: hit.event.id, v: hit.v, evidence: hit.event }, spec.count, spec.windowMs, spec.distinct !== undefined), hit.event);
+          }
+          // What stays in the window outlives this batch: detach the evidence this batch added.
+          for (const entry of state.h) if (entry[2] !== null) entry[2] = detach(entry[2]);
+          writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
+        } else if (rule.sequence) {
+          const spec = rule.sequence;
+          const state = (current.get(stateKey) as SequenceState | undefined) ?? emptySequence();
+          for (const hit of group.hits) emit(sequenceStep(state, { t: hit.t, id: hit.event.id, steps: hit.steps!, evidence: hit.event }, spec), hit.event);
+          state.ev = state.ev.map(detach);
+          writes.set(stateKey, { value: state, ttlMs: spec.windowMs });
+        } else if (rule.newValue) {
+          let state = current.get(stateKey) as NewValueState | undefined;
+          for (const hit of group.hits) {
+            const r = newValueStep(state, { t: hit.t, value: hit.v!, evidence: hit.event }, rule.newValue);
+            state = r.state;
+            emit(r.detection, hit.event);
+          }
+          // Kept for twice the lookback: a group back after a long absence has history, so its values count as new.
+          writes.set(stateKey, { value: state, ttlMs: rule.newValue.lookbackMs * 2 });
+        } else if (rule.dormancy) {
+          let state = current.get(stateKey) as DormancyState | undefined;
+          for (const hit of group.hits) {
+            const r = dormancyStep(state, { t: hit.t, evidence: hit.event }, rule.dormancy.afterMs);
+            state = r.state;
+            emit(r.detection, hit.event);
+          }
+          // Silence is only noticed if the last activity is remembered longer than the silence.
+          writes.set(stateKey, { value: state, ttlMs: rule.dormancy.afterMs * 2 });
+        }
       }
 
       candidates.sort((a, b) => a.detection.t - b.detection.t);
@@ -201,6 +243,9 @@ export class Detector {
     };
   }
 }
+
+/** Key prefixes of each kind's state in the store. */
+const STATE_PREFIX: Record<string, string> = { threshold: 'w', sequence: 'q', newValue: 'n', dormancy: 'z' };
 
 /** The field each source's rules are indexed on: an event is only tested against rules that can match it. */
 const INDEX_FIELD: Record<Source, string> = {

@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { RE2JS } from 're2js';
 import { canonicalIp } from '../events/ip';
 import { compileFieldPredicate } from '../util/field-path';
+import { parseIsoTime } from '../util/time';
 
 /** The condition tree of a rule file (validated by rule.schema.json before compilation). */
 export type Condition =
@@ -19,7 +20,7 @@ export interface FieldTest {
 
 export type Operator =
   | 'equals' | 'in' | 'contains' | 'startsWith' | 'endsWith' | 'regex' | 'cidr' | 'exists'
-  | 'gt' | 'gte' | 'lt' | 'lte' | 'rangeCovers';
+  | 'gt' | 'gte' | 'lt' | 'lte' | 'rangeCovers' | 'timeOfDay';
 
 export type Predicate = (fields: Record<string, unknown>) => boolean;
 
@@ -167,6 +168,8 @@ function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
         return range !== undefined && ports.some((p) => p >= range[0] && p <= range[1]);
       };
     }
+    case 'timeOfDay':
+      return compileTimeOfDay(test.value as TimeOfDaySpec, valuePointer);
     default:
       throw new ConditionError(`${pointer}/op`, `unknown operator "${String(test.op)}"`);
   }
@@ -185,4 +188,60 @@ export function parsePortRange(v: unknown): [number, number] | undefined {
   const from = Number(m[1]);
   const to = m[2] === undefined ? from : Number(m[2]);
   return from <= to ? [from, to] : [to, from];
+}
+
+interface TimeOfDaySpec {
+  timezone: string;
+  from: string;
+  to: string;
+  days?: string[];
+}
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * Whether a timestamp field falls within working hours: `[from, to)` local time in
+ * `timezone` (IANA name or UTC offset), on `days`. A range whose end is before its
+ * start runs over midnight (22:00-06:00).
+ */
+function compileTimeOfDay(spec: TimeOfDaySpec, pointer: string): ValueCheck {
+  const local = localClock(spec.timezone, `${pointer}/timezone`);
+  const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
+  const from = minutes(spec.from);
+  const to = minutes(spec.to);
+  const days = spec.days ? new Set(spec.days) : undefined;
+  return (v) => {
+    const t = typeof v === 'number' ? v : typeof v === 'string' ? parseIsoTime(v) : NaN;
+    if (!Number.isFinite(t)) return false;
+    const { day, minute } = local(t);
+    if (days && !days.has(day)) return false;
+    return from <= to ? minute >= from && minute < to : minute >= from || minute < to;
+  };
+}
+
+function localClock(timezone: string, pointer: string): (t: number) => { day: string; minute: number } {
+  const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(timezone);
+  if (offset || timezone === 'UTC' || timezone === 'Z') {
+    const ms = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+    return (t) => {
+      const d = new Date(t + ms);
+      return { day: DAY_NAMES[d.getUTCDay()], minute: d.getUTCHours() * 60 + d.getUTCMinutes() };
+    };
+  }
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  } catch {
+    throw new ConditionError(pointer, `unknown time zone "${timezone}" (use an IANA name such as Asia/Shanghai, or an offset such as +08:00)`);
+  }
+  return (t) => {
+    let day = 'sun';
+    let minute = 0;
+    for (const part of format.formatToParts(t)) {
+      if (part.type === 'weekday') day = part.value.slice(0, 3).toLowerCase();
+      else if (part.type === 'hour') minute += Number(part.value) * 60;
+      else if (part.type === 'minute') minute += Number(part.value);
+    }
+    return { day, minute };
+  };
 }

@@ -111,6 +111,11 @@ export function compileRuleText(text: string, file: string): { rule?: CompiledRu
 export function compileRule(def: RuleDefinition, file: string): CompiledRule {
   checkConditionShape(def.condition, '/condition');
   const matches = compileCondition(def.condition);
+  const steps = (def.sequence?.steps ?? []).map((step, i) => {
+    const pointer = `/sequence/steps/${i}/condition`;
+    checkConditionShape(step.condition, pointer);
+    return { name: step.name, count: step.count ?? 1, matches: compileCondition(step.condition, pointer) };
+  });
   const groupFields = def.groupBy ?? [];
   const getters = groupFields.map((f) => compileFirstValue(f));
   const keyOf =
@@ -140,6 +145,14 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
       windowMs: parseDuration(def.threshold.window),
       distinct: def.threshold.distinct === undefined ? undefined : compileFieldPath(def.threshold.distinct),
     },
+    sequence: def.sequence && { windowMs: parseDuration(def.sequence.window), steps },
+    newValue: def.newValue && {
+      value: compileFirstValue(def.newValue.field),
+      lookbackMs: parseDuration(def.newValue.lookback),
+      maxValues: def.newValue.maxValues ?? 500,
+      alertOnFirstSeenGroup: def.newValue.alertOnFirstSeenGroup === true,
+    },
+    dormancy: def.dormancy && { afterMs: parseDuration(def.dormancy.after) },
     suppressMs: def.suppress === undefined ? undefined : parseDuration(def.suppress),
     render,
   };
@@ -219,8 +232,11 @@ function explainOne(e: ErrorObject): { pointer: string; message: string } {
       return { pointer: e.instancePath, message: 'empty condition: use all, any, not, or field with op' };
     case 'pattern':
       return { pointer: e.instancePath, message: patternMessage(e.instancePath, String(p.pattern)) };
-    case 'not':
-      return { pointer: e.instancePath, message: 'threshold is only allowed with kind "threshold"' };
+    case 'not': {
+      // The allOf of the rule schema: a kind's parameters belong to that kind only.
+      const prop = ['threshold', 'sequence', 'newValue', 'dormancy'][Number(/^#\/allOf\/(\d+)\//.exec(e.schemaPath)?.[1] ?? -1)];
+      return { pointer: e.instancePath, message: prop ? `${prop} is only allowed with kind "${prop}"` : 'not allowed here' };
+    }
     case 'oneOf':
       return { pointer: e.instancePath, message: 'does not match any allowed form' };
     default:
@@ -230,7 +246,8 @@ function explainOne(e: ErrorObject): { pointer: string; message: string } {
 
 function patternMessage(pointer: string, pattern: string): string {
   if (pointer === '/id') return 'must be 3-81 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit';
-  if (/window$|suppress$/.test(pointer)) return 'must be a duration such as 30s, 5m, 1h or 7d';
+  if (/window$|suppress$|lookback$|after$/.test(pointer)) return 'must be a duration such as 30s, 5m, 1h or 7d';
+  if (/\/value\/(from|to)$/.test(pointer)) return 'must be a time of day such as 09:00';
   if (pattern.startsWith('^https?')) return 'must be an http(s) URL';
   if (pattern.startsWith('^[^.')) return 'must be a dot path such as source.ip (no spaces, no empty segment)';
   return `must match ${pattern}`;

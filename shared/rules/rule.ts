@@ -2,6 +2,8 @@ import { Source } from '../events/event';
 import { Condition, Predicate } from './condition';
 import { FieldGetter } from '../util/field-path';
 
+export type RuleKind = 'match' | 'threshold' | 'sequence' | 'newValue' | 'dormancy';
+
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -15,9 +17,12 @@ export interface RuleDefinition {
   enabled?: boolean;
   source: Source | Source[];
   condition: Condition;
-  kind: 'match' | 'threshold';
+  kind: RuleKind;
   groupBy?: string[];
   threshold?: { count: number; window: string; distinct?: string };
+  sequence?: { window: string; steps: Array<{ name: string; condition: Condition; count?: number }> };
+  newValue?: { field: string; lookback: string; maxValues?: number; alertOnFirstSeenGroup?: boolean };
+  dormancy?: { after: string };
   suppress?: string;
   tags?: string[];
   references?: string[];
@@ -52,6 +57,9 @@ export interface CompiledRule {
   /** The groupBy fields and their values, for the alert. */
   groupOf(fields: Record<string, unknown>): Record<string, unknown>;
   threshold?: ThresholdSpec;
+  sequence?: { windowMs: number; steps: Array<{ name: string; count: number; matches: Predicate }> };
+  newValue?: { value: (fields: Record<string, unknown>) => unknown; lookbackMs: number; maxValues: number; alertOnFirstSeenGroup: boolean };
+  dormancy?: { afterMs: number };
   suppressMs?: number;
   render(fields: Record<string, unknown>, vars: { count: number; key: string }): string;
 }

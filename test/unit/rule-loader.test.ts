@@ -15,7 +15,7 @@ describe('rule loading', () => {
   test('an unknown operator is reported with file, JSON pointer and the allowed values', () => {
     const doc = ruleDef({ condition: { all: [{ field: 'a', op: 'equals', value: 1 }, { field: 'b', op: 'equals', value: 2 }, { field: 'c', op: 'like' as never, value: 3 }] } });
     const problems = problemsOf(doc);
-    expect(problems).toContain('rules/x.json: /condition/all/2/op: must be one of equals, in, contains, startsWith, endsWith, regex, cidr, exists, gt, gte, lt, lte, rangeCovers');
+    expect(problems).toContain('rules/x.json: /condition/all/2/op: must be one of equals, in, contains, startsWith, endsWith, regex, cidr, exists, gt, gte, lt, lte, rangeCovers, timeOfDay');
   });
 
   test('unknown properties are rejected, at any depth', () => {

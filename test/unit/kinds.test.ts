@@ -1,0 +1,107 @@
+import { Detector } from '../../shared/engine/detector';
+import { SecEvent } from '../../shared/events/event';
+import { compileRule } from '../../shared/rules/load';
+import { compileCondition } from '../../shared/rules/condition';
+import { RuleDefinition } from '../../shared/rules/rule';
+import { MemoryStateStore } from '../../shared/state/memory';
+import { ruleDef } from '../helpers';
+
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+let seq = 0;
+function ssh(secondsAfter: number, action: string, ip: string, user = 'root'): SecEvent {
+  const id = `k${++seq}`;
+  return { source: 'sshd', id, time: T0 + secondsAfter * 1000, fields: { id, event: { action, outcome: action === 'login' ? 'success' : 'failure' }, source: { ip }, user: { name: user } } };
+}
+const detector = (o: Partial<RuleDefinition>) => new Detector([compileRule(ruleDef(o), 'rules/t.json')], new MemoryStateStore());
+
+describe('sequence rules', () => {
+  const bruteThenSuccess: Partial<RuleDefinition> = {
+    kind: 'sequence',
+    condition: { field: 'event.action', op: 'in', value: ['auth-failed', 'login'] },
+    groupBy: ['source.ip'],
+    sequence: {
+      window: '10m',
+      steps: [
+        { name: 'burst', condition: { field: 'event.action', op: 'equals', value: 'auth-failed' }, count: 3 },
+        { name: 'success', condition: { field: 'event.action', op: 'equals', value: 'login' } },
+      ],
+    },
+  };
+
+  test('steps in order within the window alert once, with the events as evidence', async () => {
+    const d = detector(bruteThenSuccess);
+    const events = [ssh(0, 'auth-failed', '198.51.100.1'), ssh(1, 'auth-failed', '198.51.100.1'), ssh(2, 'auth-failed', '198.51.100.1'), ssh(30, 'login', '198.51.100.1')];
+    const alerts = await d.process(events);
+    expect(alerts.map((a) => [a.key, a.count])).toEqual([['198.51.100.1', 4]]);
+    expect(alerts[0].evidence.map((e) => e.id)).toEqual(events.map((e) => e.id));
+  });
+
+  test('a success before the burst completes, another address, or a late success do not alert', async () => {
+    const d = detector(bruteThenSuccess);
+    expect(await d.process([ssh(0, 'auth-failed', '198.51.100.2'), ssh(1, 'login', '198.51.100.2'), ssh(2, 'auth-failed', '198.51.100.2')])).toEqual([]);
+    expect(await d.process([ssh(0, 'auth-failed', '198.51.100.3'), ssh(1, 'auth-failed', '198.51.100.3'), ssh(2, 'auth-failed', '198.51.100.3'), ssh(3, 'login', '198.51.100.4')])).toEqual([]);
+    expect(await d.process([ssh(0, 'auth-failed', '198.51.100.5'), ssh(1, 'auth-failed', '198.51.100.5'), ssh(2, 'auth-failed', '198.51.100.5'), ssh(700, 'login', '198.51.100.5')])).toEqual([]);
+  });
+
+  test('state carries across batches', async () => {
+    const d = detector(bruteThenSuccess);
+    expect(await d.process([ssh(0, 'auth-failed', '198.51.100.6'), ssh(1, 'auth-failed', '198.51.100.6'), ssh(2, 'auth-failed', '198.51.100.6')])).toEqual([]);
+    expect((await d.process([ssh(40, 'login', '198.51.100.6')])).map((a) => a.key)).toEqual(['198.51.100.6']);
+  });
+});
+
+describe('new-value rules', () => {
+  const newIp: Partial<RuleDefinition> = { kind: 'newValue', condition: { field: 'event.action', op: 'equals', value: 'login' }, groupBy: ['user.name'], newValue: { field: 'source.ip', lookback: '30d' } };
+
+  test('a known user from a new address alerts; the first ever login only teaches', async () => {
+    const d = detector(newIp);
+    expect(await d.process([ssh(0, 'login', '10.0.0.1', 'alice'), ssh(60, 'login', '10.0.0.1', 'alice')])).toEqual([]);
+    const alerts = await d.process([ssh(120, 'login', '203.0.113.9', 'alice')]);
+    expect(alerts.map((a) => a.key)).toEqual(['alice']);
+    expect(await d.process([ssh(180, 'login', '203.0.113.9', 'alice')])).toEqual([]);
+  });
+
+  test('a value not seen within the lookback is new again', async () => {
+    const d = detector(newIp);
+    await d.process([ssh(0, 'login', '10.0.0.1', 'bob'), ssh(1, 'login', '10.0.0.2', 'bob')]);
+    expect((await d.process([ssh(31 * 86400, 'login', '10.0.0.1', 'bob')])).length).toBe(1);
+  });
+
+  test('memory per group is bounded by maxValues', async () => {
+    const d = detector({ ...newIp, newValue: { field: 'source.ip', lookback: '30d', maxValues: 3 } });
+    await d.process(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'].map((ip, i) => ssh(i, 'login', ip, 'carol')));
+    // 10.0.0.1 was forgotten (only three are kept): it is new again.
+    expect((await d.process([ssh(10, 'login', '10.0.0.1', 'carol')])).length).toBe(1);
+  });
+});
+
+describe('dormancy rules', () => {
+  test('activity after the silence alerts, with the days of silence as count', async () => {
+    const d = detector({ kind: 'dormancy', condition: { field: 'event.action', op: 'equals', value: 'login' }, groupBy: ['user.name'], dormancy: { after: '30d' } });
+    expect(await d.process([ssh(0, 'login', '10.0.0.1', 'dave'), ssh(86400, 'login', '10.0.0.1', 'dave')])).toEqual([]);
+    const alerts = await d.process([ssh(86400 + 45 * 86400, 'login', '10.0.0.1', 'dave')]);
+    expect(alerts.map((a) => [a.key, a.count])).toEqual([['dave', 45]]);
+  });
+});
+
+describe('timeOfDay conditions', () => {
+  const hours = { timezone: 'Asia/Shanghai', from: '09:00', to: '18:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'] };
+  const within = compileCondition({ field: 'eventTime', op: 'timeOfDay', value: hours });
+  test.each([
+    ['2026-11-20T02:00:00Z', true], // Friday 10:00 in Shanghai
+    ['2026-11-20T10:00:00Z', false], // Friday 18:00: the end is excluded
+    ['2026-11-20T00:59:00Z', false], // Friday 08:59
+    ['2026-11-21T02:00:00Z', false], // Saturday 10:00
+  ])('%s within working hours: %s', (t, expected) => {
+    expect(within({ eventTime: t })).toBe(expected);
+  });
+  test('offsets and overnight ranges', () => {
+    const night = compileCondition({ field: 't', op: 'timeOfDay', value: { timezone: '+08:00', from: '22:00', to: '06:00' } });
+    expect(night({ t: '2026-11-20T15:30:00Z' })).toBe(true); // 23:30 local
+    expect(night({ t: '2026-11-20T21:30:00Z' })).toBe(true); // 05:30 local
+    expect(night({ t: '2026-11-20T04:00:00Z' })).toBe(false); // 12:00 local
+  });
+  test('an unknown time zone is a load error at its pointer', () => {
+    expect(() => compileCondition({ field: 't', op: 'timeOfDay', value: { timezone: 'Mars/Olympus', from: '09:00', to: '18:00' } })).toThrow('unknown time zone "Mars/Olympus"');
+  });
+});
