@@ -34,7 +34,7 @@ test('an unreachable Redis is bad usage (exit 2) with a clear message', async ()
 test('settings come from the environment or a --config file with the same keys as Function Compute', async () => {
   const dir = tempDir({ 'secmon.json': JSON.stringify({ SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' }), 'typo.json': JSON.stringify({ SECMON_STAET: 'memory' }) });
   const viaFile = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--config', path.join(dir, 'secmon.json')]);
-  expect(pick(viaFile.stdout).map((a) => a[0])).toEqual(['sudo.command']);
+  expect(pick(viaFile.stdout).map((a) => a[0])).toEqual(['sshd.successful-login', 'sudo.command']);
   // Same Redis, same prefix, given through the environment: already raised, so nothing new.
   const viaEnv = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026'], { env: { SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' } });
   expect(pick(viaEnv.stdout)).toEqual([]);
