@@ -65,6 +65,11 @@ function setExit(status: number): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `secmon replay … | head`: a closed pipe ends the output quietly, as for any Unix tool.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -252,7 +252,10 @@ const INDEX_FIELD: Record<Source, string> = {
   actiontrail: 'eventName',
   sshd: 'event.action',
   sudo: 'event.action',
+  account: 'event.action',
   syslog: 'event.action',
+  webserver: 'event.action',
+  osquery: 'osquery.name',
   json: 'event.action',
   posture: 'posture.check',
 };

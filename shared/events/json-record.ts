@@ -3,9 +3,10 @@ import { isEventBridgeEnvelope, isSlsActionTrailLog, normalizeActionTrailRecord,
 import { normalizeSyslogLine } from './syslog';
 import { HeaderOptions } from './syslog/header';
 import { stableId } from '../util/hash';
+import { isOsqueryResult, normalizeOsqueryResult } from './osquery';
 
 /** How a JSON record is read; `auto` recognizes the shape of each record. */
-export type JsonShape = 'auto' | 'actiontrail' | 'eventbridge' | 'sls' | 'json';
+export type JsonShape = 'auto' | 'actiontrail' | 'eventbridge' | 'sls' | 'osquery' | 'json';
 
 /**
  * One JSON record (a line of a JSON-lines file, an element of a JSON array, a log
@@ -29,12 +30,15 @@ export function normalizeJsonRecord(
       return normalizeSlsLog(obj, origin, syslog);
     case 'actiontrail':
       return [normalizeActionTrailRecord(obj, origin)];
+    case 'osquery':
+      if (!isOsqueryResult(obj)) throw new InputError(origin, 'not an osquery result (needs name, hostIdentifier and columns, diffResults or snapshot)');
+      return normalizeOsqueryResult(obj, origin);
     case 'json':
       return [normalizeEcsJson(obj, origin)];
     default:
       throw new InputError(
         origin,
-        'unknown event shape: expected an ActionTrail record (eventName, eventType), an EventBridge event (specversion, data), an SLS log (__topic__, event or content) or an ECS event (@timestamp)',
+        'unknown event shape: expected an ActionTrail record (eventName, eventType), an EventBridge event (specversion, data), an SLS log (__topic__, event or content), an osquery result (name, hostIdentifier) or an ECS event (@timestamp)',
       );
   }
 }
@@ -45,6 +49,7 @@ function detectShape(obj: Record<string, unknown>): JsonShape | undefined {
   if (typeof obj.eventName === 'string' && (obj.eventType !== undefined || obj.eventId !== undefined || obj.eventSource !== undefined)) {
     return 'actiontrail';
   }
+  if (isOsqueryResult(obj)) return 'osquery';
   if (typeof obj['@timestamp'] === 'string') return 'json';
   return undefined;
 }
@@ -56,6 +61,8 @@ function isSlsHostLog(obj: Record<string, unknown>): boolean {
 
 function normalizeSlsLog(obj: Record<string, unknown>, origin: Origin | undefined, syslog: HeaderOptions): SecEvent[] {
   if (isSlsActionTrailLog(obj)) return [normalizeSlsActionTrail(obj, origin)];
+  // osquery results collected by Logtail in JSON mode arrive as the result's own keys.
+  if (isOsqueryResult(obj)) return normalizeOsqueryResult(obj, origin);
   if (typeof obj.content === 'string') {
     const receivedAt = Number(obj.__time__);
     const opts: HeaderOptions = Number.isFinite(receivedAt) && receivedAt > 0 ? { ...syslog, referenceTime: receivedAt * 1000 } : syslog;

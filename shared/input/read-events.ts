@@ -5,7 +5,7 @@ import { HeaderOptions } from '../events/syslog/header';
 import { recordsOfDocument } from './json-document';
 import { LineBlock, openInput, readLineBlocks } from './line-reader';
 
-export const INPUT_FORMATS = ['auto', 'syslog', 'json', 'actiontrail', 'eventbridge', 'sls', 'ecs'] as const;
+export const INPUT_FORMATS = ['auto', 'syslog', 'json', 'actiontrail', 'eventbridge', 'sls', 'osquery', 'ecs'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 export interface ReadOptions {
@@ -101,6 +101,7 @@ function jsonShapeOf(format: InputFormat): JsonShape {
     case 'actiontrail':
     case 'eventbridge':
     case 'sls':
+    case 'osquery':
       return format;
     case 'ecs':
       return 'json';

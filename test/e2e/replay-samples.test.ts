@@ -1,10 +1,19 @@
-import { runCli } from './run-cli';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, runCli } from './run-cli';
 
 // What the bundled samples contain, alert by alert (see samples/ and the README).
 const EXPECTED = [
-  // actiontrail/identity-2026-11.jsonl: alice's office sign-ins teach her address; then a new address,
-  // dave back after 175 days (and so from an address unseen for 90 days), a failed sign-in burst,
-  // eve-ci's key probing, AdministratorAccess attached, the trail stopped, a root AccessKey in use.
+  // samples/actiontrail/changes-2026-11-24.jsonl: one of each remaining ActionTrail monitor; routine reads do not alert
+  ['actiontrail.ram-membership-change', 'AddUserToGroup|bob', '2026-11-24T02:00:00.000Z'],
+  ['actiontrail.mfa-device-removed', 'alice', '2026-11-24T02:03:00.000Z'],
+  ['actiontrail.vpc-route-change', 'CreateRouteEntry|terraform', '2026-11-24T02:10:00.000Z'],
+  ['actiontrail.cloud-firewall-change', 'PutDisableFwSwitch', '2026-11-24T02:15:00.000Z'],
+  ['actiontrail.oss-bucket-permission-change', 'finance-exports', '2026-11-24T02:20:00.000Z'],
+  ['actiontrail.rds-config-change', 'rm-bp1orders', '2026-11-24T02:25:00.000Z'],
+  ['actiontrail.instance-creation-burst', '264610092716288563', '2026-11-24T03:04:30.000Z'],
+  ['actiontrail.oss-read-burst', 'LTAI5tK9OPS-EXAMPLE', '2026-11-24T04:02:27.000Z'],
+  // samples/actiontrail/identity-2026-11.jsonl: alice's office sign-ins teach her address; then a new address, dave back after 175 days (and so from an address unseen for 90 days), a failed sign-in burst, eve-ci's key probing, AdministratorAccess attached, the trail stopped, a root AccessKey in use
   ['actiontrail.console-signin-new-ip', 'ram-user|alice', '2026-11-23T02:14:09.000Z'],
   ['actiontrail.console-signin-after-dormancy', 'ram-user|dave', '2026-11-23T03:01:44.000Z'],
   ['actiontrail.console-signin-new-ip', 'ram-user|dave', '2026-11-23T03:01:44.000Z'],
@@ -13,7 +22,7 @@ const EXPECTED = [
   ['actiontrail.ram-policy-change', 'AttachPolicyToUser|AdministratorAccess', '2026-11-23T04:05:10.000Z'],
   ['actiontrail.trail-changed', 'audit-trail', '2026-11-23T04:06:30.000Z'],
   ['actiontrail.root-accesskey-use', 'LTAI5tROOTLEGACYKEY', '2026-11-23T05:00:00.000Z'],
-  // actiontrail/trail-2026-11-20.jsonl
+  // samples/actiontrail/trail-2026-11-20.jsonl: the 21:58 (Shanghai) sign-in is off hours
   ['actiontrail.console-signin-without-mfa', 'bob', '2026-11-20T01:30:47.000Z'],
   ['actiontrail.root-console-signin', '1234567890123456|203.0.113.7', '2026-11-20T02:10:30.000Z'],
   ['actiontrail.security-group-change', '-', '2026-11-20T03:00:05.000Z'],
@@ -23,34 +32,47 @@ const EXPECTED = [
   ['actiontrail.security-group-change', 'sg-bp1fg655nh68xyz9', '2026-11-20T03:20:16.000Z'],
   ['actiontrail.kms-key-disabled-or-deleted', 'key-hzz63a7c8e2b3kv0fsm9x', '2026-11-20T06:30:31.000Z'],
   ['actiontrail.kms-key-disabled-or-deleted', 'key-hzz63a7c8e2b3kv0fsm9x', '2026-11-20T06:45:02.000Z'],
-  ['actiontrail.console-signin-off-hours', 'ram-user|alice', '2026-11-20T13:58:03.000Z'], // 21:58 in Shanghai
-  // eventbridge/ecs-write-events.json
+  ['actiontrail.console-signin-off-hours', 'ram-user|alice', '2026-11-20T13:58:03.000Z'],
+  // samples/eventbridge/ecs-write-events.json
   ['actiontrail.security-group-change', 'sg-bp1dbg0v7zi1fh1ypgl5', '2026-11-21T08:14:09.000Z'],
   ['actiontrail.security-group-open-admin-port', 'sg-bp1dbg0v7zi1fh1ypgl5', '2026-11-21T08:14:09.000Z'],
   ['actiontrail.security-group-change', 'sg-bp1dbg0v7zi1fh1ypgl5', '2026-11-21T08:20:44.000Z'],
-  // hosts/auth.log
+  // samples/hosts/auth.log: spraying: root, admin, ubuntu, oracle, test
   ['sshd.successful-login', 'web-01|deploy|10.0.0.5', '2026-11-20T01:12:40.264Z'],
   ['sudo.command', 'web-01|deploy', '2026-11-20T01:15:02.458Z'],
   ['sshd.failed-auth-burst', '198.51.100.23', '2026-11-20T01:30:29.010Z'],
-  ['sshd.password-spraying', '198.51.100.23', '2026-11-20T01:30:45.331Z'], // root, admin, ubuntu, oracle, test
+  ['sshd.password-spraying', '198.51.100.23', '2026-11-20T01:30:45.331Z'],
   ['sshd.successful-login', 'web-01|alice|2001:db8:4f::7', '2026-11-20T02:05:00.927Z'],
   ['sudo.failure', 'web-01|mallory', '2026-11-20T02:20:11.707Z'],
   ['sudo.failure', 'web-01|intern', '2026-11-20T02:21:40.678Z'],
   ['sudo.command', 'web-01|deploy', '2026-11-20T02:30:00.440Z'],
-  // hosts/bastion-compromise.log: guessed root password, then a miner downloaded into a shell
+  // samples/hosts/bastion-compromise.log: guessed root password, a miner piped into a shell, a backdoor account in wheel
   ['sshd.failed-auth-burst', '192.0.2.200', '2026-11-23T14:02:22.000Z'],
   ['sshd.root-login', 'bastion-02|192.0.2.200', '2026-11-23T14:02:40.000Z'],
   ['sshd.successful-login', 'bastion-02|root|192.0.2.200', '2026-11-23T14:02:40.000Z'],
   ['sshd.brute-force-then-success', '192.0.2.200', '2026-11-23T14:02:40.000Z'],
   ['sudo.command', 'bastion-02|root', '2026-11-23T14:03:05.000Z'],
   ['sudo.dangerous-command', 'bastion-02|root', '2026-11-23T14:03:05.000Z'],
-  // hosts/logtail-auth.jsonl
+  ['host.local-account-change', 'bastion-02|group-created|-|sysupdate', '2026-11-23T14:04:12.000Z'],
+  ['host.local-account-change', 'bastion-02|user-created|sysupdate|-', '2026-11-23T14:04:12.000Z'],
+  ['host.local-account-change', 'bastion-02|group-member-added|sysupdate|wheel', '2026-11-23T14:04:20.000Z'],
+  // samples/hosts/logtail-auth.jsonl
   ['sshd.failed-auth-burst', '203.0.113.50', '2026-11-21T09:00:24.000Z'],
   ['sshd.successful-login', 'app-02|ops|172.16.0.9', '2026-11-21T09:01:38.104Z'],
-  // hosts/secure
+  // samples/hosts/nginx-error.log: a path scanner; three ordinary 404s and a warning do not alert
+  ['host.web-error-burst', '45.148.10.77', '2026-11-22T03:11:59.000Z'],
+  // samples/hosts/secure
   ['sshd.successful-login', 'db-01|ecs-user|10.0.1.20', '2026-11-20T11:02:17.000Z'],
   ['sudo.command', 'db-01|ecs-user', '2026-11-20T11:03:02.000Z'],
-  // sls/actiontrail-logstore-export.jsonl (a Saturday)
+  // samples/osquery/osqueryd.results.log: a loopback listener, a removed listener and a users snapshot do not alert
+  ['osquery.new-listening-socket', 'web-01|4444|kdevtmpfsi', '2026-11-23T10:05:00.000Z'],
+  ['osquery.ssh-keys-changed', 'web-01|pack_secmon_authorized_keys|0', '2026-11-23T10:05:20.000Z'],
+  ['osquery.package-signing-key-added', 'web-01|/etc/apt/trusted.gpg.d/mirror-fast.gpg', '2026-11-23T10:06:40.000Z'],
+  ['osquery.zombie-or-close-wait-buildup', 'web-01|pack_secmon_zombie_processes', '2026-11-23T10:10:00.000Z'],
+  // samples/posture/ram-console-users-2026-11-24.jsonl
+  ['posture.ram-user-console-without-mfa', '1234567890123456|bob', '2026-11-24T01:00:00.000Z'],
+  ['posture.ram-user-console-without-mfa', '1234567890123456|carol', '2026-11-24T01:00:00.000Z'],
+  // samples/sls/actiontrail-logstore-export.jsonl: a Saturday
   ['actiontrail.console-signin-off-hours', 'ram-user|alice', '2026-11-21T07:55:10.000Z'],
   ['actiontrail.console-signin-off-hours', 'ram-user|carol', '2026-11-21T08:02:31.000Z'],
   ['actiontrail.console-signin-without-mfa', 'carol', '2026-11-21T08:02:31.000Z'],
@@ -71,7 +93,7 @@ describe('secmon replay on the bundled samples', () => {
     expect(burst.count).toBe(5);
     expect(burst.evidence.map((e: any) => e.fields.log.file.line)).toEqual([10, 15, 20, 25, 28]);
     expect(burst.message).toBe('5 failed SSH logins from 198.51.100.23 on web-01 within 5 minutes (last user tried: root)');
-    expect(r.stderr).toMatch(/events\s+231/);
+    expect(r.stderr).toMatch(/events\s+562/);
   });
 
   test('human output shows each alert and a summary with alerts per rule', async () => {
@@ -80,9 +102,23 @@ describe('secmon replay on the bundled samples', () => {
     expect(r.stdout).toContain('HIGH     actiontrail.root-console-signin  2026-11-20T02:10:30.000Z');
     expect(r.stdout).toContain('Root account 1234567890123456 signed in to the console from 203.0.113.7 (MFA: true)');
     expect(r.stdout).toContain('at samples/actiontrail/trail-2026-11-20.jsonl:11');
-    expect(r.stdout).toMatch(/alerts\s+43\n\s+7\s+actiontrail\.security-group-change\n\s+5\s+sshd\.successful-login\n/);
+    expect(r.stdout).toMatch(/alerts\s+61\n\s+7\s+actiontrail\.security-group-change\n\s+5\s+sshd\.successful-login\n/);
     expect(r.stdout).toMatch(/skipped\s+0\n/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal: no colour codes
+  });
+
+  test('the demo fires every bundled rule at least once', async () => {
+    const r = await runCli(['replay', 'samples/', '--json', '--year', '2026']);
+    const fired = new Set(r.stdout.trim().split('\n').map((l) => JSON.parse(l).rule));
+    const bundled = readdirSync(path.join(ROOT, 'rules')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).map((f) => f.replace(/\.json$/, ''));
+    expect(bundled.filter((id) => !fired.has(id))).toEqual([]);
+  });
+
+  test('no rule fires on the benign noise', async () => {
+    const r = await runCli(['replay', 'samples/benign', '--json', '--strict']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/events\s+174\n/);
   });
 
   test('replay is deterministic: the same input gives the same output', async () => {

@@ -4,6 +4,8 @@ import { HeaderOptions, parseSyslogHeader } from './header';
 import { isoTimestamp } from '../../util/time';
 import { applySshdFields, parseSshdMessage } from './sshd';
 import { applySudoFields, parseSudoMessage } from './sudo';
+import { ACCOUNT_PROGRAMS, applyAccountFields } from './account';
+import { isWebServerErrorLine, normalizeWebServerErrorLine } from '../webserver';
 
 const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
 /** rsyslog folds repeats into one line; each repeat is an attempt that must be counted. */
@@ -23,7 +25,11 @@ export interface SyslogContext extends HeaderOptions {
  */
 export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecEvent[] {
   const header = parseSyslogHeader(line, ctx);
-  if (!header) throw new InputError(ctx.origin, 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)');
+  if (!header) {
+    // Web server error logs sit beside auth logs but have headers of their own.
+    if (isWebServerErrorLine(line)) return normalizeWebServerErrorLine(line, ctx);
+    throw new InputError(ctx.origin, 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)');
+  }
 
   let message = header.message;
   let repeat = 1;
@@ -34,7 +40,7 @@ export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecE
   }
 
   const program = header.program;
-  const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : 'syslog';
+  const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : ACCOUNT_PROGRAMS.has(program) ? 'account' : 'syslog';
   const baseId = ctx.position !== undefined ? stableId(ctx.position, line) : ctx.origin ? lineId(ctx.origin.path, ctx.origin.line, line) : stableId(line);
   const events: SecEvent[] = [];
   for (let i = 0; i < repeat; i++) {
@@ -50,6 +56,7 @@ export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecE
     if (ctx.origin) fields.log = { file: ctx.origin };
     if (source === 'sshd') applySshdFields(fields, parseSshdMessage(message));
     else if (source === 'sudo') applySudoFields(fields, parseSudoMessage(message));
+    else if (source === 'account') applyAccountFields(fields, message);
     events.push({ source, id, time: header.time, fields });
   }
   return events;
