@@ -7,7 +7,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +17,7 @@ import { bundledRulesDir } from '../shared/rules/bundled';
 import { compileRule, formatProblem, loadRules } from '../shared/rules/load';
 import { CompiledRule } from '../shared/rules/rule';
 import { RedisStateStore } from '../shared/state/redis';
+import { freePort } from '../shared/util/free-port';
 import { normalizeSyslogLine } from '../shared/events/syslog';
 import { MemoryStateStore } from '../shared/state/memory';
 
@@ -312,17 +312,6 @@ async function replayMemory(dir: string, events: number): Promise<{ events: numb
   if (!m) return { skipped: `replay failed: ${(run.stderr ?? '').slice(-300)}` };
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
   return { events, fileMB: round(bytes / 1048576), peakRssMB: round(Number(m[1]) / 1024) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function cpuMs(): number {

@@ -134,7 +134,8 @@ export function loadConfig(...sources: Array<Record<string, string | undefined>>
     try {
       spec.assign(config, spec.parse(raw));
     } catch (e) {
-      const shown = spec.secret ? '(value hidden)' : JSON.stringify(raw.slice(0, 80));
+      // A password typed into a URL by mistake is not echoed back either.
+      const shown = spec.secret ? '(value hidden)' : JSON.stringify(raw.slice(0, 80).replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@'));
       problems.push(`${spec.key}=${shown}: ${(e as Error).message}`);
     }
   }

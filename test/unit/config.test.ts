@@ -21,6 +21,7 @@ describe('configuration', () => {
       }
     })();
     expect(e?.problems[0]).toMatch(/SECMON_STATE=.*must not contain a password/);
+    expect(e?.message).not.toContain('s3cret');
   });
 
   test('fc2 dispatch needs its service', () => {
