@@ -1,0 +1,22 @@
+import { Alert } from '../../engine/alert';
+
+/** A digest: alerts held back by a rate limit, summarized in one message. */
+export interface Digest {
+  count: number;
+  /** The first held alerts (bounded), oldest first. */
+  alerts: Array<Pick<Alert, 'id' | 'rule' | 'severity' | 'title' | 'time' | 'key' | 'count'>>;
+}
+
+export interface SendContext {
+  /** Mobile numbers to @-mention (DingTalk). */
+  mentions: string[];
+}
+
+export interface Channel {
+  readonly name: string;
+  readonly type: string;
+  /** Messages a minute this channel may send (undefined: no limit). */
+  readonly perMinute?: number;
+  send(alert: Alert, ctx: SendContext): Promise<void>;
+  sendDigest?(digest: Digest, ctx: SendContext): Promise<void>;
+}

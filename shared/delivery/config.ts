@@ -1,0 +1,82 @@
+import Ajv from 'ajv';
+import schema from './dispatch.schema.json';
+import { explainSchemaErrors } from '../rules/load';
+import { Channel } from './channels/channel';
+import { DingTalkRobot } from './channels/dingtalk-robot';
+import { WebhookChannel } from './channels/webhook';
+import { FileChannel } from './channels/file';
+import { Severity } from '../rules/rule';
+
+type SecretRef = { env: string };
+
+export interface RouteConfig {
+  name?: string;
+  severities?: Severity[];
+  rules?: string[];
+  tags?: string[];
+  channels: string[];
+  mentions?: string[];
+}
+
+export interface DispatchConfigFile {
+  channels: Record<string, { type: 'dingtalk' | 'webhook' | 'file'; [k: string]: unknown }>;
+  routes: RouteConfig[];
+  deadLetter?: string;
+  retry?: { attempts?: number; baseDelayMs?: number };
+}
+
+export interface DispatchConfig {
+  channels: Map<string, Channel>;
+  routes: RouteConfig[];
+  deadLetter: string;
+  retry: { attempts: number; baseDelayMs: number };
+}
+
+export class DispatchConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`dispatch configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'DispatchConfigError';
+  }
+}
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+/**
+ * Validates a dispatch configuration and builds its channels. Secrets are looked up
+ * in `env` by name; a missing one is an error naming the channel and the variable,
+ * never showing a value.
+ */
+export function buildDispatchConfig(doc: unknown, file: string, env: Record<string, string | undefined>, now: () => number = Date.now): DispatchConfig {
+  if (!validate(doc)) {
+    throw new DispatchConfigError(explainSchemaErrors(validate.errors ?? []).map((p) => `${file}: ${p.pointer || '/'}: ${p.message}`));
+  }
+  const cfg = doc as unknown as DispatchConfigFile;
+  const problems: string[] = [];
+  const secret = (channel: string, field: string, ref: unknown): string => {
+    if (typeof ref === 'string') return ref;
+    const name = (ref as SecretRef).env;
+    const value = env[name];
+    if (!value) problems.push(`${file}: /channels/${channel}/${field}: environment variable ${name} is not set`);
+    return value ?? '';
+  };
+  const channels = new Map<string, Channel>();
+  for (const [name, c] of Object.entries(cfg.channels)) {
+    if (c.type === 'dingtalk') {
+      channels.set(name, new DingTalkRobot(name, secret(name, 'webhook', c.webhook), secret(name, 'secret', c.secret), c.keyword as string | undefined, (c.perMinute as number | undefined) ?? 19, now));
+    } else if (c.type === 'webhook') {
+      channels.set(name, new WebhookChannel(name, secret(name, 'url', c.url), secret(name, 'secret', c.secret), now));
+    } else {
+      channels.set(name, new FileChannel(name, c.path as string));
+    }
+  }
+  cfg.routes.forEach((r, i) => {
+    for (const ch of r.channels) if (!channels.has(ch)) problems.push(`${file}: /routes/${i}/channels: no channel named "${ch}"`);
+  });
+  if (problems.length) throw new DispatchConfigError(problems);
+  return {
+    channels,
+    routes: cfg.routes,
+    deadLetter: cfg.deadLetter ?? '.secmon/dead-letter.jsonl',
+    retry: { attempts: cfg.retry?.attempts ?? 4, baseDelayMs: cfg.retry?.baseDelayMs ?? 500 },
+  };
+}

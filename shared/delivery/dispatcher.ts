@@ -1,0 +1,163 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { Alert } from '../engine/alert';
+import { StateStore } from '../state/store';
+import { Channel, Digest } from './channels/channel';
+import { DispatchConfig, RouteConfig } from './config';
+import { DeliveryError, withRetries } from './retry';
+
+const DIGEST_LIMIT = 30;
+const DELIVERED_TTL_MS = 7 * 86_400_000;
+
+export interface DeliveryReport {
+  /** Sent on their own. */
+  sent: number;
+  /** Held back by a rate limit (to go out in a digest). */
+  held: number;
+  /** Digest messages sent, and the alerts they carried. */
+  digests: number;
+  digested: number;
+  /** Already delivered to that channel before (a retry): skipped. */
+  duplicates: number;
+  deadLettered: number;
+  /** Alerts that matched no route. */
+  unrouted: number;
+}
+
+interface Budget {
+  sent: number[];
+}
+
+/**
+ * Delivers alerts to the channels their routes choose. Per channel: an alert already
+ * delivered there is skipped (retried invocations send nothing twice); rate-limited
+ * channels (DingTalk robots: 20 messages a minute, then a 10-minute block) spend a
+ * budget kept in the StateStore, so it holds across function instances, and what
+ * exceeds it is held and sent as one digest once the budget allows; failures are
+ * retried with backoff, and what still fails goes to the dead-letter file with the
+ * reason. Nothing is dropped without a trace.
+ */
+export class AlertDispatcher {
+  constructor(
+    private readonly config: DispatchConfig,
+    private readonly store: StateStore,
+    private readonly now: () => number = Date.now,
+    private readonly sleep?: (ms: number) => Promise<void>,
+  ) {}
+
+  routesFor(alert: Alert): RouteConfig[] {
+    return this.config.routes.filter((r) => {
+      if (r.severities && !r.severities.includes(alert.severity)) return false;
+      if (r.rules && !r.rules.some((p) => (p.endsWith('*') ? alert.rule.startsWith(p.slice(0, -1)) : alert.rule === p))) return false;
+      if (r.tags && !r.tags.some((t) => alert.tags.includes(t))) return false;
+      return true;
+    });
+  }
+
+  async deliver(alerts: Alert[]): Promise<DeliveryReport> {
+    const report: DeliveryReport = { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
+    for (const alert of alerts) {
+      const routes = this.routesFor(alert);
+      if (routes.length === 0) {
+        report.unrouted++;
+        continue;
+      }
+      // One delivery per channel, with the mentions of every route that chose it.
+      const byChannel = new Map<string, string[]>();
+      for (const r of routes) for (const c of r.channels) byChannel.set(c, [...(byChannel.get(c) ?? []), ...(r.mentions ?? [])]);
+      for (const [name, mentions] of byChannel) {
+        const channel = this.config.channels.get(name)!;
+        await this.deliverOne(channel, alert, [...new Set(mentions)], report);
+      }
+    }
+    for (const channel of this.config.channels.values()) await this.flushDigest(channel, report);
+    return report;
+  }
+
+  /** Sends held digests, waiting for the budget when `wait` (the CLI, at the end of a replay). */
+  async flush(wait: boolean): Promise<DeliveryReport> {
+    const report: DeliveryReport = { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
+    for (const channel of this.config.channels.values()) {
+      for (let tries = 0; tries < 70; tries++) {
+        const held = await this.peekDigest(channel);
+        if (!held) break;
+        await this.flushDigest(channel, report);
+        if (!wait || !(await this.peekDigest(channel))) break;
+        await (this.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(1000);
+      }
+    }
+    return report;
+  }
+
+  private async deliverOne(channel: Channel, alert: Alert, mentions: string[], report: DeliveryReport): Promise<void> {
+    const deliveredKey = `dl:${channel.name}:${alert.id}`;
+    const already = await this.store.transact([deliveredKey], this.now(), (cur) => ({ writes: new Map(), result: cur.has(deliveredKey) }));
+    if (already) {
+      report.duplicates++;
+      return;
+    }
+    if (channel.perMinute !== undefined && !(await this.takeBudget(channel))) {
+      await this.hold(channel, alert);
+      report.held++;
+      return;
+    }
+    try {
+      await withRetries(() => channel.send(alert, { mentions }), { ...this.config.retry, sleep: this.sleep });
+      await this.store.claim([deliveredKey], this.now(), DELIVERED_TTL_MS);
+      report.sent++;
+    } catch (e) {
+      await this.deadLetter(channel.name, (e as Error).message, { alert });
+      report.deadLettered++;
+    }
+  }
+
+  /** Takes one message slot of the channel's per-minute budget, if one is free. */
+  private async takeBudget(channel: Channel): Promise<boolean> {
+    const key = `budget:${channel.name}`;
+    const now = this.now();
+    return this.store.transact([key], now, (cur) => {
+      const sent = ((cur.get(key) as Budget | undefined)?.sent ?? []).filter((t) => t > now - 60_000);
+      if (sent.length >= channel.perMinute!) return { writes: new Map([[key, { value: { sent }, ttlMs: 60_000 }]]), result: false };
+      sent.push(now);
+      return { writes: new Map([[key, { value: { sent }, ttlMs: 60_000 }]]), result: true };
+    });
+  }
+
+  private async hold(channel: Channel, alert: Alert): Promise<void> {
+    const key = `digest:${channel.name}`;
+    await this.store.transact([key], this.now(), (cur) => {
+      const d = (cur.get(key) as Digest | undefined) ?? { count: 0, alerts: [] };
+      d.count++;
+      if (d.alerts.length < DIGEST_LIMIT) d.alerts.push({ id: alert.id, rule: alert.rule, severity: alert.severity, title: alert.title, time: alert.time, key: alert.key, count: alert.count });
+      return { writes: new Map([[key, { value: d, ttlMs: DELIVERED_TTL_MS }]]), result: undefined };
+    });
+  }
+
+  private async peekDigest(channel: Channel): Promise<boolean> {
+    const key = `digest:${channel.name}`;
+    return this.store.transact([key], this.now(), (cur) => ({ writes: new Map(), result: cur.has(key) }));
+  }
+
+  /** Sends what a channel holds as one digest, if its budget has a slot. */
+  private async flushDigest(channel: Channel, report: DeliveryReport): Promise<void> {
+    const key = `digest:${channel.name}`;
+    if (!(await this.peekDigest(channel))) return;
+    if (channel.perMinute !== undefined && !(await this.takeBudget(channel))) return;
+    const digest = await this.store.transact([key], this.now(), (cur) => ({ writes: new Map([[key, null]]), result: cur.get(key) as Digest | undefined }));
+    if (!digest) return;
+    try {
+      if (!channel.sendDigest) throw new DeliveryError(`channel ${channel.name} cannot send digests`, false);
+      await withRetries(() => channel.sendDigest!(digest, { mentions: [] }), { ...this.config.retry, sleep: this.sleep });
+      report.digests++;
+      report.digested += digest.count;
+    } catch (e) {
+      await this.deadLetter(channel.name, (e as Error).message, { digest });
+      report.deadLettered += digest.count;
+    }
+  }
+
+  private async deadLetter(channel: string, reason: string, what: object): Promise<void> {
+    await mkdir(path.dirname(this.config.deadLetter), { recursive: true });
+    await appendFile(this.config.deadLetter, `${JSON.stringify({ time: new Date(this.now()).toISOString(), channel, reason, ...what })}\n`);
+  }
+}

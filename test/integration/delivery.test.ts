@@ -1,0 +1,188 @@
+import { createHmac } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Alert } from '../../shared/engine/alert';
+import { buildDispatchConfig, DispatchConfigError } from '../../shared/delivery/config';
+import { AlertDispatcher } from '../../shared/delivery/dispatcher';
+import { MemoryStateStore } from '../../shared/state/memory';
+import { LocalDingTalk } from '../servers/dingtalk-server';
+import { tempDir } from '../helpers';
+
+const clock = { t: Date.parse('2026-11-20T10:00:00Z') };
+const now = () => clock.t;
+const noSleep = async () => undefined;
+
+let robot: LocalDingTalk;
+let hook: Server;
+let hookPort = 0;
+const received: Array<{ body: string; timestamp: string; signature: string }> = [];
+
+beforeAll(async () => {
+  robot = new LocalDingTalk('tok-123', 'SECsecret-robot', 'secmon', now);
+  await robot.start();
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ body, timestamp: String(req.headers['x-secmon-timestamp']), signature: String(req.headers['x-secmon-signature']) });
+      res.writeHead(204);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  hookPort = (hook.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await robot.stop();
+  await new Promise((r) => hook.close(r));
+});
+beforeEach(() => {
+  robot.messages.length = 0;
+  robot.answers.length = 0;
+  received.length = 0;
+});
+
+const env = { DT_WEBHOOK: '', DT_SECRET: 'SECsecret-robot', HOOK_SECRET: 'hook-secret' };
+function dispatcher(overrides: Record<string, unknown> = {}, envOverrides: Record<string, string> = {}) {
+  const dir = tempDir();
+  const doc = {
+    channels: {
+      ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon' },
+      soar: { type: 'webhook', url: `http://127.0.0.1:${hookPort}/hooks/secmon`, secret: { env: 'HOOK_SECRET' } },
+    },
+    routes: [
+      { name: 'urgent', severities: ['high', 'critical'], channels: ['ops', 'soar'], mentions: ['13800000001'] },
+      { name: 'ssh', rules: ['sshd.*'], channels: ['ops'] },
+    ],
+    deadLetter: path.join(dir, 'dead.jsonl'),
+    retry: { attempts: 3, baseDelayMs: 1 },
+    ...overrides,
+  };
+  const config = buildDispatchConfig(doc, 'dispatch.json', { ...env, DT_WEBHOOK: robot.webhook, ...envOverrides }, now);
+  return { d: new AlertDispatcher(config, new MemoryStateStore(), now, noSleep), deadLetter: doc.deadLetter as string };
+}
+
+let n = 0;
+function alert(o: Partial<Alert> = {}): Alert {
+  n++;
+  return {
+    id: `alert-${n}`,
+    rule: 'sshd.failed-auth-burst',
+    title: 'SSH brute force',
+    severity: 'high',
+    time: new Date(clock.t).toISOString(),
+    key: '198.51.100.23',
+    group: { 'source.ip': '198.51.100.23' },
+    count: 5,
+    suppressed: 0,
+    message: '5 failed SSH logins from 198.51.100.23',
+    tags: [],
+    references: ['https://attack.mitre.org/techniques/T1110/001/'],
+    runbook: 'Block the address.',
+    evidence: [],
+    ...o,
+  };
+}
+
+describe('alert delivery', () => {
+  test('routes: a high alert reaches DingTalk (signed, with mentions) and the webhook (HMAC signed)', async () => {
+    const { d } = dispatcher();
+    const report = await d.deliver([alert()]);
+    expect(report).toMatchObject({ sent: 2, deadLettered: 0 });
+    expect(robot.messages).toHaveLength(1);
+    expect(robot.messages[0].atMobiles).toEqual(['13800000001']);
+    expect(robot.messages[0].text).toContain('@13800000001');
+    expect(robot.messages[0].msgUuid).toBe(`alert-${n}`);
+    const [{ body, timestamp, signature }] = received;
+    expect(signature).toBe(`sha256=${createHmac('sha256', 'hook-secret').update(`${timestamp}.${body}`).digest('hex')}`);
+    expect(JSON.parse(body).alert.id).toBe(`alert-${n}`);
+  });
+
+  test('an info alert of another rule matches no route', async () => {
+    const { d } = dispatcher();
+    expect((await d.deliver([alert({ severity: 'info', rule: 'sudo.command' })])).unrouted).toBe(1);
+    expect(robot.messages).toHaveLength(0);
+  });
+
+  test('hostile field values cannot add links, images, mentions or markup to the DingTalk message', async () => {
+    const { d } = dispatcher();
+    const evil = '[click me](http://evil.example/x) ![img](http://evil.example/i.png) @13999999999 <a href="x">**bold**</a> `code` # head\n- list';
+    await d.deliver([alert({ severity: 'medium', message: `login by ${evil}`, key: evil, title: evil })]);
+    const text = robot.messages[0].text;
+    expect(text).not.toMatch(/\]\([^)]*evil/);
+    expect(text).not.toContain('http://evil');
+    expect(text).not.toContain('@13999999999');
+    expect(text).not.toContain('<a');
+    expect(text).not.toContain('`code`');
+    expect(text).not.toContain('\n- list');
+    expect(text).toContain('click me');
+  });
+
+  test('a channel that fails twice then recovers delivers once', async () => {
+    const { d } = dispatcher({ routes: [{ channels: ['ops'] }] });
+    robot.fail = 2;
+    const report = await d.deliver([alert()]);
+    expect(report).toMatchObject({ sent: 1, deadLettered: 0 });
+    expect(robot.messages).toHaveLength(1);
+  });
+
+  test('a channel that never recovers dead-letters the alert with the reason', async () => {
+    const { d, deadLetter } = dispatcher({ routes: [{ channels: ['ops'] }] });
+    robot.fail = 10;
+    const a = alert();
+    const report = await d.deliver([a]);
+    robot.fail = 0;
+    expect(report).toMatchObject({ sent: 0, deadLettered: 1 });
+    const [line] = readFileSync(deadLetter, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(line).toMatchObject({ channel: 'ops', reason: 'HTTP 500', alert: { id: a.id } });
+  });
+
+  test('310000 (wrong secret) is a configuration error: dead-lettered at once, not retried, secret not shown', async () => {
+    const { d, deadLetter } = dispatcher({ routes: [{ channels: ['ops'] }] }, { DT_SECRET: 'SECwrong-secret' });
+    await d.deliver([alert()]);
+    expect(robot.answers).toEqual([310000]);
+    const text = readFileSync(deadLetter, 'utf8');
+    expect(text).toContain('310000');
+    expect(text).not.toContain('SECwrong-secret');
+  });
+
+  test('a retried delivery sends nothing twice', async () => {
+    const { d } = dispatcher({ routes: [{ channels: ['ops'] }] });
+    const a = alert();
+    await d.deliver([a]);
+    const again = await d.deliver([a]);
+    expect(again).toMatchObject({ sent: 0, duplicates: 1 });
+    expect(robot.messages).toHaveLength(1);
+  });
+
+  test('a storm of 500 alerts in a minute never provokes 130101, and every alert is in a message or a digest', async () => {
+    // A fresh minute for the robot (earlier tests sent messages at this clock time).
+    clock.t += 11 * 60_000;
+    const { d } = dispatcher({ routes: [{ channels: ['ops'] }] });
+    let sent = 0;
+    let digested = 0;
+    for (let i = 0; i < 500; i++) {
+      clock.t += 120; // 500 alerts over 60 seconds
+      const r = await d.deliver([alert({ key: `203.0.113.${i % 250}` })]);
+      sent += r.sent;
+      digested += r.digested;
+    }
+    // The minute after: held alerts go out as digests as the budget frees up.
+    for (let s = 0; s < 120 && digested + sent < 500; s++) {
+      clock.t += 1000;
+      digested += (await d.flush(false)).digested;
+    }
+    expect(robot.answers.filter((a) => a !== 0)).toEqual([]);
+    expect(sent + digested).toBe(500);
+    expect(robot.messages.length).toBeLessThanOrEqual(40);
+    expect(robot.messages.some((m) => /digest: \d+ alert/.test(m.text))).toBe(true);
+  });
+
+  test('configuration errors name the file, the field and the missing variable', () => {
+    expect(() => buildDispatchConfig({ channels: { ops: { type: 'dingtalk', webhook: { env: 'NOPE' }, secret: { env: 'DT_SECRET' } } }, routes: [{ channels: ['ops', 'pager'] }] }, 'd.json', env)).toThrow(
+      /d\.json: \/channels\/ops\/webhook: environment variable NOPE is not set[\s\S]*d\.json: \/routes\/0\/channels: no channel named "pager"/,
+    );
+    expect(() => buildDispatchConfig({ channels: { ops: { type: 'dingtalk', webhook: 'https://oapi.dingtalk.com/robot/send?access_token=plain', secret: { env: 'DT_SECRET' } } }, routes: [{ channels: ['ops'] }] }, 'd.json', env)).toThrow(DispatchConfigError);
+  });
+});
