@@ -31,9 +31,10 @@ export function buildProgram(): Command {
       .argument('[paths...]', 'files or folders of events; - for standard input')
       .option('--rules <dir>', 'rule folder (repeatable; replaces the bundled rules; @bundled names them)', collect)
       .option('--state <store>', 'state store: memory (default), or redis://host:port (password from SECMON_REDIS_PASSWORD)')
-      .option('--config <file>', 'JSON file of SECMON_* settings (the keys Function Compute reads from its environment)')
+      .option('--settings <file>', 'JSON file of SECMON_* settings (the keys Function Compute reads from its environment)')
+      .option('--config <file>', 'dispatch configuration (channels and routes) for --dispatch; default SECMON_DISPATCH_CONFIG')
       .option('--json', 'print one alert per line as JSON (NDJSON); the summary goes to stderr')
-      .option('--dispatch', 'send alerts through the configured channels')
+      .option('--dispatch', 'deliver alerts through the channels of the dispatch configuration')
       .option('--no-progress', 'never draw a progress bar'),
   ).action(async (paths: string[], o) => setExit(await replayCommand(paths, o)));
 

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { AlertDispatcher, DeliveryReport, addReport, emptyReport } from '../../shared/delivery/dispatcher';
+import { loadDispatchConfig } from '../../shared/delivery/config';
 import { ConfigError, SecmonConfig, configFromJson, loadConfig } from '../../shared/config/config';
 import { Detector } from '../../shared/engine/detector';
 import { InputError } from '../../shared/events/event';
@@ -15,6 +17,7 @@ import { progressFor } from '../output/progress';
 export interface ReplayCliOptions extends InputOptions {
   rules?: string[];
   state?: string;
+  settings?: string;
   config?: string;
   json?: boolean;
   dispatch?: boolean;
@@ -22,18 +25,15 @@ export interface ReplayCliOptions extends InputOptions {
 }
 
 export async function replayCommand(paths: string[], o: ReplayCliOptions): Promise<number> {
-  if (o.dispatch) {
-    throw new CliError('--dispatch: alert delivery (DingTalk, email, webhook) is not part of this build yet; alerts are printed only', EXIT_USAGE);
-  }
   if (paths.length === 0) throw new CliError('replay: give at least one file or folder of events (or - for standard input)', EXIT_USAGE);
 
-  // One configuration for FC and the CLI: environment, then --config file, then flags.
+  // One configuration for FC and the CLI: environment, then --settings file, then flags.
   let config: SecmonConfig;
   try {
-    const file = o.config ? configFromJson(await readFile(o.config, 'utf8'), o.config) : {};
+    const file = o.settings ? configFromJson(await readFile(o.settings, 'utf8'), o.settings) : {};
     config = loadConfig(process.env, file, { SECMON_STATE: o.state });
   } catch (e) {
-    throw new CliError(e instanceof ConfigError ? e.message : `--config: ${(e as Error).message}`, EXIT_USAGE);
+    throw new CliError(e instanceof ConfigError ? e.message : `--settings: ${(e as Error).message}`, EXIT_USAGE);
   }
   const syslog = { ...headerOptions(o), tzOffsetMinutes: o.tz ?? config.syslogTzOffsetMinutes };
 
@@ -53,6 +53,18 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
   } catch (e) {
     throw new CliError(`--state: ${(e as Error).message}`, EXIT_USAGE);
   }
+  let dispatcher: AlertDispatcher | undefined;
+  if (o.dispatch) {
+    const file = o.config ?? config.dispatchConfig;
+    if (!file) throw new CliError('--dispatch needs a dispatch configuration: --config FILE (or SECMON_DISPATCH_CONFIG)', EXIT_USAGE);
+    try {
+      dispatcher = new AlertDispatcher(await loadDispatchConfig(file, process.env), store);
+    } catch (e) {
+      await store.close();
+      throw new CliError((e as Error).message, EXIT_USAGE);
+    }
+  }
+  const delivery: DeliveryReport = emptyReport();
   const c = colors(!o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   const errColors = colors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
   const progress = progressFor(await totalSize(files), o.progress);
@@ -65,10 +77,13 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
       syslog,
       onBytes: (b) => progress.update(b),
       onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
-      onAlert: (alert) => {
+      onAlert: async (alert) => {
         process.stdout.write(o.json ? `${alertJson(alert)}\n` : `${formatAlert(alert, c)}\n\n`);
+        if (dispatcher) addReport(delivery, await dispatcher.deliver([alert]));
       },
     });
+    // Digests held by a rate limit go out once the channel's budget allows (at most about a minute).
+    if (dispatcher) addReport(delivery, await dispatcher.flush(true));
   } catch (e) {
     throw new CliError(`cannot read input: ${(e as Error).message}`, EXIT_USAGE);
   } finally {
@@ -76,7 +91,8 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     await store.close();
   }
 
-  const text = formatSummary(summary, loaded.rules.length, o.json ? errColors : c);
+  let text = formatSummary(summary, loaded.rules.length, o.json ? errColors : c);
+  if (dispatcher) text += formatDelivery(delivery);
   if (o.json) process.stderr.write(text);
   else process.stdout.write(text);
   if (o.strict && summary.skipped > 0) {
@@ -84,6 +100,17 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     return EXIT_USAGE;
   }
   return EXIT_OK;
+}
+
+function formatDelivery(d: DeliveryReport): string {
+  return `${[
+    'Delivery',
+    `  sent            ${d.sent}`,
+    `  in digests      ${d.digested} (${d.digests} digest message(s))`,
+    `  already sent    ${d.duplicates}`,
+    `  unrouted        ${d.unrouted}`,
+    `  dead-lettered   ${d.deadLettered}`,
+  ].join('\n')}\n`;
 }
 
 export function formatSummary(s: ReplaySummary, ruleCount: number, c: Colors): string {

@@ -20,6 +20,7 @@ export interface SecmonConfig {
   slsAcceptEncoding: 'deflate' | 'lz4';
   slsPageSize: number;
   ramEndpoint: string;
+  dispatchConfig?: string;
 }
 
 interface KeySpec {
@@ -95,6 +96,12 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     default: 'deflate',
     parse: oneOf(['deflate', 'lz4'] as const),
     assign: (c, v) => (c.slsAcceptEncoding = v as 'deflate' | 'lz4'),
+  },
+  {
+    key: 'SECMON_DISPATCH_CONFIG',
+    description: 'Dispatch configuration (channels and routes) of the dispatcher, a JSON file path; without it the dispatcher writes alerts to its log',
+    parse: nonEmpty,
+    assign: (c, v) => (c.dispatchConfig = v as string),
   },
   { key: 'SECMON_RAM_ENDPOINT', description: 'RAM API endpoint of the posture scan', default: 'ram.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.ramEndpoint = v as string) },
   { key: 'SECMON_SLS_PAGE_SIZE', description: 'Log groups per PullLogs request (1-1000)', default: '1000', parse: intIn(1, 1000), assign: (c, v) => (c.slsPageSize = v as number) },

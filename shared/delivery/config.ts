@@ -5,6 +5,7 @@ import { Channel } from './channels/channel';
 import { DingTalkRobot } from './channels/dingtalk-robot';
 import { WebhookChannel } from './channels/webhook';
 import { FileChannel } from './channels/file';
+import { EmailChannel } from './channels/email';
 import { Severity } from '../rules/rule';
 
 type SecretRef = { env: string };
@@ -19,7 +20,7 @@ export interface RouteConfig {
 }
 
 export interface DispatchConfigFile {
-  channels: Record<string, { type: 'dingtalk' | 'webhook' | 'file'; [k: string]: unknown }>;
+  channels: Record<string, { type: 'dingtalk' | 'webhook' | 'email' | 'file'; [k: string]: unknown }>;
   routes: RouteConfig[];
   deadLetter?: string;
   retry?: { attempts?: number; baseDelayMs?: number };
@@ -63,6 +64,20 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
   for (const [name, c] of Object.entries(cfg.channels)) {
     if (c.type === 'dingtalk') {
       channels.set(name, new DingTalkRobot(name, secret(name, 'webhook', c.webhook), secret(name, 'secret', c.secret), c.keyword as string | undefined, (c.perMinute as number | undefined) ?? 19, now));
+    } else if (c.type === 'email') {
+      channels.set(
+        name,
+        new EmailChannel(name, {
+          host: c.host as string,
+          port: (c.port as number | undefined) ?? 465,
+          secure: (c.secure as boolean | undefined) ?? true,
+          user: c.user === undefined ? undefined : secret(name, 'user', c.user),
+          pass: c.pass === undefined ? undefined : secret(name, 'pass', c.pass),
+          from: c.from as string,
+          to: c.to as string[],
+          perMinute: c.perMinute as number | undefined,
+        }),
+      );
     } else if (c.type === 'webhook') {
       channels.set(name, new WebhookChannel(name, secret(name, 'url', c.url), secret(name, 'secret', c.secret), now));
     } else {
@@ -79,4 +94,22 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
     deadLetter: cfg.deadLetter ?? '.secmon/dead-letter.jsonl',
     retry: { attempts: cfg.retry?.attempts ?? 4, baseDelayMs: cfg.retry?.baseDelayMs ?? 500 },
   };
+}
+
+/** Reads and builds a dispatch configuration file (JSON). */
+export async function loadDispatchConfig(file: string, env: Record<string, string | undefined>): Promise<DispatchConfig> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new DispatchConfigError([`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new DispatchConfigError([`${file}: not valid JSON (${(e as Error).message})`]);
+  }
+  return buildDispatchConfig(doc, file, env);
 }

@@ -24,6 +24,14 @@ export interface DeliveryReport {
   unrouted: number;
 }
 
+export function emptyReport(): DeliveryReport {
+  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
+}
+
+export function addReport(into: DeliveryReport, r: DeliveryReport): void {
+  for (const k of Object.keys(into) as Array<keyof DeliveryReport>) into[k] += r[k];
+}
+
 interface Budget {
   sent: number[];
 }
@@ -43,6 +51,12 @@ export class AlertDispatcher {
     private readonly store: StateStore,
     private readonly now: () => number = Date.now,
     private readonly sleep?: (ms: number) => Promise<void>,
+    /**
+     * `file`: undeliverable alerts go to the dead-letter file (CLI). `throw`: they fail
+     * the call (Function Compute), so FC's async retries and on-failure destination
+     * take over; what was delivered is not sent again on the retry.
+     */
+    private readonly undeliverable: 'file' | 'throw' = 'file',
   ) {}
 
   routesFor(alert: Alert): RouteConfig[] {
@@ -55,7 +69,7 @@ export class AlertDispatcher {
   }
 
   async deliver(alerts: Alert[]): Promise<DeliveryReport> {
-    const report: DeliveryReport = { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
+    const report = emptyReport();
     for (const alert of alerts) {
       const routes = this.routesFor(alert);
       if (routes.length === 0) {
@@ -76,7 +90,7 @@ export class AlertDispatcher {
 
   /** Sends held digests, waiting for the budget when `wait` (the CLI, at the end of a replay). */
   async flush(wait: boolean): Promise<DeliveryReport> {
-    const report: DeliveryReport = { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
+    const report = emptyReport();
     for (const channel of this.config.channels.values()) {
       for (let tries = 0; tries < 70; tries++) {
         const held = await this.peekDigest(channel);
@@ -157,6 +171,7 @@ export class AlertDispatcher {
   }
 
   private async deadLetter(channel: string, reason: string, what: object): Promise<void> {
+    if (this.undeliverable === 'throw') throw new DeliveryError(`channel ${channel}: ${reason}`, true);
     await mkdir(path.dirname(this.config.deadLetter), { recursive: true });
     await appendFile(this.config.deadLetter, `${JSON.stringify({ time: new Date(this.now()).toISOString(), channel, reason, ...what })}\n`);
   }

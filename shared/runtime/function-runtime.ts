@@ -11,6 +11,8 @@ import { openStateStore } from '../state/open';
 import { StateStore } from '../state/store';
 import { CredentialsRef, FcContext } from './fc-context';
 import { log } from './log';
+import { AlertDispatcher } from '../delivery/dispatcher';
+import { loadDispatchConfig } from '../delivery/config';
 
 /**
  * What one function instance keeps between invocations: configuration, compiled
@@ -23,6 +25,8 @@ export interface FunctionRuntime {
   detector: Detector;
   credentials: CredentialsRef;
   sink: AlertSink;
+  /** Channels and routes, when SECMON_DISPATCH_CONFIG names them (else alerts go to the log). */
+  alertDispatcher?: AlertDispatcher;
   /** Hands alerts to the dispatcher: async invocation in FC, in-process when `inline`. */
   dispatchAlerts(alerts: Alert[]): Promise<void>;
   sls(endpoint: string): SlsClient;
@@ -47,6 +51,9 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
   const store = await openStateStore(config.state, { password: config.redisPassword, keyPrefix: config.redisKeyPrefix });
   const detector = new Detector(loaded.rules, store);
   const sink = opts.sink ?? new LogSink();
+  const alertDispatcher = config.dispatchConfig
+    ? new AlertDispatcher(await loadDispatchConfig(config.dispatchConfig, opts.env ?? process.env), store, Date.now, undefined, 'throw')
+    : undefined;
   const invoker: AsyncInvoker | undefined = invokerFor(config, ctx, credentials);
   const slsClients = new Map<string, SlsClient>();
   log('info', 'secmon runtime ready', { rules: loaded.rules.length, state: config.state.startsWith('redis') ? 'redis' : 'memory', dispatch: config.dispatch });
@@ -57,6 +64,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
     detector,
     credentials,
     sink,
+    alertDispatcher,
     async dispatchAlerts(alerts) {
       if (alerts.length === 0) return;
       if (!invoker) {

@@ -16,6 +16,11 @@ export async function handleDispatch(payload: Buffer | string, rt: FunctionRunti
     log('error', 'dispatcher payload rejected; dropped', { requestId, error: (e as Error).message });
     return { delivered: 0, duplicates: 0 };
   }
+  if (rt.alertDispatcher) {
+    const report = await rt.alertDispatcher.deliver(alerts);
+    log('info', 'alerts dispatched', { requestId, ...report });
+    return { delivered: report.sent + report.digested, duplicates: report.duplicates };
+  }
   const result = await deliverAlerts(alerts, rt.store, rt.sink);
   log('info', 'alerts dispatched', { requestId, ...result });
   return result;

@@ -31,14 +31,14 @@ test('an unreachable Redis is bad usage (exit 2) with a clear message', async ()
   expect(r.stderr).toContain('cannot connect to Redis at redis://127.0.0.1:1');
 });
 
-test('settings come from the environment or a --config file with the same keys as Function Compute', async () => {
+test('settings come from the environment or a --settings file with the same keys as Function Compute', async () => {
   const dir = tempDir({ 'secmon.json': JSON.stringify({ SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' }), 'typo.json': JSON.stringify({ SECMON_STAET: 'memory' }) });
-  const viaFile = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--config', path.join(dir, 'secmon.json')]);
+  const viaFile = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--settings', path.join(dir, 'secmon.json')]);
   expect(pick(viaFile.stdout).map((a) => a[0])).toEqual(['sshd.successful-login', 'sudo.command']);
   // Same Redis, same prefix, given through the environment: already raised, so nothing new.
   const viaEnv = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026'], { env: { SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' } });
   expect(pick(viaEnv.stdout)).toEqual([]);
-  const typo = await runCli(['replay', 'samples/hosts/secure', '--config', path.join(dir, 'typo.json')]);
+  const typo = await runCli(['replay', 'samples/hosts/secure', '--settings', path.join(dir, 'typo.json')]);
   expect(typo.status).toBe(2);
   expect(typo.stderr).toContain('SECMON_STAET: unknown setting');
 });
