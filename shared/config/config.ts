@@ -116,7 +116,7 @@ export class ConfigError extends Error {
 
 /**
  * Builds the configuration from layered sources (later ones win): typically the
- * environment, then a file, then command-line flags. Unknown SECMON_* keys in a file
+ * environment, then a file, then command-line flags. Unknown keys in a file or flags
  * are errors (a typo must not silently fall back to a default).
  */
 export function loadConfig(...sources: Array<Record<string, string | undefined>>): SecmonConfig {
@@ -128,7 +128,10 @@ export function loadConfig(...sources: Array<Record<string, string | undefined>>
       // An empty variable counts as unset (s.yaml passes optional settings as '').
       if (value === undefined || value === '') continue;
       if (!known.has(key)) {
-        if (i > 0 || key.startsWith('SECMON_')) problems.push(`${key}: unknown setting`);
+        // A file or a flag holds settings only: an unknown key there is a typo. The
+        // environment holds other things too (channel secrets named SECMON_…), so there
+        // it is only reported by unknownEnvironmentKeys.
+        if (i > 0) problems.push(`${key}: unknown setting`);
         continue;
       }
       merged[key] = value;
@@ -149,6 +152,12 @@ export function loadConfig(...sources: Array<Record<string, string | undefined>>
   if (config.dispatch === 'fc2' && !config.fc2Service) problems.push('SECMON_FC2_SERVICE: required when SECMON_DISPATCH=fc2');
   if (problems.length > 0) throw new ConfigError(problems);
   return config as SecmonConfig;
+}
+
+/** SECMON_* variables of the environment that are not settings (typos, or channel secrets). */
+export function unknownEnvironmentKeys(env: Record<string, string | undefined>): string[] {
+  const known = new Set(CONFIG_KEYS.map((k) => k.key));
+  return Object.keys(env).filter((k) => k.startsWith('SECMON_') && !known.has(k));
 }
 
 /** Settings from a JSON file: an object of the same SECMON_* keys, string values. */

@@ -1,4 +1,4 @@
-import { ConfigError, SecmonConfig, loadConfig } from '../config/config';
+import { ConfigError, SecmonConfig, loadConfig, unknownEnvironmentKeys } from '../config/config';
 import { Alert } from '../engine/alert';
 import { Detector } from '../engine/detector';
 import { AlertSink, LogSink, deliverAlerts } from '../dispatch/deliver';
@@ -39,7 +39,11 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): Promise<FunctionRuntime> {
-  const config = loadConfig(opts.env ?? process.env);
+  const env = opts.env ?? process.env;
+  const config = loadConfig(env);
+  const unknown = unknownEnvironmentKeys(env);
+  // Not settings: channel secrets are fine, a misspelt setting is worth seeing (names only, never values).
+  if (unknown.length) log('warn', 'SECMON_* environment variables that are not settings', { names: unknown });
   const credentials = new CredentialsRef();
   credentials.set(ctx.credentials);
   // Bundled rules: the build copies rules/ beside each function's bundle.
@@ -52,7 +56,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
   const detector = new Detector(loaded.rules, store);
   const sink = opts.sink ?? new LogSink();
   const alertDispatcher = config.dispatchConfig
-    ? new AlertDispatcher(await loadDispatchConfig(config.dispatchConfig, opts.env ?? process.env), store, Date.now, undefined, 'throw')
+    ? new AlertDispatcher(await loadDispatchConfig(config.dispatchConfig, env), store, Date.now, undefined, 'throw')
     : undefined;
   const invoker: AsyncInvoker | undefined = invokerFor(config, ctx, credentials);
   const slsClients = new Map<string, SlsClient>();

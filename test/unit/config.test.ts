@@ -1,4 +1,4 @@
-import { CONFIG_KEYS, ConfigError, configFromJson, loadConfig } from '../../shared/config/config';
+import { CONFIG_KEYS, ConfigError, configFromJson, loadConfig, unknownEnvironmentKeys } from '../../shared/config/config';
 
 describe('configuration', () => {
   test('defaults', () => {
@@ -29,9 +29,10 @@ describe('configuration', () => {
     expect(loadConfig({ SECMON_DISPATCH: 'fc2', SECMON_FC2_SERVICE: 'secmon' }).fc2Service).toBe('secmon');
   });
 
-  test('unknown SECMON_ keys are errors; other environment variables are ignored', () => {
-    expect(() => loadConfig({ SECMON_STAET: 'memory' })).toThrow('SECMON_STAET: unknown setting');
-    expect(() => loadConfig({ PATH: '/usr/bin' })).not.toThrow();
+  test('unknown keys in a file are errors; in the environment they are only listed (channel secrets live there too)', () => {
+    expect(() => loadConfig({}, { SECMON_STAET: 'memory' })).toThrow('SECMON_STAET: unknown setting');
+    expect(() => loadConfig({ SECMON_STAET: 'memory', PATH: '/usr/bin' })).not.toThrow();
+    expect(unknownEnvironmentKeys({ SECMON_STAET: 'memory', SECMON_STATE: 'memory', PATH: '/usr/bin' })).toEqual(['SECMON_STAET']);
   });
 
   test('a config file holds the same keys', () => {

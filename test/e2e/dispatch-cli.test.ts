@@ -1,0 +1,70 @@
+import { createHmac } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from './run-cli';
+import { tempDir } from '../helpers';
+import { LocalDingTalk } from '../servers/dingtalk-server';
+
+let robot: LocalDingTalk;
+let hook: Server;
+let hookPort = 0;
+const bodies: string[] = [];
+beforeAll(async () => {
+  robot = new LocalDingTalk('cli-token', 'SECcli-secret', 'secmon');
+  await robot.start();
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const ok = req.headers['x-secmon-signature'] === `sha256=${createHmac('sha256', 'cli-hook-secret').update(`${req.headers['x-secmon-timestamp']}.${body}`).digest('hex')}`;
+      if (ok) bodies.push(body);
+      res.writeHead(ok ? 204 : 401);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  hookPort = (hook.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await robot.stop();
+  await new Promise((r) => hook.close(r));
+});
+
+test('replay --dispatch --config delivers through the routes: DingTalk for high and critical, a webhook and a file for all', async () => {
+  const dir = tempDir();
+  const config = path.join(dir, 'dispatch.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      channels: {
+        dt: { type: 'dingtalk', webhook: { env: 'T_DT_WEBHOOK' }, secret: { env: 'T_DT_SECRET' }, keyword: 'secmon' },
+        hook: { type: 'webhook', url: `http://127.0.0.1:${hookPort}/secmon`, secret: { env: 'T_HOOK_SECRET' } },
+        inbox: { type: 'file', path: path.join(dir, 'inbox.jsonl') },
+      },
+      routes: [
+        { severities: ['high', 'critical'], channels: ['dt'] },
+        { channels: ['hook', 'inbox'] },
+      ],
+      deadLetter: path.join(dir, 'dead.jsonl'),
+    }),
+  );
+  const r = await runCli(['replay', 'samples/hosts/bastion-compromise.log', '--year', '2026', '--json', '--dispatch', '--config', config], {
+    env: { T_DT_WEBHOOK: robot.webhook, T_DT_SECRET: 'SECcli-secret', T_HOOK_SECRET: 'cli-hook-secret' },
+  });
+  expect(r.status).toBe(0);
+  const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const urgent = alerts.filter((a) => a.severity === 'high' || a.severity === 'critical');
+  expect(robot.messages.map((m) => m.msgUuid).sort()).toEqual(urgent.map((a) => a.id).sort());
+  expect(bodies.map((b) => JSON.parse(b).alert.id).sort()).toEqual(alerts.map((a) => a.id).sort());
+  expect(readFileSync(path.join(dir, 'inbox.jsonl'), 'utf8').trim().split('\n')).toHaveLength(alerts.length);
+  expect(r.stderr).toMatch(/Delivery\n\s+sent\s+\d+/);
+  expect(r.stderr).toMatch(/dead-lettered\s+0/);
+});
+
+test('--dispatch without a configuration, or with a missing secret, is bad usage', async () => {
+  expect((await runCli(['replay', 'samples/hosts/secure', '--dispatch'])).status).toBe(2);
+  const r = await runCli(['replay', 'samples/hosts/secure', '--dispatch', '--config', 'examples/dispatch.json']);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain('examples/dispatch.json: /channels/secops-dingtalk/webhook: environment variable SECMON_DINGTALK_WEBHOOK is not set');
+});
