@@ -4,6 +4,7 @@ import { parseCommand } from './commands/parse';
 import { replayCommand } from './commands/replay';
 import { testCommand } from './commands/test';
 import { validateCommand } from './commands/validate';
+import { incidentsList, incidentsSetStatus } from './commands/incidents';
 import { CliError, EXIT_USAGE, collect, parseFormat, parseTzOffset, parseYear } from './options';
 
 declare const SECMON_VERSION: string;
@@ -57,6 +58,24 @@ export function buildProgram(): Command {
     .argument('[dirs...]', 'rule folders or files (default: the bundled rules)')
     .option('--json', 'one result per line as JSON')
     .action(async (dirs: string[], o) => setExit(await testCommand(dirs, o)));
+
+  const incidents = program.command('incidents').description('list, acknowledge and resolve incidents (the local incident file)');
+  incidents
+    .command('list')
+    .option('--file <file>', 'incident file (default .secmon/incidents.jsonl)')
+    .option('--status <status>', 'only open, acknowledged or resolved incidents')
+    .option('--json', 'one incident per line as JSON')
+    .action(async (o) => setExit(await incidentsList(o)));
+  incidents
+    .command('ack')
+    .argument('<id>', 'incident id (INC-…)')
+    .option('--file <file>', 'incident file (default .secmon/incidents.jsonl)')
+    .action(async (id: string, o) => setExit(await incidentsSetStatus(id, 'acknowledged', o)));
+  incidents
+    .command('resolve')
+    .argument('<id>', 'incident id (INC-…)')
+    .option('--file <file>', 'incident file (default .secmon/incidents.jsonl)')
+    .action(async (id: string, o) => setExit(await incidentsSetStatus(id, 'resolved', o)));
 
   return program;
 }

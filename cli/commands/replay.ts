@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { AlertDispatcher, DeliveryReport, addReport, emptyReport } from '../../shared/delivery/dispatcher';
 import { loadDispatchConfig } from '../../shared/delivery/config';
+import { FileIncidentBook, IncidentFile } from '../../shared/delivery/incidents';
 import { ConfigError, SecmonConfig, configFromJson, loadConfig } from '../../shared/config/config';
 import { Detector } from '../../shared/engine/detector';
 import { InputError } from '../../shared/events/event';
@@ -58,7 +59,8 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     const file = o.config ?? config.dispatchConfig;
     if (!file) throw new CliError('--dispatch needs a dispatch configuration: --config FILE (or SECMON_DISPATCH_CONFIG)', EXIT_USAGE);
     try {
-      dispatcher = new AlertDispatcher(await loadDispatchConfig(file, process.env), store);
+      const dispatchConfig = await loadDispatchConfig(file, process.env);
+      dispatcher = new AlertDispatcher(dispatchConfig, store, Date.now, undefined, 'file', new FileIncidentBook(new IncidentFile(dispatchConfig.incidents.file)));
     } catch (e) {
       await store.close();
       throw new CliError((e as Error).message, EXIT_USAGE);
@@ -110,6 +112,7 @@ function formatDelivery(d: DeliveryReport): string {
     `  already sent    ${d.duplicates}`,
     `  unrouted        ${d.unrouted}`,
     `  dead-lettered   ${d.deadLettered}`,
+    `  incidents       ${d.incidentsOpened} opened, ${d.incidentsUpdated} updated`,
   ].join('\n')}\n`;
 }
 

@@ -17,6 +17,7 @@ export interface RouteConfig {
   tags?: string[];
   channels: string[];
   mentions?: string[];
+  incident?: boolean;
 }
 
 export interface DispatchConfigFile {
@@ -24,6 +25,7 @@ export interface DispatchConfigFile {
   routes: RouteConfig[];
   deadLetter?: string;
   retry?: { attempts?: number; baseDelayMs?: number };
+  incidents?: { file?: string; channels?: string[] };
 }
 
 export interface DispatchConfig {
@@ -31,6 +33,7 @@ export interface DispatchConfig {
   routes: RouteConfig[];
   deadLetter: string;
   retry: { attempts: number; baseDelayMs: number };
+  incidents: { file: string; channels: string[] };
 }
 
 export class DispatchConfigError extends Error {
@@ -84,6 +87,9 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
       channels.set(name, new FileChannel(name, c.path as string));
     }
   }
+  (cfg.incidents?.channels ?? []).forEach((ch, i) => {
+    if (!channels.has(ch)) problems.push(`${file}: /incidents/channels/${i}: no channel named "${ch}"`);
+  });
   cfg.routes.forEach((r, i) => {
     for (const ch of r.channels) if (!channels.has(ch)) problems.push(`${file}: /routes/${i}/channels: no channel named "${ch}"`);
   });
@@ -93,6 +99,7 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
     routes: cfg.routes,
     deadLetter: cfg.deadLetter ?? '.secmon/dead-letter.jsonl',
     retry: { attempts: cfg.retry?.attempts ?? 4, baseDelayMs: cfg.retry?.baseDelayMs ?? 500 },
+    incidents: { file: cfg.incidents?.file ?? '.secmon/incidents.jsonl', channels: cfg.incidents?.channels ?? [] },
   };
 }
 

@@ -5,6 +5,7 @@ import { StateStore } from '../state/store';
 import { Channel, Digest } from './channels/channel';
 import { DispatchConfig, RouteConfig } from './config';
 import { DeliveryError, withRetries } from './retry';
+import { IncidentBook } from './incidents';
 
 const DIGEST_LIMIT = 30;
 const DELIVERED_TTL_MS = 7 * 86_400_000;
@@ -22,10 +23,12 @@ export interface DeliveryReport {
   deadLettered: number;
   /** Alerts that matched no route. */
   unrouted: number;
+  incidentsOpened: number;
+  incidentsUpdated: number;
 }
 
 export function emptyReport(): DeliveryReport {
-  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
+  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0, incidentsOpened: 0, incidentsUpdated: 0 };
 }
 
 export function addReport(into: DeliveryReport, r: DeliveryReport): void {
@@ -57,6 +60,8 @@ export class AlertDispatcher {
      * take over; what was delivered is not sent again on the retry.
      */
     private readonly undeliverable: 'file' | 'throw' = 'file',
+    /** Where incidents live: the local file (CLI) or the StateStore (FC). */
+    private readonly incidents?: IncidentBook,
   ) {}
 
   routesFor(alert: Alert): RouteConfig[] {
@@ -76,6 +81,7 @@ export class AlertDispatcher {
         report.unrouted++;
         continue;
       }
+      if (this.incidents && routes.some((r) => r.incident)) await this.recordIncident(alert, report);
       // One delivery per channel, with the mentions of every route that chose it.
       const byChannel = new Map<string, string[]>();
       for (const r of routes) for (const c of r.channels) byChannel.set(c, [...(byChannel.get(c) ?? []), ...(r.mentions ?? [])]);
@@ -122,6 +128,24 @@ export class AlertDispatcher {
     } catch (e) {
       await this.deadLetter(channel.name, (e as Error).message, { alert });
       report.deadLettered++;
+    }
+  }
+
+  private async recordIncident(alert: Alert, report: DeliveryReport): Promise<void> {
+    const { incident, opened } = await this.incidents!.record(alert);
+    if (!opened) {
+      report.incidentsUpdated++;
+      return;
+    }
+    report.incidentsOpened++;
+    for (const name of this.config.incidents.channels) {
+      const channel = this.config.channels.get(name)!;
+      if (!channel.sendIncident) continue;
+      try {
+        await withRetries(() => channel.sendIncident!(incident), { ...this.config.retry, sleep: this.sleep });
+      } catch (e) {
+        await this.deadLetter(name, (e as Error).message, { incident });
+      }
     }
   }
 

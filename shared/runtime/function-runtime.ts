@@ -13,6 +13,7 @@ import { CredentialsRef, FcContext } from './fc-context';
 import { log } from './log';
 import { AlertDispatcher } from '../delivery/dispatcher';
 import { loadDispatchConfig } from '../delivery/config';
+import { StoreIncidentBook } from '../delivery/incidents';
 
 /**
  * What one function instance keeps between invocations: configuration, compiled
@@ -56,7 +57,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
   const detector = new Detector(loaded.rules, store);
   const sink = opts.sink ?? new LogSink();
   const alertDispatcher = config.dispatchConfig
-    ? new AlertDispatcher(await loadDispatchConfig(config.dispatchConfig, env), store, Date.now, undefined, 'throw')
+    ? new AlertDispatcher(await loadDispatchConfig(config.dispatchConfig, env), store, Date.now, undefined, 'throw', new StoreIncidentBook(store))
     : undefined;
   const invoker: AsyncInvoker | undefined = invokerFor(config, ctx, credentials);
   const slsClients = new Map<string, SlsClient>();

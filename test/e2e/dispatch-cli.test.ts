@@ -68,3 +68,29 @@ test('--dispatch without a configuration, or with a missing secret, is bad usage
   expect(r.status).toBe(2);
   expect(r.stderr).toContain('examples/dispatch.json: /channels/secops-dingtalk/webhook: environment variable SECMON_DINGTALK_WEBHOOK is not set');
 });
+
+test('secmon incidents lists, acknowledges and resolves the incidents a replay opened', async () => {
+  const dir = tempDir();
+  const config = path.join(dir, 'dispatch.json');
+  const incidents = path.join(dir, 'incidents.jsonl');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      channels: { inbox: { type: 'file', path: path.join(dir, 'inbox.jsonl') } },
+      routes: [{ severities: ['critical'], channels: ['inbox'], incident: true }],
+      incidents: { file: incidents },
+      deadLetter: path.join(dir, 'dead.jsonl'),
+    }),
+  );
+  const replay = await runCli(['replay', 'samples/hosts/bastion-compromise.log', '--year', '2026', '--dispatch', '--config', config]);
+  expect(replay.status).toBe(0);
+  expect(replay.stdout).toMatch(/incidents\s+1 opened/);
+  const list = await runCli(['incidents', 'list', '--file', incidents, '--json']);
+  const [inc] = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(inc).toMatchObject({ rule: 'sshd.brute-force-then-success', key: '192.0.2.200', status: 'open' });
+  expect((await runCli(['incidents', 'ack', inc.id, '--file', incidents])).stdout).toBe(`${inc.id} is acknowledged\n`);
+  expect((await runCli(['incidents', 'resolve', inc.id, '--file', incidents])).stdout).toBe(`${inc.id} is resolved\n`);
+  const human = await runCli(['incidents', 'list', '--file', incidents]);
+  expect(human.stdout).toContain(`${inc.id}  resolved`);
+  expect((await runCli(['incidents', 'ack', 'INC-NOPE', '--file', incidents])).status).toBe(2);
+});

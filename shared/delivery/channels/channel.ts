@@ -1,4 +1,5 @@
 import { Alert } from '../../engine/alert';
+import type { Incident } from '../incidents';
 
 /** A digest: alerts held back by a rate limit, summarized in one message. */
 export interface Digest {
@@ -19,4 +20,6 @@ export interface Channel {
   readonly perMinute?: number;
   send(alert: Alert, ctx: SendContext): Promise<void>;
   sendDigest?(digest: Digest, ctx: SendContext): Promise<void>;
+  /** A ticket sink: told when an incident opens. */
+  sendIncident?(incident: Incident): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Alert } from '../../engine/alert';
 import { Channel, Digest } from './channel';
+import type { Incident } from '../incidents';
 import { postJson } from './http';
 
 /**
@@ -20,6 +21,10 @@ export class WebhookChannel implements Channel {
 
   async send(alert: Alert): Promise<void> {
     await this.post(JSON.stringify({ type: 'alert', alert }));
+  }
+
+  async sendIncident(incident: Incident): Promise<void> {
+    await this.post(JSON.stringify({ type: 'incident', incident }));
   }
 
   async sendDigest(digest: Digest): Promise<void> {
