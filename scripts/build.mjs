@@ -50,6 +50,7 @@ await build({
     { in: 'shared/sls/sls-gateway.ts', out: 'sls-gateway' },
     { in: 'shared/state/redis-client.ts', out: 'redis-client' },
     { in: 'shared/posture/ram-client.ts', out: 'ram-client' },
+    { in: 'shared/delivery/channels/dingtalk-openapi.ts', out: 'dingtalk-openapi' },
   ],
   outdir: 'dist/vendor',
   sourcemap: false,

@@ -6,6 +6,7 @@ import { DingTalkRobot } from './channels/dingtalk-robot';
 import { WebhookChannel } from './channels/webhook';
 import { FileChannel } from './channels/file';
 import { EmailChannel } from './channels/email';
+import { DingTalkAppRobot, DingTalkTodo } from './channels/dingtalk-app';
 import { Severity } from '../rules/rule';
 
 type SecretRef = { env: string };
@@ -21,7 +22,7 @@ export interface RouteConfig {
 }
 
 export interface DispatchConfigFile {
-  channels: Record<string, { type: 'dingtalk' | 'webhook' | 'email' | 'file'; [k: string]: unknown }>;
+  channels: Record<string, { type: 'dingtalk' | 'dingtalk-app' | 'dingtalk-todo' | 'webhook' | 'email' | 'file'; [k: string]: unknown }>;
   routes: RouteConfig[];
   deadLetter?: string;
   retry?: { attempts?: number; baseDelayMs?: number };
@@ -67,6 +68,14 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
   for (const [name, c] of Object.entries(cfg.channels)) {
     if (c.type === 'dingtalk') {
       channels.set(name, new DingTalkRobot(name, secret(name, 'webhook', c.webhook), secret(name, 'secret', c.secret), c.keyword as string | undefined, (c.perMinute as number | undefined) ?? 19, now));
+    } else if (c.type === 'dingtalk-app' || c.type === 'dingtalk-todo') {
+      const api = { appKey: secret(name, 'appKey', c.appKey), appSecret: secret(name, 'appSecret', c.appSecret), endpoint: c.endpoint as string | undefined, now };
+      channels.set(
+        name,
+        c.type === 'dingtalk-app'
+          ? new DingTalkAppRobot(name, { ...api, robotCode: c.robotCode as string, openConversationId: c.openConversationId as string })
+          : new DingTalkTodo(name, { ...api, operatorUnionId: c.operatorUnionId as string, executorUnionIds: c.executorUnionIds as string[] }),
+      );
     } else if (c.type === 'email') {
       channels.set(
         name,

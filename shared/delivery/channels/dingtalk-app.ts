@@ -1,0 +1,91 @@
+import { Alert } from '../../engine/alert';
+import { loadVendor } from '../../util/vendor';
+import type { DingTalkApi, DingTalkApiOptions, createDingTalkApi } from './dingtalk-openapi';
+import { dingtalkText } from '../escape';
+import { DeliveryError } from '../retry';
+import type { Incident } from '../incidents';
+import { Channel, Digest } from './channel';
+
+function api(o: DingTalkApiOptions): DingTalkApi {
+  const { createDingTalkApi: create } = loadVendor<{ createDingTalkApi: typeof createDingTalkApi }>('dingtalk-openapi');
+  return create(o);
+}
+
+/** SDK errors carry DingTalk's code; 4xx other than 429 will not succeed on a retry. */
+function asDeliveryError(what: string, e: unknown): DeliveryError {
+  const err = e as { statusCode?: number; code?: string; message?: string; data?: { statusCode?: number } };
+  const status = err.statusCode ?? err.data?.statusCode;
+  const retryable = status === undefined || status >= 500 || status === 429;
+  return new DeliveryError(`${what}: ${err.code ?? ''} ${(err.message ?? String(e)).slice(0, 200)}`.trim(), retryable);
+}
+
+/**
+ * DingTalk enterprise (app) robot: group messages through the OpenAPI (`robot_1_0`
+ * orgGroupSend) with an access token from `oauth2_1_0`, cached until it expires.
+ * No rate budget of 20 a minute applies; the same markdown escaping does.
+ */
+export class DingTalkAppRobot implements Channel {
+  readonly type = 'dingtalk-app';
+  private client?: DingTalkApi;
+
+  constructor(
+    readonly name: string,
+    private readonly o: DingTalkApiOptions & { robotCode: string; openConversationId: string },
+  ) {}
+
+  async send(alert: Alert): Promise<void> {
+    const title = `${alert.severity.toUpperCase()} ${alert.rule}`;
+    const text = [
+      `### ${alert.severity.toUpperCase()} ${dingtalkText(alert.title, 120)}`,
+      `**${dingtalkText(alert.message, 400)}**`,
+      '',
+      `- key: ${dingtalkText(alert.key, 120)}`,
+      `- time: ${alert.time}`,
+      `- count: ${alert.count}`,
+      ...(alert.runbook ? ['', `runbook: ${dingtalkText(alert.runbook, 600)}`] : []),
+    ].join('\n');
+    await this.call('orgGroupSend', (c) => c.groupSend(this.o.robotCode, this.o.openConversationId, title, text));
+  }
+
+  async sendDigest(digest: Digest): Promise<void> {
+    const lines = digest.alerts.map((a) => `- ${a.severity.toUpperCase()} ${dingtalkText(a.title, 80)} · ${dingtalkText(a.key, 60)} · ${a.time}`);
+    await this.call('orgGroupSend', (c) => c.groupSend(this.o.robotCode, this.o.openConversationId, `secmon digest (${digest.count})`, [`### secmon digest: ${digest.count} alert(s)`, ...lines].join('\n')));
+  }
+
+  private async call(what: string, f: (c: DingTalkApi) => Promise<unknown>): Promise<void> {
+    this.client ??= api(this.o);
+    try {
+      await f(this.client);
+    } catch (e) {
+      throw asDeliveryError(`DingTalk ${what} (${this.name})`, e);
+    }
+  }
+}
+
+const PRIORITY: Record<string, number> = { critical: 40, high: 30, medium: 20, low: 10, info: 10 };
+
+/** A DingTalk to-do task for each new incident (`todo_1_0` createTodoTask), assigned to the responders. */
+export class DingTalkTodo implements Channel {
+  readonly type = 'dingtalk-todo';
+  private client?: DingTalkApi;
+
+  constructor(
+    readonly name: string,
+    private readonly o: DingTalkApiOptions & { operatorUnionId: string; executorUnionIds: string[] },
+  ) {}
+
+  async send(): Promise<void> {
+    throw new DeliveryError(`channel ${this.name} (dingtalk-todo) takes incidents only: list it under incidents.channels`, false);
+  }
+
+  async sendIncident(incident: Incident): Promise<void> {
+    this.client ??= api(this.o);
+    const subject = `[secmon] ${incident.severity.toUpperCase()} ${incident.rule} ${dingtalkText(incident.key, 60)}`;
+    const description = `${incident.title}\n${incident.id}, first seen ${incident.firstSeen}, ${incident.alertCount} alert(s).`;
+    try {
+      await this.client.createTodo(this.o.operatorUnionId, { subject, description, executorIds: this.o.executorUnionIds, priority: PRIORITY[incident.severity] ?? 20, sourceId: incident.id });
+    } catch (e) {
+      throw asDeliveryError(`DingTalk createTodoTask (${this.name})`, e);
+    }
+  }
+}
