@@ -45,6 +45,7 @@ const CATALOGUE = [
   ['host state (osquery)', 'authorized_keys or known_hosts changed', ['osquery.ssh-keys-changed']],
   ['host state (osquery)', 'APT/YUM signing keys added', ['osquery.package-signing-key-added']],
   ['host state (osquery)', 'zombie and CLOSE_WAIT build-up', ['osquery.zombie-or-close-wait-buildup']],
+  ['host state (osquery)', 'user and group list changes (monitoring list of the reference)', ['osquery.user-group-list-change']],
   ['posture', 'RAM users with console access and no MFA (timer scan)', ['posture.ram-user-console-without-mfa']],
 ];
 

@@ -69,6 +69,7 @@ const EXPECTED = [
   ['osquery.ssh-keys-changed', 'web-01|pack_secmon_authorized_keys|0', '2026-11-23T10:05:20.000Z'],
   ['osquery.package-signing-key-added', 'web-01|/etc/apt/trusted.gpg.d/mirror-fast.gpg', '2026-11-23T10:06:40.000Z'],
   ['osquery.zombie-or-close-wait-buildup', 'web-01|pack_secmon_zombie_processes', '2026-11-23T10:10:00.000Z'],
+  ['osquery.user-group-list-change', 'web-01|pack_secmon_users|added|toor|-', '2026-11-23T10:10:50.000Z'],
   // samples/posture/ram-console-users-2026-11-24.jsonl
   ['posture.ram-user-console-without-mfa', '1234567890123456|bob', '2026-11-24T01:00:00.000Z'],
   ['posture.ram-user-console-without-mfa', '1234567890123456|carol', '2026-11-24T01:00:00.000Z'],
@@ -93,7 +94,7 @@ describe('secmon replay on the bundled samples', () => {
     expect(burst.count).toBe(5);
     expect(burst.evidence.map((e: any) => e.fields.log.file.line)).toEqual([10, 15, 20, 25, 28]);
     expect(burst.message).toBe('5 failed SSH logins from 198.51.100.23 on web-01 within 5 minutes (last user tried: root)');
-    expect(r.stderr).toMatch(/events\s+562/);
+    expect(r.stderr).toMatch(/events\s+563/);
   });
 
   test('human output shows each alert and a summary with alerts per rule', async () => {
@@ -102,7 +103,7 @@ describe('secmon replay on the bundled samples', () => {
     expect(r.stdout).toContain('HIGH     actiontrail.root-console-signin  2026-11-20T02:10:30.000Z');
     expect(r.stdout).toContain('Root account 1234567890123456 signed in to the console from 203.0.113.7 (MFA: true)');
     expect(r.stdout).toContain('at samples/actiontrail/trail-2026-11-20.jsonl:11');
-    expect(r.stdout).toMatch(/alerts\s+61\n\s+7\s+actiontrail\.security-group-change\n\s+5\s+sshd\.successful-login\n/);
+    expect(r.stdout).toMatch(/alerts\s+62\n\s+7\s+actiontrail\.security-group-change\n\s+5\s+sshd\.successful-login\n/);
     expect(r.stdout).toMatch(/skipped\s+0\n/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal: no colour codes
   });

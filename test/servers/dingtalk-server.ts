@@ -36,7 +36,7 @@ export class LocalDingTalk {
     return `http://127.0.0.1:${this.port}/robot/send?access_token=${this.accessToken}`;
   }
 
-  async start(): Promise<void> {
+  async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
@@ -72,7 +72,7 @@ export class LocalDingTalk {
         answer(0, 'ok');
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server!.address() as { port: number }).port;
   }
 

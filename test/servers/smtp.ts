@@ -14,7 +14,7 @@ export class LocalSmtp {
     private readonly pass: string,
   ) {}
 
-  async start(): Promise<void> {
+  async start(port = 0): Promise<void> {
     this.server = new SMTPServer({
       secure: false,
       disabledCommands: ['STARTTLS'],
@@ -39,7 +39,7 @@ export class LocalSmtp {
         });
       },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server!.server.address() as { port: number }).port;
   }
 
