@@ -51,6 +51,7 @@ await build({
     { in: 'shared/state/redis-client.ts', out: 'redis-client' },
     { in: 'shared/posture/ram-client.ts', out: 'ram-client' },
     { in: 'shared/delivery/channels/dingtalk-openapi.ts', out: 'dingtalk-openapi' },
+    { in: 'shared/delivery/channels/nodemailer-client.ts', out: 'nodemailer-client' },
   ],
   outdir: 'dist/vendor',
   sourcemap: false,

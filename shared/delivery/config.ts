@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import Ajv, { ValidateFunction } from 'ajv';
 import schema from './dispatch.schema.json';
 import { explainSchemaErrors } from '../rules/load';
 import { Channel } from './channels/channel';
@@ -44,7 +44,12 @@ export class DispatchConfigError extends Error {
   }
 }
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+let validator: ValidateFunction | undefined;
+/** Compiled on first use: functions that never read a dispatch configuration do not pay for it at start-up. */
+function validate(doc: unknown): boolean {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return validator(doc) as boolean;
+}
 
 /**
  * Validates a dispatch configuration and builds its channels. Secrets are looked up
@@ -53,7 +58,7 @@ const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
  */
 export function buildDispatchConfig(doc: unknown, file: string, env: Record<string, string | undefined>, now: () => number = Date.now): DispatchConfig {
   if (!validate(doc)) {
-    throw new DispatchConfigError(explainSchemaErrors(validate.errors ?? []).map((p) => `${file}: ${p.pointer || '/'}: ${p.message}`));
+    throw new DispatchConfigError(explainSchemaErrors(validator?.errors ?? []).map((p) => `${file}: ${p.pointer || '/'}: ${p.message}`));
   }
   const cfg = doc as unknown as DispatchConfigFile;
   const problems: string[] = [];

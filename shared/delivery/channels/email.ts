@@ -3,6 +3,7 @@ import { Alert } from '../../engine/alert';
 import { headerText, htmlText } from '../escape';
 import { DeliveryError } from '../retry';
 import { Channel, Digest } from './channel';
+import { loadVendor } from '../../util/vendor';
 
 export interface EmailOptions {
   host: string;
@@ -83,7 +84,7 @@ ${alert.runbook ? `<p><em>What to do:</em> ${htmlText(alert.runbook, 1000)}</p>`
   }
 
   private async createTransport(): Promise<Transporter> {
-    const nodemailer = await import('nodemailer');
+    const { nodemailer } = loadVendor<typeof import('./nodemailer-client')>('nodemailer-client');
     return nodemailer.createTransport({
       host: this.o.host,
       port: this.o.port,
