@@ -61,6 +61,8 @@ for (const e of entries.filter((x) => x.out.startsWith('functions/'))) {
   const dir = join(root, 'dist', e.out, '..');
   cpSync(join(root, 'rules'), join(dir, 'rules'), { recursive: true });
   cpSync(join(root, 'dist', 'vendor'), join(dir, 'vendor'), { recursive: true });
+  // A dispatch configuration at the project root travels with the functions (SECMON_DISPATCH_CONFIG=dispatch.json).
+  if (existsSync(join(root, 'dispatch.json'))) cpSync(join(root, 'dispatch.json'), join(dir, 'dispatch.json'));
 }
 if (!process.argv.includes('--quiet')) {
   console.error(`built ${entries.length} bundle(s) in ${Date.now() - started} ms: ${entries.map((e) => `dist/${e.out}.js`).join(', ')}`);

@@ -50,8 +50,12 @@ describe('s.yaml (Serverless Devs 3, fc3)', () => {
       for (const m of readFileSync(f, 'utf8').matchAll(/\bSECMON_[A-Z0-9_]+/g)) if (m[0] !== 'SECMON_VERSION') read.add(m[0]);
     }
     expect([...read].sort()).toEqual(CONFIG_KEYS.map((k) => k.key).sort());
+    // Besides the settings, only the channel secrets the example dispatch configuration names.
+    const secrets = [...readFileSync(path.join(ROOT, 'examples', 'dispatch.json'), 'utf8').matchAll(/"env":\s*"([A-Z0-9_]+)"/g)].map((m) => m[1]);
     for (const [, r] of functions) {
-      expect(Object.keys(r.props.environmentVariables).sort()).toEqual([...read].sort());
+      const declared = Object.keys(r.props.environmentVariables);
+      expect(declared).toEqual(expect.arrayContaining([...read]));
+      expect(declared.filter((k) => !read.has(k)).sort()).toEqual([...new Set(secrets)].sort());
       expect(r.props.environmentVariables.SECMON_REDIS_PASSWORD).toMatch(/^\$\{env\('SECMON_REDIS_PASSWORD'/);
     }
   });
