@@ -3,8 +3,11 @@ import { FcContext } from '../../shared/runtime/fc-context';
 import { runtimeFor } from '../../shared/runtime/function-runtime';
 import { handleDispatch } from '../../shared/triggers/dispatcher';
 
+// The dispatcher evaluates nothing: it starts without loading the rules.
+const options = { rules: false };
+
 export const initialize = async (context: FcContext): Promise<void> => {
-  await runtimeFor(context);
+  await runtimeFor(context, options);
 };
 
-export const handler = async (event: Buffer, context: FcContext) => handleDispatch(event, await runtimeFor(context), context.requestId);
+export const handler = async (event: Buffer, context: FcContext) => handleDispatch(event, await runtimeFor(context, options), context.requestId);

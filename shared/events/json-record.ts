@@ -66,11 +66,17 @@ function normalizeSlsLog(obj: Record<string, unknown>, origin: Origin | undefine
   if (typeof obj.content === 'string') {
     const receivedAt = Number(obj.__time__);
     const opts: HeaderOptions = Number.isFinite(receivedAt) && receivedAt > 0 ? { ...syslog, referenceTime: receivedAt * 1000 } : syslog;
-    return normalizeSyslogLine(obj.content, {
+    const events = normalizeSyslogLine(obj.content, {
       ...opts,
       origin,
       position: origin ? `${origin.path}:${origin.line}` : String(obj.__time__ ?? ''),
     });
+    // Logtail tags the host; some syslog formats (and web server logs) carry no host name of their own.
+    const tagged = obj['__tag__:__hostname__'];
+    if (typeof tagged === 'string' && tagged !== '') {
+      for (const e of events) if (e.fields.host === undefined) e.fields.host = { hostname: tagged };
+    }
+    return events;
   }
   throw new InputError(origin, 'SLS log has neither an ActionTrail event nor a content line');
 }

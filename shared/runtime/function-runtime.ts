@@ -37,6 +37,8 @@ export interface FunctionRuntime {
 export interface RuntimeOptions {
   env?: Record<string, string | undefined>;
   sink?: AlertSink;
+  /** false for functions that evaluate nothing (the dispatcher): no rules are loaded. */
+  rules?: boolean;
 }
 
 export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): Promise<FunctionRuntime> {
@@ -48,7 +50,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
   const credentials = new CredentialsRef();
   credentials.set(ctx.credentials);
   // Bundled rules: the build copies rules/ beside each function's bundle.
-  const loaded = await loadRules(resolveRuleDirs(config.rulesDirs));
+  const loaded = opts.rules === false ? { rules: [], problems: [] } : await loadRules(resolveRuleDirs(config.rulesDirs));
   if (loaded.problems.length > 0) throw new ConfigError(loaded.problems.map(formatProblem));
   if (config.state === 'memory') {
     log('warn', 'SECMON_STATE=memory: state is not shared between function instances; set a redis:// URL in production');

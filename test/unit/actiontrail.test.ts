@@ -56,6 +56,14 @@ describe('ActionTrail shapes', () => {
     expect(new Date(e.time).toISOString()).toBe('2025-12-31T23:59:58.000Z');
   });
 
+  test('a Logtail line without a host name takes the __tag__:__hostname__ of the log', () => {
+    const [e] = norm({ __time__: '1795428000', __tag__: 'x', '__tag__:__hostname__': 'web-07', content: '2026/11/22 03:10:00 [error] 2211#2211: *9 open() "/x" failed (2: No such file or directory), client: 45.148.10.77, server: s, request: "GET /x HTTP/1.1"' });
+    expect(e.source).toBe('webserver');
+    expect((e.fields as any).host).toEqual({ hostname: 'web-07' });
+    const [f] = norm({ __time__: '1795428000', '__tag__:__hostname__': 'web-07', content: 'Nov 20 11:40:51 db-01 sshd[1]: Failed password for root from 198.51.100.9 port 2 ssh2' });
+    expect((f.fields as any).host).toEqual({ hostname: 'db-01' });
+  });
+
   test('an ECS event (such as secmon parse output) is read back with its dataset as source', () => {
     const [e] = norm({ '@timestamp': '2026-11-20T02:10:30Z', id: 'abc', event: { dataset: 'sshd', action: 'auth-failed' } });
     expect(e.source).toBe('sshd');
