@@ -7,7 +7,11 @@ const DEFAULT_FILE = '.secmon/incidents.jsonl';
 /** `secmon incidents list [--status S] [--json]`: incidents of the local file, newest activity first. */
 export async function incidentsList(o: { file?: string; status?: string; json?: boolean }): Promise<number> {
   const file = new IncidentFile(o.file ?? DEFAULT_FILE);
-  const all = [...(await file.all()).values()].filter((i) => !o.status || i.status === o.status).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
+  // A damaged incident file names the line; it is bad input, not an internal error.
+  const byId = await file.all().catch((e: Error) => {
+    throw new CliError(e.message, EXIT_USAGE);
+  });
+  const all = [...byId.values()].filter((i) => !o.status || i.status === o.status).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
   if (o.json) {
     for (const i of all) process.stdout.write(`${JSON.stringify(i)}\n`);
     return EXIT_OK;

@@ -1,34 +1,20 @@
-import { createHmac } from 'node:crypto';
-import { createServer, Server } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from './run-cli';
 import { tempDir } from '../helpers';
 import { LocalDingTalk } from '../servers/dingtalk-server';
+import { LocalWebhook } from '../servers/webhook-receiver';
 
 let robot: LocalDingTalk;
-let hook: Server;
-let hookPort = 0;
-const bodies: string[] = [];
+const hook = new LocalWebhook('cli-hook-secret');
 beforeAll(async () => {
   robot = new LocalDingTalk('cli-token', 'SECcli-secret', 'secmon');
   await robot.start();
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const ok = req.headers['x-secmon-signature'] === `sha256=${createHmac('sha256', 'cli-hook-secret').update(`${req.headers['x-secmon-timestamp']}.${body}`).digest('hex')}`;
-      if (ok) bodies.push(body);
-      res.writeHead(ok ? 204 : 401);
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  hookPort = (hook.address() as { port: number }).port;
+  await hook.start();
 });
 afterAll(async () => {
   await robot.stop();
-  await new Promise((r) => hook.close(r));
+  await hook.stop();
 });
 
 test('replay --dispatch --config delivers through the routes: DingTalk for high and critical, a webhook and a file for all', async () => {
@@ -39,7 +25,7 @@ test('replay --dispatch --config delivers through the routes: DingTalk for high 
     JSON.stringify({
       channels: {
         dt: { type: 'dingtalk', webhook: { env: 'T_DT_WEBHOOK' }, secret: { env: 'T_DT_SECRET' }, keyword: 'secmon' },
-        hook: { type: 'webhook', url: `http://127.0.0.1:${hookPort}/secmon`, secret: { env: 'T_HOOK_SECRET' } },
+        hook: { type: 'webhook', url: hook.url(), secret: { env: 'T_HOOK_SECRET' } },
         inbox: { type: 'file', path: path.join(dir, 'inbox.jsonl') },
       },
       routes: [
@@ -56,7 +42,8 @@ test('replay --dispatch --config delivers through the routes: DingTalk for high 
   const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const urgent = alerts.filter((a) => a.severity === 'high' || a.severity === 'critical');
   expect(robot.messages.map((m) => m.msgUuid).sort()).toEqual(urgent.map((a) => a.id).sort());
-  expect(bodies.map((b) => JSON.parse(b).alert.id).sort()).toEqual(alerts.map((a) => a.id).sort());
+  expect(hook.refused).toEqual([]);
+  expect(hook.received.map((d) => d.doc.alert?.id).sort()).toEqual(alerts.map((a) => a.id).sort());
   expect(readFileSync(path.join(dir, 'inbox.jsonl'), 'utf8').trim().split('\n')).toHaveLength(alerts.length);
   expect(r.stderr).toMatch(/Delivery\n\s+sent\s+\d+/);
   expect(r.stderr).toMatch(/dead-lettered\s+0/);
@@ -93,4 +80,8 @@ test('secmon incidents lists, acknowledges and resolves the incidents a replay o
   const human = await runCli(['incidents', 'list', '--file', incidents]);
   expect(human.stdout).toContain(`${inc.id}  resolved`);
   expect((await runCli(['incidents', 'ack', 'INC-NOPE', '--file', incidents])).status).toBe(2);
+  writeFileSync(incidents, `${readFileSync(incidents, 'utf8')}{not json\n`);
+  const damaged = await runCli(['incidents', 'list', '--file', incidents]);
+  expect(damaged.status).toBe(2);
+  expect(damaged.stderr).toMatch(/incidents\.jsonl:4: not a JSON incident/);
 });

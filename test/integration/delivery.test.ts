@@ -1,5 +1,3 @@
-import { createHmac } from 'node:crypto';
-import { createServer, Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Alert } from '../../shared/engine/alert';
@@ -7,6 +5,7 @@ import { buildDispatchConfig, DispatchConfigError } from '../../shared/delivery/
 import { AlertDispatcher } from '../../shared/delivery/dispatcher';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { LocalDingTalk } from '../servers/dingtalk-server';
+import { LocalWebhook } from '../servers/webhook-receiver';
 import { tempDir } from '../helpers';
 
 const clock = { t: Date.parse('2026-11-20T10:00:00Z') };
@@ -14,33 +13,21 @@ const now = () => clock.t;
 const noSleep = async () => undefined;
 
 let robot: LocalDingTalk;
-let hook: Server;
-let hookPort = 0;
-const received: Array<{ body: string; timestamp: string; signature: string }> = [];
+const hook = new LocalWebhook('hook-secret', undefined, now);
 
 beforeAll(async () => {
   robot = new LocalDingTalk('tok-123', 'SECsecret-robot', 'secmon', now);
   await robot.start();
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ body, timestamp: String(req.headers['x-secmon-timestamp']), signature: String(req.headers['x-secmon-signature']) });
-      res.writeHead(204);
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  hookPort = (hook.address() as { port: number }).port;
+  await hook.start();
 });
 afterAll(async () => {
   await robot.stop();
-  await new Promise((r) => hook.close(r));
+  await hook.stop();
 });
 beforeEach(() => {
   robot.messages.length = 0;
   robot.answers.length = 0;
-  received.length = 0;
+  hook.received.length = 0;
 });
 
 const env = { DT_WEBHOOK: '', DT_SECRET: 'SECsecret-robot', HOOK_SECRET: 'hook-secret' };
@@ -49,7 +36,7 @@ function dispatcher(overrides: Record<string, unknown> = {}, envOverrides: Recor
   const doc = {
     channels: {
       ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon' },
-      soar: { type: 'webhook', url: `http://127.0.0.1:${hookPort}/hooks/secmon`, secret: { env: 'HOOK_SECRET' } },
+      soar: { type: 'webhook', url: hook.url(), secret: { env: 'HOOK_SECRET' } },
     },
     routes: [
       { name: 'urgent', severities: ['high', 'critical'], channels: ['ops', 'soar'], mentions: ['13800000001'] },
@@ -94,9 +81,19 @@ describe('alert delivery', () => {
     expect(robot.messages[0].atMobiles).toEqual(['13800000001']);
     expect(robot.messages[0].text).toContain('@13800000001');
     expect(robot.messages[0].msgUuid).toBe(`alert-${n}`);
-    const [{ body, timestamp, signature }] = received;
-    expect(signature).toBe(`sha256=${createHmac('sha256', 'hook-secret').update(`${timestamp}.${body}`).digest('hex')}`);
-    expect(JSON.parse(body).alert.id).toBe(`alert-${n}`);
+    // The receiver accepted it: the signature verified.
+    expect(hook.refused).toEqual([]);
+    expect(hook.received.map((d) => d.doc.alert?.id)).toEqual([`alert-${n}`]);
+  });
+
+  test('a webhook whose secret does not match the receiver is refused (401): dead-lettered at once, not retried', async () => {
+    const { d, deadLetter } = dispatcher({ routes: [{ channels: ['soar'] }] }, { HOOK_SECRET: 'not-the-receivers-secret' });
+    expect(await d.deliver([alert()])).toMatchObject({ sent: 0, deadLettered: 1 });
+    expect(hook.refused).toHaveLength(1);
+    const text = readFileSync(deadLetter, 'utf8');
+    expect(text).toContain('HTTP 401');
+    expect(text).not.toContain('not-the-receivers-secret');
+    hook.refused.length = 0;
   });
 
   test('an info alert of another rule matches no route', async () => {

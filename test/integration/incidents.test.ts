@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { createServer, Server } from 'node:http';
 import { Alert } from '../../shared/engine/alert';
 import { buildDispatchConfig } from '../../shared/delivery/config';
 import { AlertDispatcher } from '../../shared/delivery/dispatcher';
 import { FileIncidentBook, IncidentFile, StoreIncidentBook, applyAlert } from '../../shared/delivery/incidents';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { tempDir } from '../helpers';
+import { LocalWebhook } from '../servers/webhook-receiver';
 
 let n = 0;
 function alert(o: Partial<Alert> = {}): Alert {
@@ -53,29 +53,15 @@ describe('incidents', () => {
 });
 
 describe('routes that open incidents', () => {
-  let hook: Server;
-  let port = 0;
-  const bodies: Array<{ type: string; incident?: { id: string } }> = [];
-  beforeAll(async () => {
-    hook = createServer((req, res) => {
-      let b = '';
-      req.on('data', (c) => (b += c));
-      req.on('end', () => {
-        bodies.push(JSON.parse(b));
-        res.writeHead(204);
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    port = (hook.address() as { port: number }).port;
-  });
-  afterAll(() => new Promise((r) => hook.close(r)));
+  const hook = new LocalWebhook('secret');
+  beforeAll(() => hook.start());
+  afterAll(() => hook.stop());
 
   test('the ticket webhook is told once when an incident opens; attached alerts update the file', async () => {
     const dir = tempDir();
     const config = buildDispatchConfig(
       {
-        channels: { tickets: { type: 'webhook', url: `http://127.0.0.1:${port}/jira`, secret: { env: 'S' } }, inbox: { type: 'file', path: path.join(dir, 'inbox.jsonl') } },
+        channels: { tickets: { type: 'webhook', url: hook.url('/jira'), secret: { env: 'S' } }, inbox: { type: 'file', path: path.join(dir, 'inbox.jsonl') } },
         routes: [{ severities: ['high', 'critical'], channels: ['inbox'], incident: true }],
         incidents: { file: path.join(dir, 'incidents.jsonl'), channels: ['tickets'] },
         deadLetter: path.join(dir, 'dead.jsonl'),
@@ -87,7 +73,7 @@ describe('routes that open incidents', () => {
     const d = new AlertDispatcher(config, new MemoryStateStore(), Date.now, async () => undefined, 'file', new FileIncidentBook(file));
     const report = await d.deliver([alert(), alert(), alert({ key: '192.0.2.201' })]);
     expect(report).toMatchObject({ incidentsOpened: 2, incidentsUpdated: 1, sent: 3 });
-    expect(bodies.filter((b) => b.type === 'incident')).toHaveLength(2);
+    expect(hook.received.filter((d) => d.doc.type === 'incident' && d.path === '/jira')).toHaveLength(2);
     expect([...(await file.all()).values()].map((i) => [i.key, i.alertCount]).sort()).toEqual([['192.0.2.200', 2], ['192.0.2.201', 1]]);
   });
 });

@@ -6,26 +6,19 @@
  *   webhook receiver       http://127.0.0.1:18082/hooks/secmon (secret local-webhook-secret)
  * Every message received is printed. Stop with Ctrl-C.
  */
-import { createServer } from 'node:http';
 import { LocalDingTalk } from './dingtalk-server';
 import { LocalSmtp } from './smtp';
+import { LocalWebhook } from './webhook-receiver';
 
 async function main(): Promise<void> {
   const robot = new LocalDingTalk('local-token', 'SEClocal-secret', 'secmon');
   const smtp = new LocalSmtp('alerts@example.com', 'local-smtp-password');
   await robot.start(18081);
   await smtp.start(18025);
-  const hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const doc = JSON.parse(body) as { type: string; alert?: { rule: string; key: string }; incident?: { id: string } };
-      process.stdout.write(`webhook  ${doc.type} ${doc.alert ? `${doc.alert.rule} ${doc.alert.key}` : (doc.incident?.id ?? '')}\n`);
-      res.writeHead(204);
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(18082, '127.0.0.1', r));
+  const hook = new LocalWebhook('local-webhook-secret', ({ doc }) =>
+    process.stdout.write(`webhook  ${doc.type} ${doc.alert ? `${doc.alert.rule} ${doc.alert.key}` : (doc.incident?.id ?? '')}\n`),
+  );
+  await hook.start(18082);
   // Report what arrives (the servers keep it in memory).
   let seenRobot = 0;
   let seenMail = 0;
