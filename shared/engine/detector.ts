@@ -3,7 +3,7 @@ import { CompiledRule } from '../rules/rule';
 import { Condition } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
-import { Alert, EvidenceRef, asEvidence, detachEvidence } from './alert';
+import { Alert, Evidence, EvidenceRef, asEvidence, detachEvidence } from './alert';
 import { DormancyState, NewValueState, SequenceState, dormancyStep, emptySequence, newValueStep, sequenceStep } from './kinds';
 import { Detection, WindowState, addHit, emptyWindow } from './threshold';
 
@@ -18,10 +18,8 @@ interface Candidate {
 interface ThresholdGroup {
   rule: CompiledRule;
   key: string;
-  stateKey: string;
-  fields: Record<string, unknown>;
-  /** `v`: the distinct-count value (threshold) or the value (newValue); `steps`: the sequence steps the event matches. */
-  hits: Array<{ t: number; v?: string; steps?: number[]; event: SecEvent }>;
+  /** `v`: the distinct-count value (threshold) or the value (newValue); `steps`: bit mask of the sequence steps the event matches. */
+  hits: Array<{ t: number; v?: string; steps: number; event: SecEvent }>;
 }
 
 const SUPPRESSED_COUNT_TTL_MS = 7 * 86_400_000;
@@ -46,22 +44,24 @@ interface SuppressionState {
 
 /**
  * Evaluates batches of normalized events against compiled rules. Matching is
- * synchronous and stateless; everything stateful of one batch (threshold windows,
- * suppression) happens in a single StateStore transaction.
+ * synchronous and stateless, one event at a time as it is read (while it is still in
+ * the processor's cache, and so that events no rule wants die young); everything
+ * stateful of a batch (threshold windows, suppression) happens in one StateStore
+ * transaction when the batch is finished.
  */
 export class Detector {
   private readonly bySource = new Map<Source, RuleIndex>();
 
   constructor(
     readonly rules: readonly CompiledRule[],
-    private readonly store: StateStore,
+    readonly store: StateStore,
   ) {
     for (const rule of rules) {
       if (!rule.enabled) continue;
       for (const source of rule.sources) {
         let index = this.bySource.get(source);
         if (!index) {
-          index = new RuleIndex(INDEX_FIELD[source]);
+          index = new RuleIndex(INDEX_FIELDS[source]);
           this.bySource.set(source, index);
         }
         index.add(rule);
@@ -69,56 +69,93 @@ export class Detector {
     }
   }
 
+  /** A new batch: `add` its events as they come, then `finish` it. */
+  begin(): DetectionBatch {
+    return new DetectionBatch(this.bySource, this.store);
+  }
+
+  /** Evaluates a whole batch at once. */
   async process(events: readonly SecEvent[], opts: ProcessOptions = {}): Promise<Alert[]> {
-    const candidates: Candidate[] = [];
-    const groups = new Map<string, ThresholdGroup>();
-    // Per rule, its groups by key: the state key string is built once per group, not per hit.
-    const byRule = new Map<CompiledRule, Map<string, ThresholdGroup>>();
-    for (const event of events) {
-      const index = this.bySource.get(event.source);
-      if (index === undefined) continue;
-      for (const rule of index.candidates(event.fields)) {
-        if (!rule.matches(event.fields)) continue;
-        const key = rule.keyOf(event.fields);
-        if (rule.definition.kind === 'match') {
-          candidates.push({ rule, key, fields: event.fields, detection: { t: event.time, count: 1, evidence: [event] } });
-          continue;
-        }
-        let v: string | undefined;
-        let steps: number[] | undefined;
-        if (rule.threshold?.distinct !== undefined) {
-          const values = rule.threshold.distinct(event.fields);
-          if (values.length === 0 || values[0] === null) continue;
-          v = typeof values[0] === 'object' ? JSON.stringify(values[0]) : String(values[0]);
-        } else if (rule.newValue) {
-          const value = rule.newValue.value(event.fields);
-          if (value === undefined || value === null || value === '') continue;
-          v = typeof value === 'object' ? JSON.stringify(value) : String(value);
-        } else if (rule.sequence) {
-          steps = [];
-          rule.sequence.steps.forEach((step, i) => {
-            if (step.matches(event.fields)) steps!.push(i);
-          });
-          if (steps.length === 0) continue;
-        }
-        let ruleGroups = byRule.get(rule);
-        if (ruleGroups === undefined) {
-          ruleGroups = new Map();
-          byRule.set(rule, ruleGroups);
-        }
-        let group = ruleGroups.get(key);
-        if (group === undefined) {
-          const stateKey = `${STATE_PREFIX[rule.definition.kind]}:${rule.id}:${key}`;
-          group = { rule, key, stateKey, fields: event.fields, hits: [] };
-          ruleGroups.set(key, group);
-          groups.set(stateKey, group);
-        }
-        group.hits.push({ t: event.time, v, steps, event });
+    const batch = this.begin();
+    for (let i = 0; i < events.length; i++) batch.add(events[i]);
+    return batch.finish(opts);
+  }
+}
+
+/**
+ * One batch of events being evaluated: what matched so far (alerts of match rules,
+ * hits of stateful rules grouped by rule and key) until `finish`.
+ */
+export class DetectionBatch {
+  private readonly candidates: Candidate[] = [];
+  /** Groups of stateful rules by state key. */
+  private readonly groups = new Map<string, ThresholdGroup>();
+  /** Per rule, its groups by key: the state key string is built once per group, not per hit. */
+  private readonly byRule = new Map<CompiledRule, Map<string, ThresholdGroup>>();
+  private now = 0;
+  private finished = false;
+  /** Events added. */
+  size = 0;
+
+  constructor(
+    private readonly bySource: Map<Source, RuleIndex>,
+    private readonly store: StateStore,
+  ) {}
+
+  /** Tests one event against the rules of its source. Synchronous: no I/O until `finish`. */
+  add(event: SecEvent): void {
+    if (this.finished) throw new Error('DetectionBatch.add after finish');
+    this.size++;
+    if (event.time > this.now) this.now = event.time;
+    const index = this.bySource.get(event.source);
+    if (index === undefined) return;
+    const fields = event.fields;
+    const rules = index.candidates(fields);
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r];
+      if (!rule.matches(fields)) continue;
+      const key = rule.keyOf(fields);
+      if (rule.definition.kind === 'match') {
+        this.candidates.push({ rule, key, fields, detection: { t: event.time, count: 1, evidence: [event] } });
+        continue;
       }
+      let v: string | undefined;
+      let steps = 0;
+      if (rule.threshold?.distinct !== undefined) {
+        const value = rule.threshold.distinct(fields);
+        if (value === undefined || value === null) continue;
+        v = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      } else if (rule.newValue) {
+        const value = rule.newValue.value(fields);
+        if (value === undefined || value === null || value === '') continue;
+        v = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      } else if (rule.sequence) {
+        const seq = rule.sequence.steps;
+        for (let i = 0; i < seq.length; i++) if (seq[i].matches(fields)) steps |= 1 << i;
+        if (steps === 0) continue;
+      }
+      let ruleGroups = this.byRule.get(rule);
+      if (ruleGroups === undefined) {
+        ruleGroups = new Map();
+        this.byRule.set(rule, ruleGroups);
+      }
+      let group = ruleGroups.get(key);
+      if (group === undefined) {
+        group = { rule, key, hits: [] };
+        ruleGroups.set(key, group);
+        this.groups.set(`${STATE_PREFIX[rule.definition.kind]}:${rule.id}:${key}`, group);
+      }
+      group.hits.push({ t: event.time, v, steps, event });
     }
-    const now = maxTime(events);
+  }
+
+  /** Runs the batch's state transaction and returns its alerts (each raised once). */
+  async finish(opts: ProcessOptions = {}): Promise<Alert[]> {
+    if (this.finished) throw new Error('DetectionBatch.finish called twice');
+    this.finished = true;
+    const { candidates, groups, now } = this;
     if (opts.batchId === undefined && groups.size === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
-      return this.firstSeen(candidates.map((c) => this.toAlert(c, 0)), now);
+      return this.firstSeen(candidates.map((c) => toAlert(c, 0)), now);
     }
     const { alerts, replayed } = await this.evaluateStateful(candidates, groups, now, opts.batchId);
     return replayed ? alerts : this.firstSeen(alerts, now);
@@ -149,32 +186,49 @@ export class Detector {
         return { writes, result: { alerts: current.get(batchKey) as Alert[], replayed: true } };
       }
       const candidates = [...matched];
+      // What stays in a window outlives this batch and is detached; an event held by
+      // several rules' windows is detached once. Evidence of earlier batches is already
+      // detached (its time is text), so an event (numeric time) is one of this batch.
+      const detached = new Map<SecEvent, Evidence>();
+      const detach = (ref: EvidenceRef): EvidenceRef => {
+        if (typeof ref.time !== 'number') return ref;
+        let d = detached.get(ref as SecEvent);
+        if (d === undefined) {
+          d = detachEvidence(asEvidence(ref));
+          detached.set(ref as SecEvent, d);
+        }
+        return d;
+      };
       for (const [stateKey, group] of groups) {
         const rule = group.rule;
         const emit = (d: Detection | undefined, event: SecEvent) => {
           if (d) candidates.push({ rule, key: group.key, fields: event.fields, detection: d });
         };
-        group.hits.sort((a, b) => a.t - b.t);
-        const added = new Set(group.hits.map((h) => h.event.id));
-        const detach = (ref: EvidenceRef) => (typeof ref.time === 'number' && added.has(ref.id) ? detachEvidence(asEvidence(ref)) : ref);
+        const hits = group.hits;
+        // Events usually arrive in time order: only sort when they did not.
+        for (let i = 1; i < hits.length; i++) {
+          if (hits[i].t < hits[i - 1].t) {
+            hits.sort((a, b) => a.t - b.t);
+            break;
+          }
+        }
         if (rule.threshold) {
           const spec = rule.threshold;
           const state = (current.get(stateKey) as WindowState | undefined) ?? emptyWindow();
-          for (const hit of group.hits) {
+          for (const hit of hits) {
             emit(addHit(state, { t: hit.t, id: hit.event.id, v: hit.v, evidence: hit.event }, spec.count, spec.windowMs, spec.distinct !== undefined), hit.event);
           }
-          // What stays in the window outlives this batch: detach the evidence this batch added.
           for (const entry of state.h) if (entry[2] !== null) entry[2] = detach(entry[2]);
           writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
         } else if (rule.sequence) {
           const spec = rule.sequence;
           const state = (current.get(stateKey) as SequenceState | undefined) ?? emptySequence();
-          for (const hit of group.hits) emit(sequenceStep(state, { t: hit.t, id: hit.event.id, steps: hit.steps!, evidence: hit.event }, spec), hit.event);
+          for (const hit of hits) emit(sequenceStep(state, { t: hit.t, id: hit.event.id, steps: hit.steps, evidence: hit.event }, spec), hit.event);
           state.ev = state.ev.map(detach);
           writes.set(stateKey, { value: state, ttlMs: spec.windowMs });
         } else if (rule.newValue) {
           let state = current.get(stateKey) as NewValueState | undefined;
-          for (const hit of group.hits) {
+          for (const hit of hits) {
             const r = newValueStep(state, { t: hit.t, value: hit.v!, evidence: hit.event }, rule.newValue);
             state = r.state;
             emit(r.detection, hit.event);
@@ -183,7 +237,7 @@ export class Detector {
           writes.set(stateKey, { value: state, ttlMs: rule.newValue.lookbackMs * 2 });
         } else if (rule.dormancy) {
           let state = current.get(stateKey) as DormancyState | undefined;
-          for (const hit of group.hits) {
+          for (const hit of hits) {
             const r = dormancyStep(state, { t: hit.t, evidence: hit.event }, rule.dormancy.afterMs);
             state = r.state;
             emit(r.detection, hit.event);
@@ -199,7 +253,7 @@ export class Detector {
       for (const c of candidates) {
         const period = c.rule.suppressMs;
         if (period === undefined) {
-          alerts.push(this.toAlert(c, 0));
+          alerts.push(toAlert(c, 0));
           continue;
         }
         const sk = suppressionKey(c.rule, c.key);
@@ -208,7 +262,7 @@ export class Detector {
           suppression.set(sk, { until: s.until, suppressed: s.suppressed + 1 });
           continue;
         }
-        alerts.push(this.toAlert(c, s?.suppressed ?? 0));
+        alerts.push(toAlert(c, s?.suppressed ?? 0));
         suppression.set(sk, { until: c.detection.t + period, suppressed: 0 });
       }
       for (const [sk, s] of suppression) {
@@ -219,108 +273,175 @@ export class Detector {
       return { writes, result: { alerts, replayed: false } };
     });
   }
+}
 
-  private toAlert(c: Candidate, suppressed: number): Alert {
-    const { rule, key, detection } = c;
-    const def = rule.definition;
-    const evidence = detection.evidence.map(asEvidence);
-    const time = new Date(detection.t).toISOString();
-    return {
-      id: stableId(rule.id, key, detection.t, evidence[0]?.id ?? ''),
-      rule: rule.id,
-      title: def.title,
-      severity: rule.severity,
-      time,
-      key,
-      group: rule.groupOf(c.fields),
-      count: detection.count,
-      suppressed,
-      message: rule.render(evidence[0]?.fields ?? c.fields, { count: detection.count, key }),
-      tags: def.tags ?? [],
-      references: def.references ?? [],
-      runbook: def.runbook,
-      evidence,
-    };
-  }
+function toAlert(c: Candidate, suppressed: number): Alert {
+  const { rule, key, detection } = c;
+  const def = rule.definition;
+  const evidence = detection.evidence.map(asEvidence);
+  const time = new Date(detection.t).toISOString();
+  return {
+    id: stableId(rule.id, key, detection.t, evidence[0]?.id ?? ''),
+    rule: rule.id,
+    title: def.title,
+    severity: rule.severity,
+    time,
+    key,
+    group: rule.groupOf(c.fields),
+    count: detection.count,
+    suppressed,
+    message: rule.render(evidence[0]?.fields ?? c.fields, { count: detection.count, key }),
+    tags: def.tags ?? [],
+    references: def.references ?? [],
+    runbook: def.runbook,
+    evidence,
+  };
 }
 
 /** Key prefixes of each kind's state in the store. */
 const STATE_PREFIX: Record<string, string> = { threshold: 'w', sequence: 'q', newValue: 'n', dormancy: 'z' };
 
-/** The field each source's rules are indexed on: an event is only tested against rules that can match it. */
-const INDEX_FIELD: Record<Source, string> = {
-  actiontrail: 'eventName',
-  sshd: 'event.action',
-  sudo: 'event.action',
-  account: 'event.action',
-  syslog: 'event.action',
-  webserver: 'event.action',
-  osquery: 'osquery.name',
-  json: 'event.action',
-  posture: 'posture.check',
+/**
+ * The fields each source's rules are indexed on, most selective first: an event is
+ * only tested against rules that can match its values of these fields.
+ */
+const INDEX_FIELDS: Record<Source, string[]> = {
+  actiontrail: ['eventName', 'userIdentity.type', 'eventType'],
+  sshd: ['event.action'],
+  sudo: ['event.action'],
+  account: ['event.action'],
+  syslog: ['event.action'],
+  webserver: ['event.action'],
+  osquery: ['osquery.name'],
+  json: ['event.action'],
+  posture: ['posture.check'],
 };
 
+/** Stands for a missing value (or one no equality test can match) in the candidate cache. */
+const NO_VALUE = '\u0000';
+/** Stands for values the index cannot tell (arrays, literal dotted keys): every rule filed under the field is a candidate. */
+const ANY_VALUE = '\u0001';
+/** Distinct value combinations remembered; beyond, candidates are computed each time. */
+const MAX_CACHED = 10_000;
+
+interface CacheNode {
+  rules?: CompiledRule[];
+  next?: Map<string, CacheNode>;
+}
+
 /**
- * Rules of one source, pre-filtered by the value of one field. A rule whose condition
- * requires (at its top level) that field to equal one of some values is filed under
- * those values; any other rule is tested against every event of the source.
+ * Rules of one source, pre-filtered by the values of a few fields. A rule whose
+ * condition requires (at its top level) one of these fields to equal one of some
+ * values is filed under the first such field and those values; any other rule is
+ * tested against every event of the source. The candidates of each combination of
+ * values are computed once, in load order, and found again through a tree of maps
+ * (one level per field), without building a key per event.
  */
 class RuleIndex {
-  private readonly byValue = new Map<string, CompiledRule[]>();
+  private readonly byValue: Array<Map<string, CompiledRule[]>>;
   private readonly always: CompiledRule[] = [];
-  private readonly cache = new Map<string, CompiledRule[]>();
   private readonly order = new Map<CompiledRule, number>();
-  private readonly segments: string[];
+  private readonly paths: string[][];
+  /** The values of the event being looked up (one slot per field, reused). */
+  private readonly values: string[];
+  private cache: CacheNode = {};
+  private cached = 0;
 
-  constructor(private readonly field: string) {
-    this.segments = field.split('.');
+  constructor(private readonly fields: string[]) {
+    this.paths = fields.map((f) => f.split('.'));
+    this.byValue = fields.map(() => new Map());
+    this.values = fields.map(() => NO_VALUE);
   }
 
   add(rule: CompiledRule): void {
     this.order.set(rule, this.order.size);
-    const values = requiredValues(rule.definition.condition, this.field);
-    if (values === undefined) this.always.push(rule);
-    else for (const v of values) this.byValue.set(v, [...(this.byValue.get(v) ?? []), rule]);
-    this.cache.clear();
+    let filed = false;
+    for (let i = 0; i < this.fields.length && !filed; i++) {
+      const values = requiredValues(rule.definition.condition, this.fields[i]);
+      if (values === undefined) continue;
+      for (const v of values) this.byValue[i].set(v, [...(this.byValue[i].get(v) ?? []), rule]);
+      filed = true;
+    }
+    if (!filed) this.always.push(rule);
+    this.cache = {};
+    this.cached = 0;
   }
 
   candidates(fields: Record<string, unknown>): CompiledRule[] {
-    let node: unknown = fields;
-    for (const seg of this.segments) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
-    if (typeof node !== 'string' && typeof node !== 'number') return this.byValue.size === 0 ? this.always : this.merged(undefined);
-    return this.merged(String(node));
+    const paths = this.paths;
+    let node: CacheNode | undefined = this.cache;
+    for (let i = 0; i < paths.length; i++) {
+      const value = indexValue(fields, paths[i]);
+      this.values[i] = value;
+      if (node === undefined) continue;
+      let next: CacheNode | undefined = node.next?.get(value);
+      if (next === undefined && this.cached < MAX_CACHED) {
+        next = {};
+        (node.next ??= new Map()).set(value, next);
+      }
+      node = next;
+    }
+    if (node === undefined) return this.merge();
+    if (node.rules === undefined) {
+      node.rules = this.merge();
+      this.cached++;
+    }
+    return node.rules;
   }
 
-  /** Rules for a value, in load order, computed once per value. */
-  private merged(value: string | undefined): CompiledRule[] {
-    const key = value ?? '\u0000';
-    let list = this.cache.get(key);
-    if (!list) {
-      const hits = new Set(value === undefined ? [] : (this.byValue.get(value) ?? []));
-      list = [...this.always, ...hits].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
-      if (this.cache.size < 10_000) this.cache.set(key, list);
+  /** The candidates for the values in `this.values`, in load order. */
+  private merge(): CompiledRule[] {
+    const hits = new Set<CompiledRule>(this.always);
+    for (let i = 0; i < this.paths.length; i++) {
+      const value = this.values[i];
+      if (value === ANY_VALUE) for (const list of this.byValue[i].values()) for (const r of list) hits.add(r);
+      else for (const r of this.byValue[i].get(value) ?? []) hits.add(r);
     }
-    return list;
+    return [...hits].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
   }
 }
 
-/** Values a condition requires `field` to have (top-level equals/in, case-sensitive), if it does. */
+/**
+ * An event's value of an index field, as conditions compare it (scalars by their
+ * text). Where a condition would look further (into arrays, or for a literal dotted
+ * key when an object on the way is missing), ANY_VALUE.
+ */
+function indexValue(fields: Record<string, unknown>, path: string[]): string {
+  let node: unknown = fields;
+  const last = path.length - 1;
+  for (let i = 0; i <= last; i++) {
+    if (Array.isArray(node)) return ANY_VALUE;
+    const next = (node as Record<string, unknown>)[path[i]];
+    if (next === undefined || next === null || typeof next !== 'object' || i === last) {
+      if (i < last) return next === undefined ? ANY_VALUE : NO_VALUE;
+      node = next;
+      break;
+    }
+    node = next;
+  }
+  switch (typeof node) {
+    case 'string':
+      return node;
+    case 'number':
+    case 'boolean':
+      return String(node);
+    default:
+      return Array.isArray(node) ? ANY_VALUE : NO_VALUE;
+  }
+}
+
+/** Values a condition requires `field` to have (top-level equals/in on scalars, case-sensitive), as text, if it does. */
 function requiredValues(cond: Condition, field: string): string[] | undefined {
   const tests = 'all' in cond ? cond.all : [cond];
+  const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
   for (const t of tests) {
     if (!('field' in t) || t.field !== field || t.caseInsensitive) continue;
-    if (t.op === 'equals' && (typeof t.value === 'string' || typeof t.value === 'number')) return [String(t.value)];
-    if (t.op === 'in' && Array.isArray(t.value)) return t.value.map((v) => String(v));
+    if (t.op === 'equals' && scalar(t.value)) return [String(t.value)];
+    if (t.op === 'in' && Array.isArray(t.value) && t.value.every(scalar)) return t.value.map((v) => String(v));
   }
   return undefined;
 }
 
 function suppressionKey(rule: CompiledRule, key: string): string {
   return `s:${rule.id}:${key}`;
-}
-
-function maxTime(events: readonly SecEvent[]): number {
-  let t = 0;
-  for (const e of events) if (e.time > t) t = e.time;
-  return t;
 }

@@ -32,23 +32,24 @@ export function emptySequence(): SequenceState {
 }
 
 /**
- * Advances a group's sequence with one event matching the steps in `steps` (indexes).
+ * Advances a group's sequence with one event matching the steps in `steps` (a bit
+ * mask: bit i set when the event matches step i).
  * Steps are ordered: an event only counts for the step being waited for. When the
  * window since the first step's first event has passed, the group starts again (and
  * this event may begin a new sequence). Completing the last step is a detection.
  */
-export function sequenceStep(state: SequenceState, hit: { t: number; id: string; steps: number[]; evidence: EvidenceRef }, spec: SequenceSpec): Detection | undefined {
+export function sequenceStep(state: SequenceState, hit: { t: number; id: string; steps: number; evidence: EvidenceRef }, spec: SequenceSpec): Detection | undefined {
   if (state.ids.includes(hit.id)) return undefined;
   state.ids.push(hit.id);
   if (state.ids.length > 20) state.ids.shift();
   if (state.stage > 0 || state.n > 0) {
     if (hit.t - state.start > spec.windowMs) Object.assign(state, emptySequence(), { ids: state.ids });
   }
-  if (!hit.steps.includes(state.stage)) return undefined;
+  if (((hit.steps >>> state.stage) & 1) === 0) return undefined;
   if (state.stage === 0 && state.n === 0) state.start = hit.t;
   state.n++;
   state.total++;
-  if (state.ev.length < EVIDENCE_LIMIT || hit.steps.includes(spec.steps.length - 1)) {
+  if (state.ev.length < EVIDENCE_LIMIT || ((hit.steps >>> (spec.steps.length - 1)) & 1) === 1) {
     // Keep the first events, and always the one that completes the sequence.
     if (state.ev.length >= EVIDENCE_LIMIT) state.ev.pop();
     state.ev.push(hit.evidence);

@@ -6,7 +6,7 @@ import schema from '../../rules/rule.schema.json';
 import { Condition, ConditionError, compileCondition } from './condition';
 import { CompiledRule, RuleDefinition } from './rule';
 import { compileTemplate } from './template';
-import { compileFieldPath, compileFirstValue } from '../util/field-path';
+import { compileFirstValue } from '../util/field-path';
 import { parseDuration } from '../util/duration';
 import { Source } from '../events/event';
 
@@ -143,7 +143,7 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     threshold: def.threshold && {
       count: def.threshold.count,
       windowMs: parseDuration(def.threshold.window),
-      distinct: def.threshold.distinct === undefined ? undefined : compileFieldPath(def.threshold.distinct),
+      distinct: def.threshold.distinct === undefined ? undefined : compileFirstValue(def.threshold.distinct),
     },
     sequence: def.sequence && { windowMs: parseDuration(def.sequence.window), steps },
     newValue: def.newValue && {

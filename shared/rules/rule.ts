@@ -1,6 +1,5 @@
 import { Source } from '../events/event';
 import { Condition, Predicate } from './condition';
-import { FieldGetter } from '../util/field-path';
 
 export type RuleKind = 'match' | 'threshold' | 'sequence' | 'newValue' | 'dormancy';
 
@@ -40,7 +39,8 @@ export interface RuleTest {
 export interface ThresholdSpec {
   count: number;
   windowMs: number;
-  distinct?: FieldGetter;
+  /** The distinct-count field's (first) value of an event. */
+  distinct?: (fields: Record<string, unknown>) => unknown;
 }
 
 /** A rule ready to evaluate: everything that can be computed once is. */

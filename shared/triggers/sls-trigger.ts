@@ -1,4 +1,4 @@
-import { InputError, SecEvent } from '../events/event';
+import { InputError } from '../events/event';
 import { normalizeJsonRecord } from '../events/json-record';
 import { isSlsActionTrailLog } from '../events/actiontrail';
 import { logToRecord } from '../sls/log-group';
@@ -69,7 +69,8 @@ export async function handleSlsTrigger(payload: Buffer | string, rt: FunctionRun
   const { endpoint, projectName, logstoreName, shardId, beginCursor, endCursor } = trigger.source;
   const expect = trigger.parameter.source ?? 'auto';
   const client = rt.sls(endpoint);
-  const events: SecEvent[] = [];
+  // Events are matched as they are normalized; the range's state transaction runs at the end.
+  const batch = rt.detector.begin();
   let skipped = 0;
   const syslog = { tzOffsetMinutes: rt.config.syslogTzOffsetMinutes };
   for await (const page of client.readRange(projectName, logstoreName, shardId, beginCursor, endCursor, rt.config.slsPageSize)) {
@@ -83,7 +84,7 @@ export async function handleSlsTrigger(payload: Buffer | string, rt: FunctionRun
           const record = logToRecord(group, entry);
           if (expect === 'actiontrail' && !isSlsActionTrailLog(record)) throw new InputError(origin, 'not an ActionTrail log (functionParameter.source is actiontrail)');
           if (expect === 'syslog' && typeof record.content !== 'string') throw new InputError(origin, 'no content field (functionParameter.source is syslog)');
-          for (const e of normalizeJsonRecord(record, origin, 'sls', syslog)) events.push(e);
+          for (const e of normalizeJsonRecord(record, origin, 'sls', syslog)) batch.add(e);
         } catch (e) {
           skipped++;
           if (skipped <= 20) log('error', 'log skipped', { requestId, error: (e as Error).message });
@@ -92,9 +93,9 @@ export async function handleSlsTrigger(payload: Buffer | string, rt: FunctionRun
     }
   }
   const batchId = `sls:${projectName}/${logstoreName}/${shardId}/${beginCursor}/${endCursor}`;
-  const alerts = await rt.detector.process(events, { batchId });
+  const alerts = await batch.finish({ batchId });
   await rt.dispatchAlerts(alerts);
-  const summary = { events: events.length, skipped, alerts: alerts.length };
+  const summary = { events: batch.size, skipped, alerts: alerts.length };
   log('info', 'SLS range evaluated', { requestId, project: projectName, logstore: logstoreName, shard: shardId, ...summary });
   return summary;
 }

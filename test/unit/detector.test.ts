@@ -45,6 +45,48 @@ describe('match rules', () => {
     expect(alerts.map((a) => a.rule)).toEqual(['a.indexed', 'b.caseless', 'c.other']);
   });
 
+  test('the ActionTrail index (eventName, userIdentity.type, eventType) never hides a rule that can match', async () => {
+    const at = (id: string, condition: RuleDefinition['condition']) => compileRule(ruleDef({ id, source: 'actiontrail', condition }), `${id}.json`);
+    const rules = [
+      at('r.signin', { field: 'eventType', op: 'equals', value: 'ConsoleSignin' }),
+      at('r.root', { all: [{ field: 'userIdentity.type', op: 'equals', value: 'root-account' }, { field: 'eventType', op: 'in', value: ['ApiCall'] }] }),
+      at('r.key', { field: 'eventName', op: 'in', value: ['DisableKey'] }),
+      at('r.text', { field: 'eventType', op: 'equals', value: 'true' }),
+    ];
+    const d = new Detector(rules, new MemoryStateStore());
+    const record = (id: string, extra: Record<string, unknown>): SecEvent => ({ source: 'actiontrail', id, time: T0, fields: { id, eventType: 'ApiCall', ...extra } });
+    const events = [
+      record('nested', { eventName: 'DisableKey', userIdentity: { type: 'root-account' } }),
+      // A literal dotted key (as SLS index names are) and an array: conditions look there, so the index must too.
+      record('dotted', { eventName: 'ListUsers', 'userIdentity.type': 'root-account' }),
+      record('array', { eventName: 'ListUsers', userIdentity: [{ type: 'ram-user' }, { type: 'root-account' }] }),
+      record('signin', { eventName: 'ConsoleSignin', eventType: 'ConsoleSignin', userIdentity: { type: 'ram-user' } }),
+      // Scalars compare by their text: a boolean true is "true".
+      record('boolean', { eventName: 'Odd', eventType: true, userIdentity: { type: 'ram-user' } }),
+      record('none', { eventName: 'ListUsers', userIdentity: { type: 'ram-user' } }),
+    ];
+    // Twice: the second pass finds every combination in the index's cache.
+    for (const pass of [1, 2]) {
+      const alerts = await d.process(events.map((e) => ({ ...e, id: `${e.id}-${pass}`, fields: { ...e.fields, id: `${e.id}-${pass}` } })));
+      expect(alerts.map((a) => `${a.evidence[0].id}:${a.rule}`).sort()).toEqual(
+        [`array-${pass}:r.root`, `boolean-${pass}:r.text`, `dotted-${pass}:r.root`, `nested-${pass}:r.key`, `nested-${pass}:r.root`, `signin-${pass}:r.signin`].sort(),
+      );
+    }
+  });
+
+  test('a batch fed one event at a time raises what process() raises for the same events', async () => {
+    const events = Array.from({ length: 12 }, (_, i) => fail(i, i % 2 === 0 ? '198.51.100.1' : '198.51.100.2'));
+    const whole = await detector(burst).process(events);
+    const batch = detector(burst).begin();
+    for (const e of events) batch.add(e);
+    expect(batch.size).toBe(12);
+    const streamed = await batch.finish();
+    expect(streamed.map((a) => [a.key, a.count, a.time])).toEqual(whole.map((a) => [a.key, a.count, a.time]));
+    expect(whole.map((a) => a.key)).toEqual(['198.51.100.1', '198.51.100.2']);
+    await expect(batch.finish()).rejects.toThrow(/twice/);
+    expect(() => batch.add(events[0])).toThrow(/after finish/);
+  });
+
   test('events of other sources are not evaluated', async () => {
     const d = detector({ source: 'sudo' });
     expect(await d.process([fail(0, '198.51.100.1')])).toEqual([]);
