@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Detector } from '../shared/engine/detector';
 import { openInput, readLineBlocks } from '../shared/input/line-reader';
-import { ReplaySummary, replayFiles } from '../shared/pipeline/replay';
+import { MEMORY_BATCH_LINES, ReplaySummary, replayFiles } from '../shared/pipeline/replay';
+import { limitHeapGrowth } from '../shared/runtime/heap';
 import { bundledRulesDir } from '../shared/rules/bundled';
 import { compileRule, formatProblem, loadRules } from '../shared/rules/load';
 import { CompiledRule } from '../shared/rules/rule';
@@ -37,7 +38,7 @@ interface Options {
 const USAGE = 'usage: node dist/bench.js [--events N] [--rule-copies N] [--batch N] [--memory-events N] [--quick] [--json]';
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { events: 200_000, json: false, ruleCopies: 1, batch: 1000, memoryEvents: 1_000_000, quick: false };
+  const o: Options = { events: 200_000, json: false, ruleCopies: 1, batch: MEMORY_BATCH_LINES, memoryEvents: 1_000_000, quick: false };
   const num = (i: number) => {
     const n = Number(argv[i]);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a whole number\n${USAGE}`);
@@ -145,6 +146,8 @@ async function baseline(files: string[]): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // The heap settings of the CLI and the functions, so the pipeline is measured as it runs there.
+  limitHeapGrowth();
   const o = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(path.join(tmpdir(), 'secmon-bench-'));
   try {

@@ -1,11 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
+import { limitHeapGrowth } from '../shared/runtime/heap';
 import { INPUT_FORMATS } from '../shared/input/read-events';
 import { parseCommand } from './commands/parse';
 import { replayCommand } from './commands/replay';
 import { testCommand } from './commands/test';
 import { validateCommand } from './commands/validate';
 import { incidentsList, incidentsSetStatus } from './commands/incidents';
-import { CliError, EXIT_USAGE, collect, parseFormat, parseTzOffset, parseYear } from './options';
+import { CliError, EXIT_USAGE, collect, parseBatch, parseFormat, parseTzOffset, parseYear } from './options';
 
 declare const SECMON_VERSION: string;
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
       .option('--config <file>', 'dispatch configuration (channels and routes) for --dispatch; default SECMON_DISPATCH_CONFIG')
       .option('--json', 'print one alert per line as JSON (NDJSON); the summary goes to stderr')
       .option('--dispatch', 'deliver alerts through the channels of the dispatch configuration')
+      .option('--batch <lines>', 'lines per state transaction (default 256 with the memory store, 1000 with Redis)', parseBatch)
       .option('--no-progress', 'never draw a progress bar'),
   ).action(async (paths: string[], o) => setExit(await replayCommand(paths, o)));
 
@@ -85,6 +87,7 @@ function setExit(status: number): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  limitHeapGrowth();
   // `secmon replay … | head`: a closed pipe ends the output quietly, as for any Unix tool.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -25,6 +25,11 @@ export function parseFormat(value: string): InputFormat {
   return value as InputFormat;
 }
 
+export function parseBatch(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) throw new InvalidArgumentError('must be a whole number of lines from 1 to 1000000');
+  return Number(value);
+}
+
 export function parseYear(value: string): number {
   if (!/^\d{4}$/.test(value)) throw new InvalidArgumentError('must be a four-digit year');
   return Number(value);

@@ -11,6 +11,8 @@ import { resolveRuleDirs } from '../../shared/rules/bundled';
 import { formatProblem, loadRules } from '../../shared/rules/load';
 import { openStateStore } from '../../shared/state/open';
 import { StateStore } from '../../shared/state/store';
+import { MEMORY_BATCH_LINES } from '../../shared/pipeline/replay';
+import { MemoryStateStore } from '../../shared/state/memory';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions, headerOptions } from '../options';
 import { Colors, alertJson, colors, formatAlert, safeText } from '../output/terminal';
 import { progressFor } from '../output/progress';
@@ -22,6 +24,7 @@ export interface ReplayCliOptions extends InputOptions {
   config?: string;
   json?: boolean;
   dispatch?: boolean;
+  batch?: number;
   progress: boolean;
 }
 
@@ -77,6 +80,7 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     summary = await replayFiles(files, detector, {
       format: o.format,
       syslog,
+      chunkLines: o.batch ?? defaultBatchLines(store),
       onBytes: (b) => progress.update(b),
       onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
       onAlert: async (alert) => {
@@ -102,6 +106,15 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     return EXIT_USAGE;
   }
   return EXIT_OK;
+}
+
+/**
+ * Lines per state transaction. The embedded store's transactions cost nothing, and
+ * small batches let the events they hold die young (less garbage collection, less
+ * memory); Redis transactions cost round trips, so its batches are larger.
+ */
+function defaultBatchLines(store: StateStore): number {
+  return store instanceof MemoryStateStore ? MEMORY_BATCH_LINES : 1000;
 }
 
 function formatDelivery(d: DeliveryReport): string {

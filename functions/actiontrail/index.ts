@@ -1,7 +1,10 @@
 // FC 3.0 handler for the EventBridge trigger (ActionTrail write events). Thin: decode, then the shared pipeline.
+import { limitHeapGrowth } from '../../shared/runtime/heap';
 import { FcContext } from '../../shared/runtime/fc-context';
 import { runtimeFor } from '../../shared/runtime/function-runtime';
 import { handleEventBridgeEvent } from '../../shared/triggers/eventbridge';
+
+limitHeapGrowth();
 
 export const initialize = async (context: FcContext): Promise<void> => {
   await runtimeFor(context);

@@ -1,7 +1,10 @@
 // FC 3.0 handler of the dispatcher: alerts in by asynchronous invocation, delivered once each.
+import { limitHeapGrowth } from '../../shared/runtime/heap';
 import { FcContext } from '../../shared/runtime/fc-context';
 import { runtimeFor } from '../../shared/runtime/function-runtime';
 import { handleDispatch } from '../../shared/triggers/dispatcher';
+
+limitHeapGrowth();
 
 // The dispatcher evaluates nothing: it starts without loading the rules.
 const options = { rules: false };

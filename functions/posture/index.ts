@@ -1,7 +1,10 @@
 // FC 3.0 handler of the timer-triggered posture scan (RAM users with console access and no MFA).
+import { limitHeapGrowth } from '../../shared/runtime/heap';
 import { FcContext } from '../../shared/runtime/fc-context';
 import { runtimeFor } from '../../shared/runtime/function-runtime';
 import { handlePostureScan } from '../../shared/triggers/posture';
+
+limitHeapGrowth();
 
 export const initialize = async (context: FcContext): Promise<void> => {
   await runtimeFor(context);

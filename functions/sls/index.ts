@@ -1,7 +1,10 @@
 // FC 3.0 handler for SLS (log) triggers: the ActionTrail logstore and host-log logstores.
+import { limitHeapGrowth } from '../../shared/runtime/heap';
 import { FcContext } from '../../shared/runtime/fc-context';
 import { runtimeFor } from '../../shared/runtime/function-runtime';
 import { handleSlsTrigger } from '../../shared/triggers/sls-trigger';
+
+limitHeapGrowth();
 
 export const initialize = async (context: FcContext): Promise<void> => {
   await runtimeFor(context);

@@ -13,11 +13,14 @@ interface Candidate {
   key: string;
   fields: Record<string, unknown>;
   detection: Detection;
+  /** Suppression state key (rules with suppress), made once per candidate or group. */
+  sk?: string;
 }
 
 interface ThresholdGroup {
   rule: CompiledRule;
   key: string;
+  sk?: string;
   /** `v`: the distinct-count value (threshold) or the value (newValue); `steps`: bit mask of the sequence steps the event matches. */
   hits: Array<{ t: number; v?: string; steps: number; event: SecEvent }>;
 }
@@ -177,8 +180,8 @@ export class DetectionBatch {
     const batchKey = batchId === undefined ? undefined : `b:${batchId}`;
     const keys = new Set<string>(groups.keys());
     if (batchKey) keys.add(batchKey);
-    for (const c of matched) if (c.rule.suppressMs !== undefined) keys.add(suppressionKey(c.rule, c.key));
-    for (const g of groups.values()) if (g.rule.suppressMs !== undefined) keys.add(suppressionKey(g.rule, g.key));
+    for (const c of matched) if (c.rule.suppressMs !== undefined) keys.add((c.sk = suppressionKey(c.rule, c.key)));
+    for (const g of groups.values()) if (g.rule.suppressMs !== undefined) keys.add((g.sk = suppressionKey(g.rule, g.key)));
 
     return this.store.transact<{ alerts: Alert[]; replayed: boolean }>([...keys], now, (current) => {
       const writes = new Map<string, StateWrite | null>();
@@ -202,7 +205,7 @@ export class DetectionBatch {
       for (const [stateKey, group] of groups) {
         const rule = group.rule;
         const emit = (d: Detection | undefined, event: SecEvent) => {
-          if (d) candidates.push({ rule, key: group.key, fields: event.fields, detection: d });
+          if (d) candidates.push({ rule, key: group.key, fields: event.fields, detection: d, sk: group.sk });
         };
         const hits = group.hits;
         // Events usually arrive in time order: only sort when they did not.
@@ -216,14 +219,14 @@ export class DetectionBatch {
           const spec = rule.threshold;
           const state = (current.get(stateKey) as WindowState | undefined) ?? emptyWindow();
           for (const hit of hits) {
-            emit(addHit(state, { t: hit.t, id: hit.event.id, v: hit.v, evidence: hit.event }, spec.count, spec.windowMs, spec.distinct !== undefined), hit.event);
+            emit(addHit(state, hit.t, hit.event.id, hit.v, hit.event, spec.count, spec.windowMs, spec.distinct !== undefined), hit.event);
           }
           for (const entry of state.h) if (entry[2] !== null) entry[2] = detach(entry[2]);
           writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
         } else if (rule.sequence) {
           const spec = rule.sequence;
           const state = (current.get(stateKey) as SequenceState | undefined) ?? emptySequence();
-          for (const hit of hits) emit(sequenceStep(state, { t: hit.t, id: hit.event.id, steps: hit.steps, evidence: hit.event }, spec), hit.event);
+          for (const hit of hits) emit(sequenceStep(state, hit.t, hit.event.id, hit.steps, hit.event, spec), hit.event);
           state.ev = state.ev.map(detach);
           writes.set(stateKey, { value: state, ttlMs: spec.windowMs });
         } else if (rule.newValue) {
@@ -256,7 +259,7 @@ export class DetectionBatch {
           alerts.push(toAlert(c, 0));
           continue;
         }
-        const sk = suppressionKey(c.rule, c.key);
+        const sk = c.sk!;
         const s = suppression.has(sk) ? suppression.get(sk)! : ((current.get(sk) as SuppressionState | undefined) ?? null);
         if (s !== null && c.detection.t < s.until) {
           suppression.set(sk, { until: s.until, suppressed: s.suppressed + 1 });

@@ -25,6 +25,8 @@ export interface SequenceState {
   ev: EvidenceRef[];
   /** Recent event ids, so an event delivered twice is counted once. */
   ids: string[];
+  /** The latest time among `ids`: an event after it cannot be one of them (absent in older state). */
+  tmax?: number;
 }
 
 export function emptySequence(): SequenceState {
@@ -38,28 +40,32 @@ export function emptySequence(): SequenceState {
  * window since the first step's first event has passed, the group starts again (and
  * this event may begin a new sequence). Completing the last step is a detection.
  */
-export function sequenceStep(state: SequenceState, hit: { t: number; id: string; steps: number; evidence: EvidenceRef }, spec: SequenceSpec): Detection | undefined {
-  if (state.ids.includes(hit.id)) return undefined;
-  state.ids.push(hit.id);
+export function sequenceStep(state: SequenceState, t: number, id: string, steps: number, evidence: EvidenceRef, spec: SequenceSpec): Detection | undefined {
+  // Logs mostly arrive in time order, so most events are newer than every id kept
+  // and need no search (state written without tmax: always search).
+  const tmax = state.tmax ?? (state.ids.length > 0 ? Number.MAX_SAFE_INTEGER : -Infinity);
+  if (t <= tmax && state.ids.includes(id)) return undefined;
+  state.ids.push(id);
   if (state.ids.length > 20) state.ids.shift();
+  state.tmax = Math.max(tmax, t);
   if (state.stage > 0 || state.n > 0) {
-    if (hit.t - state.start > spec.windowMs) Object.assign(state, emptySequence(), { ids: state.ids });
+    if (t - state.start > spec.windowMs) Object.assign(state, emptySequence(), { ids: state.ids, tmax: state.tmax });
   }
-  if (((hit.steps >>> state.stage) & 1) === 0) return undefined;
-  if (state.stage === 0 && state.n === 0) state.start = hit.t;
+  if (((steps >>> state.stage) & 1) === 0) return undefined;
+  if (state.stage === 0 && state.n === 0) state.start = t;
   state.n++;
   state.total++;
-  if (state.ev.length < EVIDENCE_LIMIT || ((hit.steps >>> (spec.steps.length - 1)) & 1) === 1) {
+  if (state.ev.length < EVIDENCE_LIMIT || ((steps >>> (spec.steps.length - 1)) & 1) === 1) {
     // Keep the first events, and always the one that completes the sequence.
     if (state.ev.length >= EVIDENCE_LIMIT) state.ev.pop();
-    state.ev.push(hit.evidence);
+    state.ev.push(evidence);
   }
   if (state.n < spec.steps[state.stage].count) return undefined;
   state.stage++;
   state.n = 0;
   if (state.stage < spec.steps.length) return undefined;
-  const detection: Detection = { t: hit.t, count: state.total, evidence: state.ev };
-  Object.assign(state, emptySequence(), { ids: state.ids });
+  const detection: Detection = { t, count: state.total, evidence: state.ev };
+  Object.assign(state, emptySequence(), { ids: state.ids, tmax: state.tmax });
   return detection;
 }
 

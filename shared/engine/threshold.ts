@@ -6,16 +6,6 @@ import { EVIDENCE_LIMIT, EvidenceRef } from './alert';
  * `count` hits (or `count` most recent distinct values) within the window, so memory
  * per group is bounded by the threshold, not by the traffic.
  */
-export interface Hit {
-  t: number;
-  /** Event id: the same event counted twice (a redelivered batch) is counted once. */
-  id: string;
-  /** Distinct-count value (undefined for plain counts). */
-  v?: string;
-  /** The event itself: made into evidence only if a detection that uses it is raised. */
-  evidence: EvidenceRef;
-}
-
 /**
  * Stored window: `[time, value-or-null, evidence-or-null, event id]`; evidence kept for
  * the first few only. Within a batch the evidence is the event itself; what outlives
@@ -37,30 +27,34 @@ export function emptyWindow(): WindowState {
 }
 
 /**
- * Adds one hit; returns a detection when the window reaches `count` (events, or
- * distinct values when `distinct`), after which the window starts again empty.
+ * Adds one hit (event time `t`, event `id`, distinct-count value `v` or undefined,
+ * and the event itself, made into evidence only if a detection that uses it is
+ * raised); returns a detection when the window reaches `count` (events, or distinct
+ * values when `distinct`), after which the window starts again empty. The same event
+ * counted twice (a redelivered batch) is counted once.
  */
-export function addHit(state: WindowState, hit: Hit, count: number, windowMs: number, distinct: boolean): Detection | undefined {
+export function addHit(state: WindowState, t: number, id: string, v: string | undefined, evidence: EvidenceRef, count: number, windowMs: number, distinct: boolean): Detection | undefined {
   const h = state.h;
-  if (h.some((e) => e[3] === hit.id)) return undefined;
+  // Entries are sorted by time: an event newer than the newest cannot be one of them.
+  if (h.length > 0 && t <= h[h.length - 1][0] && h.some((e) => e[3] === id)) return undefined;
   if (distinct) {
-    const at = h.findIndex((e) => e[1] === hit.v);
+    const at = h.findIndex((e) => e[1] === v);
     if (at >= 0) {
-      const [t, , ev] = h[at];
-      if (hit.t <= t) return undefined;
+      const [seen, , ev] = h[at];
+      if (t <= seen) return undefined;
       h.splice(at, 1);
-      insertSorted(h, [hit.t, hit.v ?? null, ev, hit.id]);
+      insertSorted(h, [t, v ?? null, ev, id]);
     } else {
-      insertSorted(h, [hit.t, hit.v ?? null, null, hit.id]);
+      insertSorted(h, [t, v ?? null, null, id]);
     }
   } else {
-    insertSorted(h, [hit.t, null, null, hit.id]);
+    insertSorted(h, [t, null, null, id]);
   }
   // Slide: drop what fell out of the window of the newest hit, then keep at most `count`.
   const newest = h[h.length - 1][0];
   while (h.length > 0 && h[0][0] < newest - windowMs) h.shift();
   while (h.length > count) h.shift();
-  attachEvidence(h, hit);
+  attachEvidence(h, id, evidence);
 
   if (h.length < count) return undefined;
   const detection: Detection = {
@@ -79,13 +73,14 @@ function insertSorted(h: WindowEntry[], entry: WindowEntry): void {
 }
 
 /** Gives the new hit's entry its evidence while fewer than EVIDENCE_LIMIT entries hold some. */
-function attachEvidence(h: WindowEntry[], hit: Hit): void {
-  const withEvidence = h.reduce((n, e) => n + (e[2] !== null ? 1 : 0), 0);
+function attachEvidence(h: WindowEntry[], id: string, evidence: EvidenceRef): void {
+  let withEvidence = 0;
+  for (let i = 0; i < h.length; i++) if (h[i][2] !== null) withEvidence++;
   if (withEvidence >= EVIDENCE_LIMIT) return;
   for (let i = h.length - 1; i >= 0; i--) {
     const e = h[i];
-    if (e[3] === hit.id && e[2] === null) {
-      e[2] = hit.evidence;
+    if (e[3] === id && e[2] === null) {
+      e[2] = evidence;
       return;
     }
   }

@@ -17,6 +17,11 @@ export interface SecEvent {
   fields: Record<string, unknown>;
 }
 
+/** Where normalizers put events: an array, or a consumer that takes them one by one. */
+export interface EventSink {
+  push(event: SecEvent): unknown;
+}
+
 /** Where a raw record came from, so that errors and alerts can point at it. One per record: it becomes the event's `log.file` as it is. */
 export interface Origin {
   path: string;

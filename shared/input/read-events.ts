@@ -1,6 +1,6 @@
-import { InputError, Origin, SecEvent } from '../events/event';
+import { EventSink, InputError, Origin, SecEvent } from '../events/event';
 import { JsonShape, normalizeJsonRecord } from '../events/json-record';
-import { SyslogContext, normalizeSyslogLine } from '../events/syslog';
+import { SyslogContext, normalizeSyslogLineInto } from '../events/syslog';
 import { HeaderOptions } from '../events/syslog/header';
 import { recordsOfDocument } from './json-document';
 import { LineBlock, openInput, readLineBlocks } from './line-reader';
@@ -15,9 +15,14 @@ export interface ReadOptions {
   chunkLines?: number;
   /** Called with the number of bytes read so far (for progress bars). */
   onBytes?: (bytes: number) => void;
+  /**
+   * Takes each event as soon as it is normalized (while it is still in the processor's
+   * cache) instead of collecting it in the chunk: chunks then carry errors and counts only.
+   */
+  sink?: EventSink;
 }
 
-/** A slice of one input: the events it held and what could not be read. */
+/** A slice of one input: the events it held (unless a sink took them) and what could not be read. */
 export interface InputChunk {
   events: SecEvent[];
   errors: InputError[];
@@ -41,6 +46,7 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
   // One context object reused for every line (no allocation per line).
   const syslogBase: SyslogContext = { ...opts.syslog };
   let chunk: InputChunk = { events: [], errors: [], records: 0 };
+  let out: EventSink = opts.sink ?? chunk.events;
 
   for await (const block of blocks) {
     const lines = block.lines;
@@ -65,7 +71,7 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
         if (text.length > MAX_LINE_CHARS) throw new InputError(origin, `line longer than ${MAX_LINE_CHARS} characters`);
         if (mode === 'syslog') {
           syslogBase.origin = origin;
-          pushAll(chunk.events, normalizeSyslogLine(text, syslogBase));
+          normalizeSyslogLineInto(text, syslogBase, out);
         } else {
           let value: unknown;
           try {
@@ -73,7 +79,7 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
           } catch (e) {
             throw new InputError(origin, `malformed JSON: ${(e as Error).message}`);
           }
-          pushAll(chunk.events, normalizeJsonRecord(value, origin, shape, opts.syslog));
+          pushAll(out, normalizeJsonRecord(value, origin, shape, opts.syslog));
         }
       } catch (e) {
         chunk.errors.push(asInputError(e, origin));
@@ -81,13 +87,14 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
       if (chunk.records >= chunkLines) {
         yield chunk;
         chunk = { events: [], errors: [], records: 0 };
+        out = opts.sink ?? chunk.events;
       }
     }
   }
   if (chunk.records > 0 || chunk.errors.length > 0) yield chunk;
 }
 
-function pushAll(into: SecEvent[], events: SecEvent[]): void {
+function pushAll(into: EventSink, events: SecEvent[]): void {
   for (const e of events) into.push(e);
 }
 

@@ -32,6 +32,9 @@ export interface ReplayOptions {
  */
 const READ_LINES = 128;
 
+/** Lines per state transaction with the embedded memory store (the CLI's default; see the README's performance section). */
+export const MEMORY_BATCH_LINES = 256;
+
 /**
  * The local edge of the pipeline: files in, normalized events, detections out.
  * The same Detector runs in the Function Compute handlers.
@@ -56,12 +59,21 @@ export async function replayFiles(files: string[], detector: Detector | undefine
       if (pending) await pending;
     }
   };
+  // Events go straight from the normalizer to the batch (unless `onEvents` wants them).
+  const sink = detector && !opts.onEvents
+    ? {
+        push(event: SecEvent) {
+          summary.events++;
+          (batch ??= detector.begin()).add(event);
+        },
+      }
+    : undefined;
   for (const file of files) {
     const onBytes = opts.onBytes && ((b: number) => {
       bytesInFile = b;
       opts.onBytes!(bytesBefore + b);
     });
-    for await (const chunk of readEvents(file, { format: opts.format, syslog: opts.syslog, onBytes, chunkLines: Math.min(READ_LINES, batchLines) })) {
+    for await (const chunk of readEvents(file, { format: opts.format, syslog: opts.syslog, onBytes, chunkLines: Math.min(READ_LINES, batchLines), sink })) {
       summary.records += chunk.records;
       summary.events += chunk.events.length;
       summary.skipped += chunk.errors.length;

@@ -13,45 +13,74 @@ interface Entry {
  */
 export class MemoryStateStore implements StateStore {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Claimed keys (value 1) by expiry: one number each rather than an entry object, as
+   * they are the most numerous keys (one per alert raised, kept for days).
+   */
+  private readonly claims = new Map<string, number>();
   private sweepAt = 10_000;
 
   async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
     const current = new Map<string, unknown>();
     for (const key of keys) {
       const e = this.entries.get(key);
-      if (e === undefined) continue;
-      if (e.expiresAt < now) this.entries.delete(key);
-      else current.set(key, e.value);
+      if (e !== undefined) {
+        if (e.expiresAt < now) this.entries.delete(key);
+        else current.set(key, e.value);
+        continue;
+      }
+      const claimedUntil = this.claims.get(key);
+      if (claimedUntil === undefined) continue;
+      if (claimedUntil < now) this.claims.delete(key);
+      else current.set(key, 1);
     }
     const { writes, result } = update(current);
     for (const [key, w] of writes) {
-      if (w === null) this.entries.delete(key);
-      else this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs });
+      this.claims.delete(key);
+      if (w === null) {
+        this.entries.delete(key);
+        continue;
+      }
+      const e = this.entries.get(key);
+      if (e === undefined) this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs });
+      else {
+        e.value = w.value;
+        e.expiresAt = now + w.ttlMs;
+      }
     }
-    if (this.entries.size > this.sweepAt) this.sweep(now);
+    if (this.size > this.sweepAt) this.sweep(now);
     return result;
   }
 
   async claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]> {
-    return keys.map((key) => {
+    const fresh = keys.map((key) => {
       const e = this.entries.get(key);
-      if (e !== undefined && e.expiresAt >= now) return false;
-      this.entries.set(key, { value: 1, expiresAt: now + ttlMs });
+      if (e !== undefined) {
+        if (e.expiresAt >= now) return false;
+        this.entries.delete(key);
+      }
+      const until = this.claims.get(key);
+      if (until !== undefined && until >= now) return false;
+      this.claims.set(key, now + ttlMs);
       return true;
     });
+    if (this.size > this.sweepAt) this.sweep(now);
+    return fresh;
   }
 
   /** Number of live keys (for tests and the bench's memory figures). */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.claims.size;
   }
 
   private sweep(now: number): void {
     for (const [key, e] of this.entries) if (e.expiresAt < now) this.entries.delete(key);
-    this.sweepAt = Math.max(10_000, this.entries.size * 2);
+    for (const [key, until] of this.claims) if (until < now) this.claims.delete(key);
+    this.sweepAt = Math.max(10_000, this.size * 2);
   }
 
   async close(): Promise<void> {
     this.entries.clear();
+    this.claims.clear();
   }
 }

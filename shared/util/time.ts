@@ -10,9 +10,11 @@ export function isoTimestamp(t: number): string {
     lastIsoSecond = second;
     lastIsoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
   }
-  const ms = t - second * 1000;
-  return `${lastIsoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  return lastIsoPrefix + MS_SUFFIX[t - second * 1000];
 }
+
+/** `000Z` to `999Z`: one concatenation per timestamp instead of four. */
+const MS_SUFFIX = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`);
 
 let lastParsedSecond = '';
 let lastParsedBase = NaN;

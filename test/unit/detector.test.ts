@@ -154,7 +154,7 @@ describe('threshold rules', () => {
   test('memory per group is bounded by the threshold, not by the traffic', () => {
     const state = emptyWindow();
     for (let i = 0; i < 10_000; i++) {
-      addHit(state, { t: i * 100_000, id: String(i), evidence: { id: String(i), time: '', source: 'sshd', fields: {} } }, 50, 60_000, false);
+      addHit(state, i * 100_000, String(i), undefined, { id: String(i), time: '', source: 'sshd', fields: {} }, 50, 60_000, false);
       expect(state.h.length).toBeLessThanOrEqual(50);
     }
   });

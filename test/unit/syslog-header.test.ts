@@ -32,6 +32,20 @@ describe('parseSyslogHeader', () => {
     expect(new Date(parseSyslogHeader('Jan  2 23:59:00 h sshd[1]: x', { referenceTime: ref })!.time).getUTCFullYear()).toBe(2027);
   });
 
+  test('a remembered second is only reused for the same text, year and zone', () => {
+    const line = 'Nov  5 10:11:12 web-01 sshd[1]: x';
+    expect(parseSyslogHeader(line, { year: 2026 })?.time).toBe(utc('2026-11-05T10:11:12Z'));
+    expect(parseSyslogHeader(line, { year: 2025 })?.time).toBe(utc('2025-11-05T10:11:12Z'));
+    expect(parseSyslogHeader(line, { year: 2025, tzOffsetMinutes: 60 })?.time).toBe(utc('2025-11-05T09:11:12Z'));
+    expect(parseSyslogHeader('Nov  5 10:11:12.5 web-01 sshd[1]: x', { year: 2025, tzOffsetMinutes: 60 })?.time).toBe(utc('2025-11-05T09:11:12.500Z'));
+    expect(parseSyslogHeader('Nov 15 10:11:12 web-01 sshd[1]: x', { year: 2025 })?.time).toBe(utc('2025-11-15T10:11:12Z'));
+    // The same text again, now with the year inferred: a week ahead of the reference is last year.
+    expect(parseSyslogHeader(line, { referenceTime: utc('2026-10-20T00:00:00Z') })?.time).toBe(utc('2025-11-05T10:11:12Z'));
+    expect(parseSyslogHeader(line, { referenceTime: utc('2026-11-04T00:00:00Z') })?.time).toBe(utc('2026-11-05T10:11:12Z'));
+    expect(parseSyslogHeader('2026-11-20T09:30:05Z web-01 sudo[9]: hello', { year: 2026 })?.time).toBe(utc('2026-11-20T09:30:05Z'));
+    expect(parseSyslogHeader('2026-11-20T09:30:05.5+01:00 web-01 sudo[9]: hello', { year: 2026 })?.time).toBe(utc('2026-11-20T08:30:05.500Z'));
+  });
+
   test.each([
     ['not syslog', 'hello world'],
     ['impossible date', 'Feb 30 10:11:12 h sshd[1]: x'],

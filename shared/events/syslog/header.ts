@@ -33,7 +33,6 @@ const MONTHS: Record<string, number> = {
   jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
 };
 
-const PRI = /^<(\d{1,3})>/;
 const RFC5424 =
   /^1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$/s;
 const ISO_TS =
@@ -41,83 +40,115 @@ const ISO_TS =
 const BSD_TS = /^([A-Za-z]{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? /;
 
 export function parseSyslogHeader(line: string, opts: HeaderOptions = {}): SyslogHeader | undefined {
-  let rest = line;
-  const pri = PRI.exec(rest);
-  if (pri) rest = rest.slice(pri[0].length);
+  const header: SyslogHeader = { time: 0, hostname: undefined, program: '', pid: undefined, message: '' };
+  return readSyslogHeader(line, opts, header) ? header : undefined;
+}
 
-  if (rest.startsWith('1 ')) {
-    const m = RFC5424.exec(rest);
+/**
+ * parseSyslogHeader into a caller's object (the normalizer reuses one for every
+ * line): false when the line has no syslog header. The common headers are read by
+ * position, without regular expressions or intermediate strings.
+ */
+export function readSyslogHeader(line: string, opts: HeaderOptions, out: SyslogHeader): boolean {
+  let pos = priLength(line);
+
+  if (line.startsWith('1 ', pos)) {
+    const m = RFC5424.exec(pos === 0 ? line : line.slice(pos));
     if (m) {
       const time = isoToEpoch(m[1], opts);
-      if (time === undefined) return undefined;
+      if (time === undefined) return false;
       let message = m[7] ?? '';
       if (message.startsWith('\ufeff')) message = message.slice(1);
-      return {
-        time,
-        hostname: nil(m[2]),
-        program: nil(m[3]) ?? '-',
-        pid: toPid(nil(m[4])),
-        message,
-      };
+      out.time = time;
+      out.hostname = nil(m[2]);
+      out.program = nil(m[3]) ?? '-';
+      out.pid = toPid(nil(m[4]));
+      out.message = message;
+      return true;
     }
   }
 
   let time: number | undefined;
-  // The common case, `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) `, is read by position;
-  // anything else goes through the regular expressions.
-  const fastLength = fastIso(rest, opts);
-  const iso = fastLength === 0 ? ISO_TS.exec(rest) : null;
-  if (fastLength > 0) {
+  // `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) ` and `Mmm dd HH:MM:SS[.frac] ` are read by
+  // position; anything else goes through the regular expressions.
+  let end = fastIso(line, pos, opts);
+  if (end < 0) end = fastBsd(line, pos, opts);
+  if (end >= 0) {
     time = fastTime;
-    rest = rest.slice(fastLength);
-  } else if (iso) {
-    time = isoParts(iso, opts);
-    rest = rest.slice(iso[0].length);
   } else {
-    const bsd = BSD_TS.exec(rest);
-    if (!bsd) return undefined;
-    time = bsdParts(bsd, opts);
-    rest = rest.slice(bsd[0].length);
+    const rest = line.slice(pos);
+    const iso = ISO_TS.exec(rest);
+    const bsd = iso ? null : BSD_TS.exec(rest);
+    if (iso) time = isoParts(iso, opts);
+    else if (bsd) time = bsdParts(bsd, opts);
+    else return false;
+    end = pos + (iso ?? bsd)![0].length;
   }
-  if (time === undefined) return undefined;
+  if (time === undefined) return false;
+  pos = end;
 
   // Either `host tag: msg` or, without a host name, `tag: msg`.
-  let tag = readTag(rest);
   let hostname: string | undefined;
-  if (!tag) {
-    const sp = rest.indexOf(' ');
-    if (sp <= 0) return undefined;
-    hostname = rest.slice(0, sp);
-    rest = rest.slice(sp + 1);
-    tag = readTag(rest);
-    if (!tag) return undefined;
+  let messageAt = readTag(line, pos);
+  if (messageAt < 0) {
+    const sp = line.indexOf(' ', pos);
+    if (sp <= pos) return false;
+    hostname = line.slice(pos, sp);
+    messageAt = readTag(line, sp + 1);
+    if (messageAt < 0) return false;
   }
-  return { time, hostname, program: tag.program, pid: tag.pid, message: rest.slice(tag.end) };
+  out.time = time;
+  out.hostname = hostname;
+  out.program = tagProgram;
+  out.pid = tagPid;
+  out.message = line.slice(messageAt);
+  return true;
 }
 
-/** `prog[pid]: ` or `prog: ` at the start of `s` (what TAG matches), read without a regular expression. */
-function readTag(s: string): { program: string; pid?: number; end: number } | undefined {
-  let i = 0;
+/** Length of a leading `<PRI>` (one to three digits), or 0. */
+function priLength(line: string): number {
+  if (line.charCodeAt(0) !== 60 /* < */) return 0;
+  let i = 1;
+  while (i <= 3 && isDigit(line.charCodeAt(i))) i++;
+  return i > 1 && line.charCodeAt(i) === 62 /* > */ ? i + 1 : 0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Results of readTag (kept outside to avoid an object per line). */
+let tagProgram = '';
+let tagPid: number | undefined;
+
+/**
+ * `prog[pid]: ` or `prog: ` at `at` (what TAG matches), read without a regular
+ * expression: sets tagProgram and tagPid and returns where the message starts, or -1.
+ */
+function readTag(s: string, at: number): number {
+  let i = at;
   while (i < s.length) {
     const c = s.charCodeAt(i);
     if (c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */ || c === 32 || c === 9) break;
     i++;
   }
-  if (i === 0 || i === s.length) return undefined;
-  const program = s.slice(0, i);
+  if (i === at || i === s.length) return -1;
+  const programEnd = i;
   let pid: number | undefined;
   if (s.charCodeAt(i) === 91) {
     let j = i + 1;
     let v = 0;
-    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) v = v * 10 + s.charCodeAt(j++) - 48;
-    if (j === i + 1 || s.charCodeAt(j) !== 93) return undefined;
+    while (j < s.length && isDigit(s.charCodeAt(j))) v = v * 10 + s.charCodeAt(j++) - 48;
+    if (j === i + 1 || s.charCodeAt(j) !== 93) return -1;
     pid = v;
     i = j + 1;
   }
-  if (s.charCodeAt(i) !== 58) return undefined;
+  if (s.charCodeAt(i) !== 58) return -1;
   i++;
   if (s.charCodeAt(i) === 32) i++;
-  return { program, pid, end: i };
+  tagProgram = s.slice(at, programEnd);
+  tagPid = pid;
+  return i;
 }
 
 function nil(v: string | undefined): string | undefined {
@@ -145,42 +176,35 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
-/** Result of fastIso (kept outside to avoid an object per line). */
+/** Result of fastIso and fastBsd (kept outside to avoid an object per line). */
 let fastTime = 0;
 
 /**
- * `2026-11-20T09:30:05.123456+08:00 ` (rsyslog high precision, short-iso) without a
- * regular expression: sets `fastTime` and returns the header's length, or 0.
+ * `2026-11-20T09:30:05.123456+08:00 ` (rsyslog high precision, short-iso) at `at`,
+ * without a regular expression: sets `fastTime` and returns where the header ends
+ * (after its space), or -1.
  */
-function fastIso(s: string, opts: HeaderOptions): number {
-  if (s.length < 21 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return 0;
-  const secondText = s.slice(0, 19);
+function fastIso(s: string, at: number, opts: HeaderOptions): number {
+  if (s.length < at + 21 || s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45 || s.charCodeAt(at + 10) !== 84 || s.charCodeAt(at + 13) !== 58 || s.charCodeAt(at + 16) !== 58) return -1;
   let base: number | undefined;
-  if (secondText === lastSecondText) {
+  if (sameSecond(s, at)) {
     base = lastSecondUtc;
   } else {
-    const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2), h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
-    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return 0;
+    const y = digits(s, at, 4), mo = digits(s, at + 5, 2), d = digits(s, at + 8, 2), h = digits(s, at + 11, 2), mi = digits(s, at + 14, 2), sec = digits(s, at + 17, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return -1;
     base = Date.UTC(y, mo - 1, d, h, mi, sec);
     if (!validDate(base, y, mo - 1, d, h, mi, sec)) base = undefined;
-    lastSecondText = secondText;
-    lastSecondUtc = base;
+    rememberSecond(s.slice(at, at + 19), base);
   }
-  if (base === undefined) return 0;
-  let i = 19;
+  if (base === undefined) return -1;
+  let i = at + 19;
   let ms = 0;
   if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
-    let n = 0;
     i++;
-    while (i < s.length) {
-      const dgt = s.charCodeAt(i) - D0;
-      if (dgt < 0 || dgt > 9) break;
-      if (n < 3) ms = ms * 10 + dgt;
-      n++;
-      i++;
-    }
-    if (n === 0) return 0;
-    for (let k = n; k < 3; k++) ms *= 10;
+    const n = readFraction(s, i);
+    if (n === 0) return -1;
+    ms = fractionValue;
+    i += n;
   }
   let offsetMin: number;
   const c = s.charCodeAt(i);
@@ -191,21 +215,147 @@ function fastIso(s: string, opts: HeaderOptions): number {
     const hh = digits(s, i + 1, 2);
     const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
     const mm = digits(s, i + 3 + colon, 2);
-    if (hh < 0 || mm < 0) return 0;
+    if (hh < 0 || mm < 0) return -1;
     offsetMin = (c === 45 ? -1 : 1) * (hh * 60 + mm);
     i += 5 + colon;
   } else {
     offsetMin = opts.tzOffsetMinutes ?? 0;
   }
-  if (s.charCodeAt(i) !== 32) return 0;
+  if (s.charCodeAt(i) !== 32) return -1;
   fastTime = base + ms - offsetMin * 60_000;
   return i + 1;
+}
+
+/** Milliseconds of the fraction digits at `at` (set by readFraction). */
+let fractionValue = 0;
+
+/** Reads fraction-of-second digits at `at` into fractionValue (ms); returns how many digits there were. */
+function readFraction(s: string, at: number): number {
+  let i = at;
+  let ms = 0;
+  while (i < s.length && isDigit(s.charCodeAt(i))) {
+    if (i - at < 3) ms = ms * 10 + s.charCodeAt(i) - D0;
+    i++;
+  }
+  for (let k = i - at; k < 3; k++) ms *= 10;
+  fractionValue = ms;
+  return i - at;
+}
+
+const MONTH_BY_CODE = new Map(Object.entries(MONTHS).map(([name, m]) => [name, m]));
+
+/**
+ * `Nov  5 10:11:12[.frac] ` (RFC 3164, `journalctl -o short-precise`) at `at`, by
+ * position, with the calendar work of the last second remembered for the same year
+ * and zone: sets `fastTime` and returns where the header ends, or -1 (the regular
+ * expression then decides).
+ */
+function fastBsd(s: string, at: number, opts: HeaderOptions): number {
+  // Month, spaces, a day of one or two digits, a space, HH:MM:SS.
+  let i = at + 3;
+  if (s.charCodeAt(i) !== 32) return -1;
+  while (s.charCodeAt(i) === 32) i++;
+  const dayAt = i;
+  while (isDigit(s.charCodeAt(i))) i++;
+  const dayDigits = i - dayAt;
+  if (dayDigits < 1 || dayDigits > 2 || s.charCodeAt(i) !== 32 || s.charCodeAt(i + 3) !== 58 || s.charCodeAt(i + 6) !== 58) return -1;
+  const secondEnd = i + 9;
+  const offset = (opts.tzOffsetMinutes ?? 0) * 60_000;
+  let ref = 0;
+  let year = opts.year;
+  if (year === undefined) {
+    ref = opts.referenceTime ?? Date.now();
+    year = yearOf(ref + offset);
+  }
+  let base: number | undefined;
+  const cached = lastBsdYear === year && lastBsdOffset === offset && secondEnd - at === lastBsdText.length && sameText(s, at, lastBsdText);
+  if (cached) {
+    base = lastBsdBase;
+  } else {
+    const month = MONTH_BY_CODE.get(s.slice(at, at + 3).toLowerCase());
+    const day = digits(s, dayAt, dayDigits), h = digits(s, i + 1, 2), mi = digits(s, i + 4, 2), sec = digits(s, i + 7, 2);
+    if (month === undefined || day < 0 || h < 0 || mi < 0 || sec < 0) return -1;
+    base = bsdBase(year, month, day, h, mi, sec, offset);
+    lastBsdText = s.slice(at, secondEnd);
+    lastBsdYear = year;
+    lastBsdOffset = offset;
+    lastBsdBase = base;
+  }
+  i = secondEnd;
+  let ms = 0;
+  if (s.charCodeAt(i) === 46) {
+    const n = readFraction(s, i + 1);
+    if (n === 0) return -1;
+    ms = fractionValue;
+    i += n + 1;
+  }
+  if (s.charCodeAt(i) !== 32) return -1;
+  // An impossible date (Feb 30): the regular expression path rejects it.
+  if (base === undefined) return -1;
+  let t = base + ms;
+  // A line dated more than a week after the reference time belongs to last year
+  // (a December log read in January).
+  if (opts.year === undefined && t > ref + 7 * 86_400_000) {
+    const m = MONTH_BY_CODE.get(s.slice(at, at + 3).toLowerCase())!;
+    const earlier = bsdBase(year - 1, m, digits(s, dayAt, dayDigits), digits(s, secondEnd - 8, 2), digits(s, secondEnd - 5, 2), digits(s, secondEnd - 2, 2), offset);
+    if (earlier === undefined) return -1;
+    t = earlier + ms;
+  }
+  fastTime = t;
+  return i + 1;
+}
+
+// The last RFC 3164 second read, for the year and zone it was read with.
+let lastBsdText = '';
+let lastBsdYear = NaN;
+let lastBsdOffset = NaN;
+let lastBsdBase: number | undefined;
+
+/** Whether `s` at `at` holds `text` (compared from the end, where seconds change). */
+function sameText(s: string, at: number, text: string): boolean {
+  for (let k = text.length - 1; k >= 0; k--) if (s.charCodeAt(at + k) !== text.charCodeAt(k)) return false;
+  return text.length > 0;
+}
+
+/** Epoch ms of a zone-less date-time in `year`, or undefined when there is no such date. */
+function bsdBase(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number): number | undefined {
+  const utc = Date.UTC(year, month, day, h, mi, s);
+  return validDate(utc, year, month, day, h, mi, s) ? utc - offset : undefined;
+}
+
+// The calendar year containing the last time asked about, as [start, end) in epoch ms.
+let yearStart = 0;
+let yearEnd = 0;
+let yearValue = 0;
+
+/** UTC calendar year of an epoch ms time (remembered: the reference time rarely changes year). */
+function yearOf(t: number): number {
+  if (t < yearStart || t >= yearEnd) {
+    yearValue = new Date(t).getUTCFullYear();
+    yearStart = Date.UTC(yearValue, 0, 1);
+    yearEnd = Date.UTC(yearValue + 1, 0, 1);
+  }
+  return yearValue;
 }
 
 // Log lines come in bursts within the same second: the date-time part of the last
 // ISO timestamp is remembered, so most lines skip the calendar arithmetic.
 let lastSecondText = '';
+const lastSecondCodes = new Uint16Array(19);
 let lastSecondUtc: number | undefined;
+
+function rememberSecond(text: string, utc: number | undefined): void {
+  lastSecondText = text;
+  for (let k = 0; k < 19; k++) lastSecondCodes[k] = text.charCodeAt(k);
+  lastSecondUtc = utc;
+}
+
+/** Whether `s` at `at` holds the remembered second (compared from the end, where seconds change). */
+function sameSecond(s: string, at: number): boolean {
+  if (lastSecondText.length !== 19) return false;
+  for (let k = 18; k >= 0; k--) if (s.charCodeAt(at + k) !== lastSecondCodes[k]) return false;
+  return true;
+}
 
 function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   const [, y, mo, d, h, mi, s, frac, zone] = m;
@@ -216,8 +366,7 @@ function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   } else {
     base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
     if (!validDate(base, +y, +mo - 1, +d, +h, +mi, +s)) base = undefined;
-    lastSecondText = secondText;
-    lastSecondUtc = base;
+    rememberSecond(secondText, base);
   }
   if (base === undefined) return undefined;
   const utc = frac ? base + fractionMs(frac) : base;

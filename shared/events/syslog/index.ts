@@ -1,6 +1,6 @@
-import { InputError, Origin, SecEvent, Source } from '../event';
+import { EventSink, InputError, Origin, SecEvent, Source } from '../event';
 import { lineId, stableId } from '../../util/hash';
-import { HeaderOptions, parseSyslogHeader } from './header';
+import { HeaderOptions, SyslogHeader, readSyslogHeader } from './header';
 import { isoTimestamp } from '../../util/time';
 import { applySshdFields, parseSshdMessage } from './sshd';
 import { applySudoFields, parseSudoMessage } from './sudo';
@@ -24,13 +24,25 @@ export interface SyslogContext extends HeaderOptions {
  * generic `syslog` events. Throws InputError for a line that is not syslog at all.
  */
 export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecEvent[] {
-  const header = parseSyslogHeader(line, ctx);
-  if (!header) {
+  const events: SecEvent[] = [];
+  normalizeSyslogLineInto(line, ctx, events);
+  return events;
+}
+
+/** The header of the line being normalized (one object for every line: no allocation per line). */
+const header: SyslogHeader = { time: 0, hostname: undefined, program: '', pid: undefined, message: '' };
+
+/** normalizeSyslogLine, appending to `out` (the readers' hot path). */
+export function normalizeSyslogLineInto(line: string, ctx: SyslogContext, out: EventSink): void {
+  if (!readSyslogHeader(line, ctx, header)) {
     // Web server error logs sit beside auth logs but have headers of their own.
-    if (isWebServerErrorLine(line)) return normalizeWebServerErrorLine(line, ctx);
+    if (isWebServerErrorLine(line)) {
+      for (const e of normalizeWebServerErrorLine(line, ctx)) out.push(e);
+      return;
+    }
     throw new InputError(ctx.origin, 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)');
   }
-
+  const { time, hostname, program, pid } = header;
   let message = header.message;
   let repeat = 1;
   const rep = message.startsWith('message repeated ') ? REPEATED.exec(message) : null;
@@ -39,25 +51,23 @@ export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecE
     message = rep[2];
   }
 
-  const program = header.program;
   const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : ACCOUNT_PROGRAMS.has(program) ? 'account' : 'syslog';
   const baseId = ctx.position !== undefined ? stableId(ctx.position, line) : ctx.origin ? lineId(ctx.origin.path, ctx.origin.line, line) : stableId(line);
-  const events: SecEvent[] = [];
+  const timestamp = isoTimestamp(time);
   for (let i = 0; i < repeat; i++) {
     const id = i === 0 ? baseId : `${baseId}-${i}`;
     const fields: Record<string, unknown> = {
       id,
-      '@timestamp': isoTimestamp(header.time),
+      '@timestamp': timestamp,
       event: { dataset: source, kind: 'event' },
-      process: header.pid === undefined ? { name: program } : { name: program, pid: header.pid },
+      process: pid === undefined ? { name: program } : { name: program, pid },
       message,
     };
-    if (header.hostname !== undefined) fields.host = { hostname: header.hostname };
+    if (hostname !== undefined) fields.host = { hostname };
     if (ctx.origin) fields.log = { file: ctx.origin };
     if (source === 'sshd') applySshdFields(fields, parseSshdMessage(message));
     else if (source === 'sudo') applySudoFields(fields, parseSudoMessage(message));
     else if (source === 'account') applyAccountFields(fields, message);
-    events.push({ source, id, time: header.time, fields });
+    out.push({ source, id, time, fields });
   }
-  return events;
 }

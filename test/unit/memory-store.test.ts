@@ -1,0 +1,41 @@
+import { MemoryStateStore } from '../../shared/state/memory';
+
+const read = (s: MemoryStateStore, key: string, now: number) => s.transact([key], now, (cur) => ({ writes: new Map(), result: cur.get(key) }));
+
+describe('memory state store', () => {
+  test('transactions read, write with TTL on the caller\'s clock, and delete', async () => {
+    const s = new MemoryStateStore();
+    await s.transact(['a'], 1_000, () => ({ writes: new Map([['a', { value: { n: 1 }, ttlMs: 500 }]]), result: undefined }));
+    expect(await read(s, 'a', 1_500)).toEqual({ n: 1 });
+    expect(await read(s, 'a', 1_501)).toBeUndefined();
+    await s.transact(['a'], 2_000, () => ({ writes: new Map([['a', { value: 2, ttlMs: 500 }]]), result: undefined }));
+    await s.transact(['a'], 2_000, () => ({ writes: new Map([['a', { value: 3, ttlMs: 10 }]]), result: undefined }));
+    expect(await read(s, 'a', 2_010)).toBe(3);
+    expect(await read(s, 'a', 2_011)).toBeUndefined();
+    await s.transact(['a'], 3_000, () => ({ writes: new Map([['a', { value: 4, ttlMs: 500 }]]), result: undefined }));
+    await s.transact(['a'], 3_000, () => ({ writes: new Map([['a', null]]), result: undefined }));
+    expect(await read(s, 'a', 3_000)).toBeUndefined();
+  });
+
+  test('claims: first claimant wins until the claim expires; claimed keys read as present', async () => {
+    const s = new MemoryStateStore();
+    expect(await s.claim(['x', 'y'], 0, 100)).toEqual([true, true]);
+    expect(await s.claim(['x', 'z'], 50, 100)).toEqual([false, true]);
+    expect(await read(s, 'x', 100)).toBe(1);
+    expect(await s.claim(['x'], 101, 100)).toEqual([true]);
+    // A write through a transaction replaces a claim, and a live value cannot be claimed.
+    await s.transact(['y'], 60, () => ({ writes: new Map([['y', { value: 'v', ttlMs: 1_000 }]]), result: undefined }));
+    expect(await read(s, 'y', 500)).toBe('v');
+    expect(await s.claim(['y'], 500, 100)).toEqual([false]);
+    expect(await s.claim(['y'], 1_061, 100)).toEqual([true]);
+  });
+
+  test('expired keys are swept, so a long replay holds only live state', async () => {
+    const s = new MemoryStateStore();
+    await s.claim(Array.from({ length: 12_000 }, (_, i) => `old-${i}`), 0, 10);
+    expect(s.size).toBe(12_000);
+    // Sweeps run when the store has doubled since the last one.
+    await s.claim(Array.from({ length: 13_000 }, (_, i) => `new-${i}`), 1_000, 10);
+    expect(s.size).toBe(13_000);
+  });
+});
