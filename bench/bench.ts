@@ -3,7 +3,7 @@
  * parse-only baseline on the same generated input, in one run. Results are ratios
  * and rates measured side by side, not absolute promises.
  *
- *   node dist/bench.js [--events N] [--json]
+ *   node dist/bench.js [--events N] [--rule-copies N] [--batch N] [--rounds N] [--memory-events N] [--quick] [--json]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -33,12 +33,14 @@ interface Options {
   memoryEvents: number;
   /** Skip the Redis and bundle measurements (smoke runs). */
   quick: boolean;
+  /** Timed rounds (after one warm-up round). */
+  rounds: number;
 }
 
-const USAGE = 'usage: node dist/bench.js [--events N] [--rule-copies N] [--batch N] [--memory-events N] [--quick] [--json]';
+const USAGE = 'usage: node dist/bench.js [--events N] [--rule-copies N] [--batch N] [--rounds N] [--memory-events N] [--quick] [--json]';
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { events: 200_000, json: false, ruleCopies: 1, batch: MEMORY_BATCH_LINES, memoryEvents: 1_000_000, quick: false };
+  const o: Options = { events: 200_000, json: false, ruleCopies: 1, batch: MEMORY_BATCH_LINES, memoryEvents: 1_000_000, quick: false, rounds: 7 };
   const num = (i: number) => {
     const n = Number(argv[i]);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a whole number\n${USAGE}`);
@@ -52,6 +54,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--rule-copies') o.ruleCopies = Math.max(1, num(++i));
     else if (a === '--batch') o.batch = Math.max(1, num(++i));
     else if (a === '--memory-events') o.memoryEvents = num(++i);
+    else if (a === '--rounds') o.rounds = Math.max(1, num(++i));
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   if (o.events < 100) throw new Error('--events must be at least 100');
@@ -158,24 +161,26 @@ async function main(): Promise<void> {
       loaded.rules.map((r) => (copy === 0 ? r : compileRule({ ...r.definition, id: `${r.id}.copy${copy}` }, r.file))),
     ).flat();
 
-    // Baseline, normalize-only and pipeline alternate five times; each figure is the
-    // fastest of its runs, in CPU time of this process. On a shared virtual machine a
-    // run can only be slowed down by its neighbours, never sped up, so the minimum is
-    // the best estimate of the work itself (the usual rule for benchmarks under noise).
+    // Rounds of baseline, normalize-only and pipeline, back to back, in CPU time of this
+    // process. The first round only warms up (as a Function Compute instance is warm
+    // after its first invocation). This machine's speed drifts by tens of percent
+    // within seconds (shared virtual CPUs), so a ratio is taken within each round,
+    // where its runs share the machine's state, and the median of the rounds is
+    // reported: robust to one lucky or unlucky run, unlike a minimum or a mean.
     const baselineRuns: number[] = [];
     const normalizeRuns: number[] = [];
     const pipelineRuns: number[] = [];
     let touched = 0;
     let alerts = 0;
     let summary: ReplaySummary | undefined;
-    for (let run = 0; run < 5; run++) {
+    for (let round = 0; round <= o.rounds; round++) {
       const b0 = cpuMs();
       touched = await baseline(files);
-      baselineRuns.push(cpuMs() - b0);
+      const b = cpuMs() - b0;
 
       const n0 = cpuMs();
       await replayFiles(files, undefined, { format: 'auto', syslog: { year: 2026 }, chunkLines: o.batch, onAlert: () => undefined, onSkipped: (e) => { throw e; } });
-      normalizeRuns.push(cpuMs() - n0);
+      const n = cpuMs() - n0;
 
       const p0 = cpuMs();
       alerts = 0;
@@ -190,12 +195,18 @@ async function main(): Promise<void> {
           throw e;
         },
       });
-      pipelineRuns.push(cpuMs() - p0);
+      const p = cpuMs() - p0;
+      if (round === 0) continue;
+      baselineRuns.push(b);
+      normalizeRuns.push(n);
+      pipelineRuns.push(p);
     }
     if (process.env.BENCH_DEBUG) process.stderr.write(`runs baseline ${baselineRuns.map(Math.round)} normalize ${normalizeRuns.map(Math.round)} pipeline ${pipelineRuns.map(Math.round)}\n`);
-    const baselineMs = Math.min(...baselineRuns);
-    const normalizeMs = Math.min(...normalizeRuns);
-    const pipelineMs = Math.min(...pipelineRuns);
+    const baselineMs = median(baselineRuns);
+    const normalizeMs = median(normalizeRuns);
+    const pipelineMs = median(pipelineRuns);
+    const ratio = median(pipelineRuns.map((p, i) => p / baselineRuns[i]));
+    const normalizeRatio = median(normalizeRuns.map((n, i) => n / baselineRuns[i]));
     const events = summary!.events;
 
     const redis = o.quick ? { skipped: 'quick run' } : await redisRoundTrips(loaded.rules);
@@ -209,8 +220,9 @@ async function main(): Promise<void> {
       alerts,
       baseline: { ms: round(baselineMs), eventsPerSecond: Math.round((touched / baselineMs) * 1000) },
       pipeline: { ms: round(pipelineMs), eventsPerSecond: Math.round((events / pipelineMs) * 1000), microsecondsPerEvent: round((pipelineMs * 1000) / events) },
-      normalizeOnly: { ms: round(normalizeMs), ratio: round(normalizeMs / baselineMs) },
-      ratio: round(pipelineMs / baselineMs),
+      normalizeOnly: { ms: round(normalizeMs), ratio: round(normalizeRatio) },
+      ratio: round(ratio),
+      rounds: o.rounds,
       peakRssMB: round(process.resourceUsage().maxRSS / 1024),
       redis,
       bundles,
@@ -232,7 +244,7 @@ async function main(): Promise<void> {
           `baseline (parse)  ${result.baseline.eventsPerSecond} events/s`,
           `pipeline          ${result.pipeline.eventsPerSecond} events/s, ${result.pipeline.microsecondsPerEvent} µs/event`,
           `normalize only    ${result.normalizeOnly.ratio}× the baseline (reading and normalizing, no rules)`,
-          `ratio             ${result.ratio}× the parse-only baseline`,
+          `ratio             ${result.ratio}× the parse-only baseline (median of ${result.rounds} rounds)`,
           `peak RSS          ${result.peakRssMB} MB (this process: generation, baseline and pipeline)`,
           'roundTrips' in redis ? `redis             ${redis.roundTrips} round trips for one batch of ${redis.lines} brute-force lines (${redis.alerts} alerts)` : `redis             skipped: ${redis.skipped}`,
           'functions' in bundles ? `bundle load       ${Object.entries(bundles.functions).map(([f, ms]) => `${f} +${ms} ms`).join(', ')} over an empty script (${bundles.emptyMs} ms)` : `bundle load       skipped: ${bundles.skipped}`,
@@ -315,6 +327,11 @@ async function replayMemory(dir: string, events: number): Promise<{ events: numb
   if (!m) return { skipped: `replay failed: ${(run.stderr ?? '').slice(-300)}` };
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
   return { events, fileMB: round(bytes / 1048576), peakRssMB: round(Number(m[1]) / 1024) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function cpuMs(): number {

@@ -3,6 +3,7 @@ import { CompiledRule } from '../rules/rule';
 import { Condition } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
+import { isoTimestamp } from '../util/time';
 import { Alert, Evidence, EvidenceRef, asEvidence, detachEvidence } from './alert';
 import { DormancyState, NewValueState, SequenceState, dormancyStep, emptySequence, newValueStep, sequenceStep } from './kinds';
 import { Detection, WindowState, addHit, emptyWindow } from './threshold';
@@ -21,8 +22,10 @@ interface ThresholdGroup {
   rule: CompiledRule;
   key: string;
   sk?: string;
-  /** `v`: the distinct-count value (threshold) or the value (newValue); `steps`: bit mask of the sequence steps the event matches. */
-  hits: Array<{ t: number; v?: string; steps: number; event: SecEvent }>;
+  /** The events that hit the group, in arrival order (no object per hit). */
+  events: SecEvent[];
+  /** Beside each event: the distinct-count value (threshold), the value (newValue), or the bit mask of the sequence steps it matches. */
+  aux: Array<string | number | undefined>;
 }
 
 const SUPPRESSED_COUNT_TTL_MS = 7 * 86_400_000;
@@ -144,11 +147,12 @@ export class DetectionBatch {
       }
       let group = ruleGroups.get(key);
       if (group === undefined) {
-        group = { rule, key, hits: [] };
+        group = { rule, key, events: [], aux: [] };
         ruleGroups.set(key, group);
         this.groups.set(`${STATE_PREFIX[rule.definition.kind]}:${rule.id}:${key}`, group);
       }
-      group.hits.push({ t: event.time, v, steps, event });
+      group.events.push(event);
+      if (rule.definition.kind !== 'dormancy') group.aux.push(rule.sequence ? steps : v);
     }
   }
 
@@ -207,43 +211,44 @@ export class DetectionBatch {
         const emit = (d: Detection | undefined, event: SecEvent) => {
           if (d) candidates.push({ rule, key: group.key, fields: event.fields, detection: d, sk: group.sk });
         };
-        const hits = group.hits;
-        // Events usually arrive in time order: only sort when they did not.
-        for (let i = 1; i < hits.length; i++) {
-          if (hits[i].t < hits[i - 1].t) {
-            hits.sort((a, b) => a.t - b.t);
-            break;
-          }
-        }
+        const { events, aux } = group;
+        inTimeOrder(events, aux);
+        const n = events.length;
         if (rule.threshold) {
           const spec = rule.threshold;
+          const distinct = spec.distinct !== undefined;
           const state = (current.get(stateKey) as WindowState | undefined) ?? emptyWindow();
-          for (const hit of hits) {
-            emit(addHit(state, hit.t, hit.event.id, hit.v, hit.event, spec.count, spec.windowMs, spec.distinct !== undefined), hit.event);
+          for (let i = 0; i < n; i++) {
+            const e = events[i];
+            emit(addHit(state, e.time, e.id, aux[i] as string | undefined, e, spec.count, spec.windowMs, distinct), e);
           }
           for (const entry of state.h) if (entry[2] !== null) entry[2] = detach(entry[2]);
           writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
         } else if (rule.sequence) {
           const spec = rule.sequence;
           const state = (current.get(stateKey) as SequenceState | undefined) ?? emptySequence();
-          for (const hit of hits) emit(sequenceStep(state, hit.t, hit.event.id, hit.steps, hit.event, spec), hit.event);
-          state.ev = state.ev.map(detach);
+          for (let i = 0; i < n; i++) {
+            const e = events[i];
+            emit(sequenceStep(state, e.time, e.id, aux[i] as number, e, spec), e);
+          }
+          for (let i = 0; i < state.ev.length; i++) state.ev[i] = detach(state.ev[i]);
           writes.set(stateKey, { value: state, ttlMs: spec.windowMs });
         } else if (rule.newValue) {
           let state = current.get(stateKey) as NewValueState | undefined;
-          for (const hit of hits) {
-            const r = newValueStep(state, { t: hit.t, value: hit.v!, evidence: hit.event }, rule.newValue);
+          for (let i = 0; i < n; i++) {
+            const e = events[i];
+            const r = newValueStep(state, { t: e.time, value: aux[i] as string, evidence: e }, rule.newValue);
             state = r.state;
-            emit(r.detection, hit.event);
+            emit(r.detection, e);
           }
           // Kept for twice the lookback: a group back after a long absence has history, so its values count as new.
           writes.set(stateKey, { value: state, ttlMs: rule.newValue.lookbackMs * 2 });
         } else if (rule.dormancy) {
           let state = current.get(stateKey) as DormancyState | undefined;
-          for (const hit of hits) {
-            const r = dormancyStep(state, { t: hit.t, evidence: hit.event }, rule.dormancy.afterMs);
+          for (let i = 0; i < n; i++) {
+            const r = dormancyStep(state, { t: events[i].time, evidence: events[i] }, rule.dormancy.afterMs);
             state = r.state;
-            emit(r.detection, hit.event);
+            emit(r.detection, events[i]);
           }
           // Silence is only noticed if the last activity is remembered longer than the silence.
           writes.set(stateKey, { value: state, ttlMs: rule.dormancy.afterMs * 2 });
@@ -282,7 +287,7 @@ function toAlert(c: Candidate, suppressed: number): Alert {
   const { rule, key, detection } = c;
   const def = rule.definition;
   const evidence = detection.evidence.map(asEvidence);
-  const time = new Date(detection.t).toISOString();
+  const time = isoTimestamp(detection.t);
   return {
     id: stableId(rule.id, key, detection.t, evidence[0]?.id ?? ''),
     rule: rule.id,
@@ -299,6 +304,21 @@ function toAlert(c: Candidate, suppressed: number): Alert {
     runbook: def.runbook,
     evidence,
   };
+}
+
+/**
+ * Puts a group's events (and their aux values) in time order, stably. Events usually
+ * arrive in order, so this is mostly one pass that finds nothing to do.
+ */
+function inTimeOrder(events: SecEvent[], aux: Array<string | number | undefined>): void {
+  let sorted = true;
+  for (let i = 1; i < events.length && sorted; i++) if (events[i].time < events[i - 1].time) sorted = false;
+  if (sorted) return;
+  const order = events.map((_, i) => i).sort((a, b) => events[a].time - events[b].time || a - b);
+  const e = order.map((i) => events[i]);
+  const x = aux.length === 0 ? [] : order.map((i) => aux[i]);
+  events.splice(0, events.length, ...e);
+  aux.splice(0, aux.length, ...x);
 }
 
 /** Key prefixes of each kind's state in the store. */

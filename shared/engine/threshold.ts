@@ -57,11 +57,9 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
   attachEvidence(h, id, evidence);
 
   if (h.length < count) return undefined;
-  const detection: Detection = {
-    t: newest,
-    count: h.length,
-    evidence: h.filter((e) => e[2] !== null).map((e) => e[2] as EvidenceRef),
-  };
+  const kept: EvidenceRef[] = [];
+  for (const e of h) if (e[2] !== null) kept.push(e[2]);
+  const detection: Detection = { t: newest, count: h.length, evidence: kept };
   state.h = [];
   return detection;
 }

@@ -46,7 +46,9 @@ export function compileCondition(cond: Condition, pointer = '/condition'): Predi
     };
   }
   if ('any' in cond) {
-    const parts = cond.any.map((c, i) => compileCondition(c, `${pointer}/any/${i}`));
+    // Each alternative is compiled on its own first (so a problem is reported where it is).
+    let parts = cond.any.map((c, i) => compileCondition(c, `${pointer}/any/${i}`));
+    parts = mergeRegexAlternatives(cond.any, parts, pointer);
     if (parts.length === 1) return parts[0];
     return (f) => {
       for (const p of parts) if (p(f)) return true;
@@ -58,6 +60,35 @@ export function compileCondition(cond: Condition, pointer = '/condition'): Predi
     return (f) => !inner(f);
   }
   return compileFieldTest(cond, pointer);
+}
+
+/**
+ * Regex alternatives of an `any` on the same field (and case mode) become one regular
+ * expression `(?:a)|(?:b)|…`: one scan of the text instead of one per pattern, with
+ * the same result (some alternative is found somewhere). Where RE2 refuses the union
+ * (the same group name twice, say), the alternatives stay separate.
+ */
+function mergeRegexAlternatives(alternatives: Condition[], parts: Predicate[], pointer: string): Predicate[] {
+  const groups = new Map<string, number[]>();
+  alternatives.forEach((c, i) => {
+    if (!('field' in c) || c.op !== 'regex' || typeof c.value !== 'string') return;
+    const k = `${c.caseInsensitive === true}\u0000${c.field}`;
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  const replaced = new Set<number>();
+  const merged: Predicate[] = [];
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const first = alternatives[members[0]] as FieldTest;
+    const union: FieldTest = { ...first, value: members.map((i) => `(?:${(alternatives[i] as FieldTest).value as string})`).join('|') };
+    try {
+      merged.push(compileFieldTest(union, `${pointer}/any/${members[0]}`));
+    } catch {
+      continue;
+    }
+    for (const i of members) replaced.add(i);
+  }
+  return [...parts.filter((_, i) => !replaced.has(i)), ...merged];
 }
 
 function compileFieldTest(test: FieldTest, pointer: string): Predicate {

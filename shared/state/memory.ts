@@ -22,6 +22,8 @@ export class MemoryStateStore implements StateStore {
 
   async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
     const current = new Map<string, unknown>();
+    // Keys read from the claims (rare): a write to one of them replaces the claim.
+    let claimed: string[] | undefined;
     for (const key of keys) {
       const e = this.entries.get(key);
       if (e !== undefined) {
@@ -33,14 +35,17 @@ export class MemoryStateStore implements StateStore {
       if (claimedUntil === undefined) continue;
       if (claimedUntil < now) this.claims.delete(key);
       else current.set(key, 1);
+      (claimed ??= []).push(key);
     }
     const { writes, result } = update(current);
     for (const [key, w] of writes) {
-      this.claims.delete(key);
+      // An entry shadows a claim of its key; a deletion removes both.
       if (w === null) {
         this.entries.delete(key);
+        this.claims.delete(key);
         continue;
       }
+      if (claimed !== undefined && claimed.includes(key)) this.claims.delete(key);
       const e = this.entries.get(key);
       if (e === undefined) this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs });
       else {

@@ -98,3 +98,19 @@ describe('operators', () => {
     expect(t({ not: { any: [{ field: 'eventName', op: 'equals', value: 'x' }] } })).toBe(true);
   });
 });
+
+describe('regex alternatives', () => {
+  test('an any of regexes on one field matches exactly what the separate patterns match', () => {
+    const alternatives = ['^rm\\s', '(?i)mkfs', 'dd\\s.*of=/dev/', 'x$'];
+    const merged = compileCondition({ any: alternatives.map((value) => ({ field: 'c', op: 'regex' as const, value })) });
+    const separate = alternatives.map((value) => compileCondition({ field: 'c', op: 'regex', value }));
+    for (const c of ['rm -rf /', 'sudo rm x', 'MKFS.ext4 /dev/sda', 'dd if=a of=/dev/sda', 'ls', 'box', 'BOX', 'boxy', 'the rm ']) {
+      expect([c, merged({ c })]).toEqual([c, separate.some((p) => p({ c }))]);
+    }
+  });
+
+  test('patterns RE2 cannot join (a group name used twice) still work separately', () => {
+    const p = compileCondition({ any: [{ field: 'c', op: 'regex', value: '(?P<n>a)b' }, { field: 'c', op: 'regex', value: '(?P<n>c)d' }] });
+    expect([p({ c: 'ab' }), p({ c: 'cd' }), p({ c: 'ad' })]).toEqual([true, true, false]);
+  });
+});
