@@ -116,10 +116,10 @@ export class DetectionBatch {
     const index = this.bySource.get(event.source);
     if (index === undefined) return;
     const fields = event.fields;
-    const rules = index.candidates(fields);
+    const { rules, check } = index.candidates(fields);
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r];
-      if (!rule.matches(fields)) continue;
+      if (check[r] && !rule.matches(fields)) continue;
       const key = rule.keyOf(fields);
       if (rule.definition.kind === 'match') {
         this.candidates.push({ rule, key, fields, detection: { t: event.time, count: 1, evidence: [event] } });
@@ -347,8 +347,14 @@ const ANY_VALUE = '\u0001';
 /** Distinct value combinations remembered; beyond, candidates are computed each time. */
 const MAX_CACHED = 10_000;
 
+/** The rules to test an event against; `check[i]` false when the index lookup itself proved `rules[i]`'s whole condition. */
+interface Candidates {
+  rules: CompiledRule[];
+  check: boolean[];
+}
+
 interface CacheNode {
-  rules?: CompiledRule[];
+  found?: Candidates;
   next?: Map<string, CacheNode>;
 }
 
@@ -363,6 +369,8 @@ interface CacheNode {
 class RuleIndex {
   private readonly byValue: Array<Map<string, CompiledRule[]>>;
   private readonly always: CompiledRule[] = [];
+  /** Rules whose condition is nothing but the equality test they are filed under. */
+  private readonly proven = new Set<CompiledRule>();
   private readonly order = new Map<CompiledRule, number>();
   private readonly paths: string[][];
   /** The values of the event being looked up (one slot per field, reused). */
@@ -383,6 +391,7 @@ class RuleIndex {
       const values = requiredValues(rule.definition.condition, this.fields[i]);
       if (values === undefined) continue;
       for (const v of values) this.byValue[i].set(v, [...(this.byValue[i].get(v) ?? []), rule]);
+      if (onlyTest(rule.definition.condition)) this.proven.add(rule);
       filed = true;
     }
     if (!filed) this.always.push(rule);
@@ -390,7 +399,7 @@ class RuleIndex {
     this.cached = 0;
   }
 
-  candidates(fields: Record<string, unknown>): CompiledRule[] {
+  candidates(fields: Record<string, unknown>): Candidates {
     const paths = this.paths;
     let node: CacheNode | undefined = this.cache;
     for (let i = 0; i < paths.length; i++) {
@@ -405,22 +414,30 @@ class RuleIndex {
       node = next;
     }
     if (node === undefined) return this.merge();
-    if (node.rules === undefined) {
-      node.rules = this.merge();
+    if (node.found === undefined) {
+      node.found = this.merge();
       this.cached++;
     }
-    return node.rules;
+    return node.found;
   }
 
   /** The candidates for the values in `this.values`, in load order. */
-  private merge(): CompiledRule[] {
+  private merge(): Candidates {
     const hits = new Set<CompiledRule>(this.always);
+    const proven = new Set<CompiledRule>();
     for (let i = 0; i < this.paths.length; i++) {
       const value = this.values[i];
-      if (value === ANY_VALUE) for (const list of this.byValue[i].values()) for (const r of list) hits.add(r);
-      else for (const r of this.byValue[i].get(value) ?? []) hits.add(r);
+      if (value === ANY_VALUE) {
+        for (const list of this.byValue[i].values()) for (const r of list) hits.add(r);
+      } else {
+        for (const r of this.byValue[i].get(value) ?? []) {
+          hits.add(r);
+          if (this.proven.has(r)) proven.add(r);
+        }
+      }
     }
-    return [...hits].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    const rules = [...hits].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    return { rules, check: rules.map((r) => !proven.has(r)) };
   }
 }
 
@@ -451,6 +468,11 @@ function indexValue(fields: Record<string, unknown>, path: string[]): string {
     default:
       return Array.isArray(node) ? ANY_VALUE : NO_VALUE;
   }
+}
+
+/** Whether a condition is one field test (alone, or the only member of an `all`): the test it is filed under. */
+function onlyTest(cond: Condition): boolean {
+  return 'field' in cond || ('all' in cond && cond.all.length === 1 && 'field' in cond.all[0]);
 }
 
 /** Values a condition requires `field` to have (top-level equals/in on scalars, case-sensitive), as text, if it does. */

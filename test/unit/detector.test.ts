@@ -43,6 +43,13 @@ describe('match rules', () => {
     const d = new Detector([indexed, caseless, other, none], new MemoryStateStore());
     const alerts = await d.process([fail(0, '198.51.100.1')]);
     expect(alerts.map((a) => a.rule)).toEqual(['a.indexed', 'b.caseless', 'c.other']);
+    // A list of values: the index cannot tell, so the conditions decide.
+    const listed = fail(1, '203.0.113.1');
+    listed.fields.event = { action: ['other', 'login'] };
+    expect((await d.process([listed])).map((a) => a.rule)).toEqual(['a.indexed', 'd.none']);
+    const unrelated = fail(2, '203.0.113.2');
+    unrelated.fields.event = { action: ['other', 'logout'] };
+    expect(await d.process([unrelated])).toEqual([]);
   });
 
   test('the ActionTrail index (eventName, userIdentity.type, eventType) never hides a rule that can match', async () => {
