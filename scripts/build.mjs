@@ -48,6 +48,7 @@ await build({
     { in: 'shared/dispatch/fc3-client.ts', out: 'fc3-client' },
     { in: 'shared/dispatch/fc2-client.ts', out: 'fc2-client' },
     { in: 'shared/sls/sls-gateway.ts', out: 'sls-gateway' },
+    { in: 'shared/sls/log-group.ts', out: 'sls-protobuf' },
     { in: 'shared/state/redis-client.ts', out: 'redis-client' },
     { in: 'shared/posture/ram-client.ts', out: 'ram-client' },
     { in: 'shared/delivery/channels/dingtalk-openapi.ts', out: 'dingtalk-openapi' },

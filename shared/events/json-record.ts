@@ -1,4 +1,4 @@
-import { InputError, Origin, SecEvent, SOURCES, Source } from './event';
+import { EventSink, InputError, Origin, SecEvent, SOURCES, Source } from './event';
 import { isEventBridgeEnvelope, isSlsActionTrailLog, normalizeActionTrailRecord, normalizeEventBridge, normalizeSlsActionTrail } from './actiontrail';
 import { normalizeSyslogLine } from './syslog';
 import { HeaderOptions } from './syslog/header';
@@ -18,6 +18,20 @@ export function normalizeJsonRecord(
   shape: JsonShape,
   syslog: HeaderOptions,
 ): SecEvent[] {
+  const events: SecEvent[] = [];
+  normalizeJsonRecordInto(value, origin, shape, syslog, events);
+  return events;
+}
+
+/** normalizeJsonRecord, appending to `out` (the readers' hot path: no array per record). */
+export function normalizeJsonRecordInto(value: unknown, origin: Origin | undefined, shape: JsonShape, syslog: HeaderOptions, out: EventSink): void {
+  const one = toEvents(value, origin, shape, syslog);
+  if (Array.isArray(one)) for (const e of one) out.push(e);
+  else out.push(one);
+}
+
+/** The event (or, for shapes that can hold several, the events) of one record. */
+function toEvents(value: unknown, origin: Origin | undefined, shape: JsonShape, syslog: HeaderOptions): SecEvent | SecEvent[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError(origin, 'expected a JSON object');
   }
@@ -25,16 +39,16 @@ export function normalizeJsonRecord(
   switch (shape === 'auto' ? detectShape(obj) : shape) {
     case 'eventbridge':
       if (!isEventBridgeEnvelope(obj)) throw new InputError(origin, 'not an EventBridge CloudEvent (needs specversion, type, data)');
-      return [normalizeEventBridge(obj, origin)];
+      return normalizeEventBridge(obj, origin);
     case 'sls':
       return normalizeSlsLog(obj, origin, syslog);
     case 'actiontrail':
-      return [normalizeActionTrailRecord(obj, origin)];
+      return normalizeActionTrailRecord(obj, origin);
     case 'osquery':
       if (!isOsqueryResult(obj)) throw new InputError(origin, 'not an osquery result (needs name, hostIdentifier and columns, diffResults or snapshot)');
       return normalizeOsqueryResult(obj, origin);
     case 'json':
-      return [normalizeEcsJson(obj, origin)];
+      return normalizeEcsJson(obj, origin);
     default:
       throw new InputError(
         origin,

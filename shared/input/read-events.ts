@@ -1,5 +1,5 @@
 import { EventSink, InputError, Origin, SecEvent } from '../events/event';
-import { JsonShape, normalizeJsonRecord } from '../events/json-record';
+import { JsonShape, normalizeJsonRecord, normalizeJsonRecordInto } from '../events/json-record';
 import { SyslogContext, normalizeSyslogLineInto } from '../events/syslog';
 import { HeaderOptions } from '../events/syslog/header';
 import { recordsOfDocument } from './json-document';
@@ -79,7 +79,7 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
           } catch (e) {
             throw new InputError(origin, `malformed JSON: ${(e as Error).message}`);
           }
-          pushAll(out, normalizeJsonRecord(value, origin, shape, opts.syslog));
+          normalizeJsonRecordInto(value, origin, shape, opts.syslog, out);
         }
       } catch (e) {
         chunk.errors.push(asInputError(e, origin));

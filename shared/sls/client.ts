@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { inflateSync } from 'node:zlib';
 import type { SlsGateway as SlsGatewayType } from './sls-gateway';
 import { loadVendor } from '../util/vendor';
-import { SlsLogGroup, decodeLogGroupList } from './log-group';
+import { SlsLogGroup } from './log-record';
 
 export interface SlsCredentials {
   accessKeyId: string;
@@ -87,7 +87,7 @@ export class SlsClient {
       },
     );
     if (!nextCursor) throw new SlsError('PullLogs: answer has no x-log-cursor header', 200);
-    return { groups: body.length === 0 ? [] : decodeLogGroupList(body), nextCursor };
+    return { groups: body.length === 0 ? [] : loadVendor<typeof import('./log-group')>('sls-protobuf').decodeLogGroupList(body), nextCursor };
   }
 
   /**

@@ -1,6 +1,12 @@
 import { Root } from 'protobufjs/light';
+import { SlsLogGroup } from './log-record';
+
+export type { SlsLog, SlsLogGroup } from './log-record';
 
 /**
+ * The protobuf codec of PullLogs answers. In the function bundles it is a vendor file
+ * (loaded on the first pull: protobufjs is a third of a bundle's size).
+ *
  * SLS's protobuf schema (the documented LogGroupList that PullLogs answers with),
  * built from a JSON descriptor so that no .proto file is parsed at start-up.
  */
@@ -48,19 +54,6 @@ const root = Root.fromJSON({
 
 const LogGroupListType = root.lookupType('sls.LogGroupList');
 
-export interface SlsLog {
-  Time: number;
-  Contents: Array<{ Key: string; Value: string }>;
-  TimeNs?: number;
-}
-
-export interface SlsLogGroup {
-  Logs: SlsLog[];
-  Topic?: string;
-  Source?: string;
-  LogTags?: Array<{ Key: string; Value: string }>;
-}
-
 export function decodeLogGroupList(bytes: Uint8Array): SlsLogGroup[] {
   const msg = LogGroupListType.decode(bytes);
   const obj = LogGroupListType.toObject(msg, { defaults: false, arrays: true }) as { logGroupList?: SlsLogGroup[] };
@@ -74,15 +67,3 @@ export function encodeLogGroupList(groups: SlsLogGroup[]): Uint8Array {
   return LogGroupListType.encode(LogGroupListType.fromObject(payload)).finish();
 }
 
-/**
- * One log as the flat key/value record secmon's normalizers read, with SLS's
- * reserved fields: `__time__`, `__topic__`, `__source__` and `__tag__:<key>` tags.
- */
-export function logToRecord(group: SlsLogGroup, log: SlsLog): Record<string, string> {
-  const record: Record<string, string> = { __time__: String(log.Time) };
-  if (group.Topic) record.__topic__ = group.Topic;
-  if (group.Source) record.__source__ = group.Source;
-  for (const tag of group.LogTags ?? []) record[`__tag__:${tag.Key}`] = tag.Value;
-  for (const c of log.Contents) record[c.Key] = c.Value;
-  return record;
-}

@@ -1,7 +1,7 @@
 import { InputError } from '../events/event';
 import { normalizeJsonRecord } from '../events/json-record';
 import { isSlsActionTrailLog } from '../events/actiontrail';
-import { logToRecord } from '../sls/log-group';
+import { logToRecord } from '../sls/log-record';
 import { FunctionRuntime } from '../runtime/function-runtime';
 import { log } from '../runtime/log';
 import { InvocationSummary } from './summary';
