@@ -8,9 +8,34 @@ export function isoTimestamp(t: number): string {
   const second = Math.floor(t / 1000);
   if (second !== lastIsoSecond) {
     lastIsoSecond = second;
-    lastIsoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    lastIsoPrefix = isoSecondPrefix(second);
   }
   return lastIsoPrefix + MS_SUFFIX[t - second * 1000];
+}
+
+const PAD2 = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.` of an epoch second, by arithmetic (days to civil date after
+ * H. Hinnant's algorithm) rather than through a Date: evidence of many alerts jumps
+ * between seconds, where the one-second memory above does not help.
+ */
+function isoSecondPrefix(second: number): string {
+  const days = Math.floor(second / 86400);
+  const secOfDay = second - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999 || !Number.isFinite(year)) return new Date(second * 1000).toISOString().slice(0, 20);
+  const h = Math.floor(secOfDay / 3600);
+  const mi = Math.floor((secOfDay % 3600) / 60);
+  return `${year < 1000 ? String(year).padStart(4, '0') : year}-${PAD2[month]}-${PAD2[day]}T${PAD2[h]}:${PAD2[mi]}:${PAD2[secOfDay % 60]}.`;
 }
 
 /** `000Z` to `999Z`: one concatenation per timestamp instead of four. */

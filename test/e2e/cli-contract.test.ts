@@ -32,9 +32,23 @@ describe('secmon CLI contract', () => {
     expect((await runCli(['replay', 'samples/', '--tz', 'CEST'])).status).toBe(2);
     expect((await runCli(['replay', 'samples/', '--state', 'redis://127.0.0.1:1'])).status).toBe(2);
     expect((await runCli(['frobnicate'])).status).toBe(2);
+    const badBatch = await runCli(['replay', 'samples/', '--batch', '0']);
+    expect(badBatch.status).toBe(2);
+    expect(badBatch.stderr).toContain('--batch');
     const noFile = await runCli(['parse', 'no/such/file.log']);
     expect(noFile.status).toBe(2);
     expect(noFile.stderr).toContain('no/such/file.log: cannot read input (ENOENT)');
+  });
+
+  test('the batch size changes when state is written, not what is detected', async () => {
+    const alertsWith = async (batch: string) => {
+      const r = await runCli(['replay', 'samples/', '--json', '--no-progress', '--batch', batch]);
+      expect(r.status).toBe(0);
+      return r.stdout.trim().split('\n').map((l) => { const a = JSON.parse(l); return `${a.rule} ${a.key} ${a.time} ${a.count}`; }).sort();
+    };
+    const one = await alertsWith('1');
+    expect(one.length).toBeGreaterThan(10);
+    expect(await alertsWith('100000')).toEqual(one);
   });
 
   test('an invalid rule folder makes replay and validate exit 1, naming file and JSON pointer', async () => {

@@ -12,3 +12,14 @@ test('isoTimestamp agrees with toISOString', () => {
     expect(isoTimestamp(t)).toBe(new Date(t).toISOString());
   }
 });
+
+test('isoTimestamp agrees with toISOString across calendar edges and random times', () => {
+  const edges = ['1970-01-01T00:00:00.000Z', '1999-12-31T23:59:59.999Z', '2000-02-29T12:00:00.000Z', '2024-02-29T23:59:59.500Z', '2024-03-01T00:00:00.000Z', '2100-02-28T23:59:59.001Z', '2100-03-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '0099-06-15T01:02:03.004Z'];
+  for (const e of edges) expect(isoTimestamp(Date.parse(e))).toBe(e);
+  let x = 12345;
+  for (let i = 0; i < 20_000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const t = Math.floor((x / 2 ** 32) * 4_102_444_800_000); // 1970 to 2100
+    expect(isoTimestamp(t)).toBe(new Date(t).toISOString());
+  }
+});
