@@ -117,10 +117,16 @@ export class DetectionBatch {
     if (index === undefined) return;
     const fields = event.fields;
     const { rules, check } = index.candidates(fields);
+    // Rules grouping by the same fields (the brute-force rules, by source.ip) share the event's key.
+    let keyFor: string | undefined;
+    let key = '';
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r];
       if (check[r] && !rule.matches(fields)) continue;
-      const key = rule.keyOf(fields);
+      if (rule.groupSignature !== keyFor) {
+        keyFor = rule.groupSignature;
+        key = rule.keyOf(fields);
+      }
       if (rule.definition.kind === 'match') {
         this.candidates.push({ rule, key, fields, detection: { t: event.time, count: 1, evidence: [event] } });
         continue;

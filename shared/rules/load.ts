@@ -139,6 +139,7 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     enabled: def.enabled !== false,
     matches,
     keyOf,
+    groupSignature: JSON.stringify(groupFields),
     groupOf,
     threshold: def.threshold && {
       count: def.threshold.count,

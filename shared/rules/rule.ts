@@ -54,6 +54,8 @@ export interface CompiledRule {
   matches: Predicate;
   /** Alert key of an event: the groupBy values joined with `|`, or `*` without groupBy. */
   keyOf(fields: Record<string, unknown>): string;
+  /** The groupBy fields as one string: rules with the same one give an event the same key. */
+  groupSignature: string;
   /** The groupBy fields and their values, for the alert. */
   groupOf(fields: Record<string, unknown>): Record<string, unknown>;
   threshold?: ThresholdSpec;
