@@ -61,8 +61,23 @@ function detach(v: unknown): unknown {
     return v.length >= 13 ? (' ' + v).slice(1) : v;
   }
   if (v === null || typeof v !== 'object') return v;
+  // What holds no such substring is shared with the event, not copied (events are
+  // never changed once normalized): most of an event's small objects, and the frozen
+  // constants normalizers share between events (event.category).
+  if (Object.isFrozen(v) || !holdsLongString(v)) return v;
   if (Array.isArray(v)) return v.map(detach);
   const out: Record<string, unknown> = {};
   for (const k in v as Record<string, unknown>) out[k] = detach((v as Record<string, unknown>)[k]);
   return out;
+}
+
+function holdsLongString(v: unknown): boolean {
+  if (typeof v === 'string') return v.length >= 13;
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (holdsLongString(v[i])) return true;
+    return false;
+  }
+  for (const k in v as Record<string, unknown>) if (holdsLongString((v as Record<string, unknown>)[k])) return true;
+  return false;
 }
