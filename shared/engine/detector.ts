@@ -273,13 +273,22 @@ export class DetectionBatch {
           continue;
         }
         const sk = c.sk!;
-        const s = suppression.has(sk) ? suppression.get(sk)! : ((current.get(sk) as SuppressionState | undefined) ?? null);
+        let s = suppression.get(sk);
+        if (s === undefined) {
+          s = (current.get(sk) as SuppressionState | undefined) ?? null;
+          suppression.set(sk, s);
+        }
+        // Changed in place: `current` is this transaction's own copy.
         if (s !== null && c.detection.t < s.until) {
-          suppression.set(sk, { until: s.until, suppressed: s.suppressed + 1 });
+          s.suppressed++;
           continue;
         }
         alerts.push(toAlert(c, s?.suppressed ?? 0));
-        suppression.set(sk, { until: c.detection.t + period, suppressed: 0 });
+        if (s === null) suppression.set(sk, { until: c.detection.t + period, suppressed: 0 });
+        else {
+          s.until = c.detection.t + period;
+          s.suppressed = 0;
+        }
       }
       for (const [sk, s] of suppression) {
         // Held-back alerts are reported by the next alert, so their count outlives the period.
