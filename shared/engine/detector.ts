@@ -57,7 +57,6 @@ interface SuppressionState {
  */
 export class Detector {
   private readonly bySource = new Map<Source, RuleIndex>();
-  private readonly keys = new StoreKeys();
 
   constructor(
     readonly rules: readonly CompiledRule[],
@@ -78,7 +77,7 @@ export class Detector {
 
   /** A new batch: `add` its events as they come, then `finish` it. */
   begin(): DetectionBatch {
-    return new DetectionBatch(this.bySource, this.store, this.keys);
+    return new DetectionBatch(this.bySource, this.store);
   }
 
   /** Evaluates a whole batch at once. */
@@ -107,7 +106,6 @@ export class DetectionBatch {
   constructor(
     private readonly bySource: Map<Source, RuleIndex>,
     private readonly store: StateStore,
-    private readonly keys: StoreKeys = new StoreKeys(),
   ) {}
 
   /** Tests one event against the rules of its source. Synchronous: no I/O until `finish`. */
@@ -157,7 +155,7 @@ export class DetectionBatch {
       if (group === undefined) {
         group = { rule, key, events: [], aux: [] };
         ruleGroups.set(key, group);
-        this.groups.set(this.keys.state(rule, key), group);
+        this.groups.set(`${STATE_PREFIX[rule.definition.kind]}:${rule.id}:${key}`, group);
       }
       group.events.push(event);
       if (rule.definition.kind !== 'dormancy') group.aux.push(rule.sequence ? steps : v);
@@ -192,8 +190,8 @@ export class DetectionBatch {
     const batchKey = batchId === undefined ? undefined : `b:${batchId}`;
     const keys = new Set<string>(groups.keys());
     if (batchKey) keys.add(batchKey);
-    for (const c of matched) if (c.rule.suppressMs !== undefined) keys.add((c.sk = this.keys.suppression(c.rule, c.key)));
-    for (const g of groups.values()) if (g.rule.suppressMs !== undefined) keys.add((g.sk = this.keys.suppression(g.rule, g.key)));
+    for (const c of matched) if (c.rule.suppressMs !== undefined) keys.add((c.sk = suppressionKey(c.rule, c.key)));
+    for (const g of groups.values()) if (g.rule.suppressMs !== undefined) keys.add((g.sk = suppressionKey(g.rule, g.key)));
 
     return this.store.transact<{ alerts: Alert[]; replayed: boolean }>([...keys], now, (current) => {
       const writes = new Map<string, StateWrite | null>();
@@ -504,48 +502,6 @@ function requiredValues(cond: Condition, field: string): string[] | undefined {
   return undefined;
 }
 
-/**
- * Store keys of a rule's groups (`w:`/`q:`/`n:`/`z:` state, `s:` suppression),
- * remembered across batches: the same groups come back batch after batch, and one
- * string object per key is hashed once (a key made anew is a rope to flatten and hash
- * at every lookup). Bounded: forgotten wholesale past MAX_REMEMBERED keys.
- */
-class StoreKeys {
-  private readonly stateKeys = new Map<CompiledRule, Map<string, string>>();
-  private readonly suppressionKeys = new Map<CompiledRule, Map<string, string>>();
-  private size = 0;
-
-  state(rule: CompiledRule, key: string): string {
-    return this.remember(this.stateKeys, rule, key, STATE_PREFIX[rule.definition.kind]);
-  }
-
-  suppression(rule: CompiledRule, key: string): string {
-    return this.remember(this.suppressionKeys, rule, key, 's');
-  }
-
-  private remember(all: Map<CompiledRule, Map<string, string>>, rule: CompiledRule, key: string, prefix: string): string {
-    let byKey = all.get(rule);
-    if (byKey === undefined) {
-      byKey = new Map();
-      all.set(rule, byKey);
-    }
-    let k = byKey.get(key);
-    if (k === undefined) {
-      if (this.size >= MAX_REMEMBERED) {
-        this.stateKeys.clear();
-        this.suppressionKeys.clear();
-        this.size = 0;
-        return this.remember(all, rule, key, prefix);
-      }
-      // The key's text is usually a slice of an input block: remembered as its own
-      // string, so that the block is not kept alive with it.
-      const own = (' ' + key).slice(1);
-      k = `${prefix}:${rule.id}:${own}`;
-      byKey.set(own, k);
-      this.size++;
-    }
-    return k;
-  }
+function suppressionKey(rule: CompiledRule, key: string): string {
+  return `s:${rule.id}:${key}`;
 }
-
-const MAX_REMEMBERED = 50_000;

@@ -67,9 +67,7 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
 function insertSorted(h: WindowEntry[], entry: WindowEntry): void {
   let i = h.length;
   while (i > 0 && h[i - 1][0] > entry[0]) i--;
-  // Mostly the newest: a push, without the array splice returns.
-  if (i === h.length) h.push(entry);
-  else h.splice(i, 0, entry);
+  h.splice(i, 0, entry);
 }
 
 /** Gives the new hit's entry its evidence while fewer than EVIDENCE_LIMIT entries hold some. */
