@@ -331,9 +331,10 @@ function inTimeOrder(events: SecEvent[], aux: Array<string | number | undefined>
   if (sorted) return;
   const order = events.map((_, i) => i).sort((a, b) => events[a].time - events[b].time || a - b);
   const e = order.map((i) => events[i]);
-  const x = aux.length === 0 ? [] : order.map((i) => aux[i]);
-  events.splice(0, events.length, ...e);
-  aux.splice(0, aux.length, ...x);
+  const x = aux.length === 0 ? aux : order.map((i) => aux[i]);
+  // Copied back element by element: a spread of a large group would exceed the call stack.
+  for (let i = 0; i < e.length; i++) events[i] = e[i];
+  if (x !== aux) for (let i = 0; i < x.length; i++) aux[i] = x[i];
 }
 
 /** Key prefixes of each kind's state in the store. */

@@ -149,6 +149,14 @@ describe('threshold rules', () => {
     expect(alerts[0].time).toBe('2026-11-20T10:00:40.000Z');
   });
 
+  test('a group of 200,000 events out of order in one batch is put in order (no spread past the call stack)', async () => {
+    const events = Array.from({ length: 200_000 }, (_, i) => fail((200_000 - i) / 100, '198.51.100.9', `u${i % 7}`));
+    const alerts = await detector({ ...burst, threshold: { count: 5, window: '5m' }, suppress: '1h' }).process(events);
+    // In time order the first five failures (10 to 50 ms) complete the first window; the rest is suppressed.
+    expect(alerts.map((a) => [a.key, a.time, a.count])).toEqual([['198.51.100.9', new Date(T0 + 50).toISOString(), 5]]);
+    expect(alerts[0].suppressed).toBe(0);
+  });
+
   test('distinct counts values, not events (password spraying)', async () => {
     const d = detector({ ...burst, threshold: { count: 3, window: '10m', distinct: 'user.name' } });
     const same = [0, 1, 2, 3, 4].map((s) => fail(s, '198.51.100.1', 'root'));
