@@ -29,15 +29,12 @@ export interface HeaderOptions {
   tzOffsetMinutes?: number;
 }
 
-const MONTHS: Record<string, number> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
-};
+const MONTHS = new Map(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, i) => [m, i]));
 
 const RFC5424 =
   /^1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$/s;
 const ISO_TS =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})? /;
-const BSD_TS = /^([A-Za-z]{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? /;
 
 export function parseSyslogHeader(line: string, opts: HeaderOptions = {}): SyslogHeader | undefined {
   const header: SyslogHeader = { time: 0, hostname: undefined, program: '', pid: undefined, message: '' };
@@ -70,19 +67,16 @@ export function readSyslogHeader(line: string, opts: HeaderOptions, out: SyslogH
 
   let time: number | undefined;
   // `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) ` and `Mmm dd HH:MM:SS[.frac] ` are read by
-  // position; anything else goes through the regular expressions.
+  // position; other ISO-8601 forms (a space for the T, no zone) by a regular expression.
   let end = fastIso(line, pos, opts);
-  if (end < 0) end = fastBsd(line, pos, opts);
+  if (end < 0) end = readBsd(line, pos, opts);
   if (end >= 0) {
     time = fastTime;
   } else {
-    const rest = line.slice(pos);
-    const iso = ISO_TS.exec(rest);
-    const bsd = iso ? null : BSD_TS.exec(rest);
-    if (iso) time = isoParts(iso, opts);
-    else if (bsd) time = bsdParts(bsd, opts);
-    else return false;
-    end = pos + (iso ?? bsd)![0].length;
+    const iso = ISO_TS.exec(line.slice(pos));
+    if (!iso) return false;
+    time = isoParts(iso, opts);
+    end = pos + iso[0].length;
   }
   if (time === undefined) return false;
   pos = end;
@@ -176,7 +170,7 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
-/** Result of fastIso and fastBsd (kept outside to avoid an object per line). */
+/** Result of fastIso and readBsd (kept outside to avoid an object per line). */
 let fastTime = 0;
 
 /**
@@ -242,15 +236,15 @@ function readFraction(s: string, at: number): number {
   return i - at;
 }
 
-const MONTH_BY_CODE = new Map(Object.entries(MONTHS).map(([name, m]) => [name, m]));
-
 /**
- * `Nov  5 10:11:12[.frac] ` (RFC 3164, `journalctl -o short-precise`) at `at`, by
- * position, with the calendar work of the last second remembered for the same year
- * and zone: sets `fastTime` and returns where the header ends, or -1 (the regular
- * expression then decides).
+ * `Nov  5 10:11:12[.frac] ` (RFC 3164, `journalctl -o short-precise`) at `at`, read by
+ * position: sets `fastTime` and returns where the header ends, or -1 (no such header,
+ * or a date that does not exist). The calendar work of the last second is remembered
+ * for the same year and zone. Without a year, the year of the reference time (the SLS
+ * receive time, or now), or the year before for a date more than a week after it (a
+ * December log read in January).
  */
-function fastBsd(s: string, at: number, opts: HeaderOptions): number {
+function readBsd(s: string, at: number, opts: HeaderOptions): number {
   // Month, spaces, a day of one or two digits, a space, HH:MM:SS.
   let i = at + 3;
   if (s.charCodeAt(i) !== 32) return -1;
@@ -259,28 +253,9 @@ function fastBsd(s: string, at: number, opts: HeaderOptions): number {
   while (isDigit(s.charCodeAt(i))) i++;
   const dayDigits = i - dayAt;
   if (dayDigits < 1 || dayDigits > 2 || s.charCodeAt(i) !== 32 || s.charCodeAt(i + 3) !== 58 || s.charCodeAt(i + 6) !== 58) return -1;
+  const day = digits(s, dayAt, dayDigits), h = digits(s, i + 1, 2), mi = digits(s, i + 4, 2), sec = digits(s, i + 7, 2);
+  if (h < 0 || mi < 0 || sec < 0) return -1;
   const secondEnd = i + 9;
-  const offset = (opts.tzOffsetMinutes ?? 0) * 60_000;
-  let ref = 0;
-  let year = opts.year;
-  if (year === undefined) {
-    ref = opts.referenceTime ?? Date.now();
-    year = yearOf(ref + offset);
-  }
-  let base: number | undefined;
-  const cached = lastBsdYear === year && lastBsdOffset === offset && secondEnd - at === lastBsdText.length && sameText(s, at, lastBsdText);
-  if (cached) {
-    base = lastBsdBase;
-  } else {
-    const month = MONTH_BY_CODE.get(s.slice(at, at + 3).toLowerCase());
-    const day = digits(s, dayAt, dayDigits), h = digits(s, i + 1, 2), mi = digits(s, i + 4, 2), sec = digits(s, i + 7, 2);
-    if (month === undefined || day < 0 || h < 0 || mi < 0 || sec < 0) return -1;
-    base = bsdBase(year, month, day, h, mi, sec, offset);
-    lastBsdText = s.slice(at, secondEnd);
-    lastBsdYear = year;
-    lastBsdOffset = offset;
-    lastBsdBase = base;
-  }
   i = secondEnd;
   let ms = 0;
   if (s.charCodeAt(i) === 46) {
@@ -290,14 +265,26 @@ function fastBsd(s: string, at: number, opts: HeaderOptions): number {
     i += n + 1;
   }
   if (s.charCodeAt(i) !== 32) return -1;
-  // An impossible date (Feb 30): the regular expression path rejects it.
+
+  const offset = (opts.tzOffsetMinutes ?? 0) * 60_000;
+  const ref = opts.year === undefined ? (opts.referenceTime ?? Date.now()) : 0;
+  const year = opts.year ?? yearOf(ref + offset);
+  let base: number | undefined;
+  if (lastBsdYear === year && lastBsdOffset === offset && secondEnd - at === lastBsdText.length && sameText(s, at, lastBsdText)) {
+    base = lastBsdBase;
+  } else {
+    const month = MONTHS.get(s.slice(at, at + 3).toLowerCase());
+    if (month === undefined) return -1;
+    base = bsdBase(year, month, day, h, mi, sec, offset);
+    lastBsdText = s.slice(at, secondEnd);
+    lastBsdYear = year;
+    lastBsdOffset = offset;
+    lastBsdBase = base;
+  }
   if (base === undefined) return -1;
   let t = base + ms;
-  // A line dated more than a week after the reference time belongs to last year
-  // (a December log read in January).
   if (opts.year === undefined && t > ref + 7 * 86_400_000) {
-    const m = MONTH_BY_CODE.get(s.slice(at, at + 3).toLowerCase())!;
-    const earlier = bsdBase(year - 1, m, digits(s, dayAt, dayDigits), digits(s, secondEnd - 8, 2), digits(s, secondEnd - 5, 2), digits(s, secondEnd - 2, 2), offset);
+    const earlier = bsdBase(year - 1, MONTHS.get(s.slice(at, at + 3).toLowerCase())!, day, h, mi, sec, offset);
     if (earlier === undefined) return -1;
     t = earlier + ms;
   }
@@ -384,24 +371,6 @@ function fractionMs(frac: string): number {
   return Number(three);
 }
 
-function bsdParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
-  const month = MONTHS[m[1].toLowerCase()];
-  if (month === undefined) return undefined;
-  const [day, h, mi, s] = [+m[2], +m[3], +m[4], +m[5]];
-  const ms = m[6] ? fractionMs(m[6]) : 0;
-  const offset = (opts.tzOffsetMinutes ?? 0) * 60_000;
-  const build = (year: number) => Date.UTC(year, month, day, h, mi, s, ms) - offset;
-  let year = opts.year;
-  if (year === undefined) {
-    // A line dated more than a week after the reference time belongs to last year
-    // (a December log read in January).
-    const ref = opts.referenceTime ?? Date.now();
-    year = new Date(ref + offset).getUTCFullYear();
-    if (build(year) > ref + 7 * 86_400_000) year -= 1;
-  }
-  const t = build(year);
-  return validDate(t + offset, year, month, day, h, mi, s) ? t : undefined;
-}
 
 function validDate(utc: number, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (h > 23 || mi > 59 || s > 60 || Number.isNaN(utc)) return false;
