@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { createServer, Server } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackHttpServer } from './loopback-http';
 
 /**
  * A DingTalk custom robot on 127.0.0.1, as its documentation describes: POST
@@ -15,13 +16,11 @@ export interface RobotMessage {
   msgUuid?: string;
 }
 
-export class LocalDingTalk {
+export class LocalDingTalk extends LoopbackHttpServer {
   readonly messages: RobotMessage[] = [];
   readonly answers: number[] = [];
   private readonly sentAt: number[] = [];
   private blockedUntil = 0;
-  private server?: Server;
-  port = 0;
   /** Answer the next N requests with HTTP 500. */
   fail = 0;
 
@@ -30,53 +29,45 @@ export class LocalDingTalk {
     readonly secret: string,
     readonly keyword: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    super();
+  }
 
   get webhook(): string {
     return `http://127.0.0.1:${this.port}/robot/send?access_token=${this.accessToken}`;
   }
 
-  async start(port = 0): Promise<void> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        const answer = (errcode: number, errmsg: string) => {
-          this.answers.push(errcode);
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ errcode, errmsg }));
-        };
-        if (this.fail > 0) {
-          this.fail--;
-          res.writeHead(500);
-          res.end('upstream error');
-          return;
-        }
-        const url = new URL(req.url ?? '/', 'http://local');
-        if (url.pathname !== '/robot/send' || url.searchParams.get('access_token') !== this.accessToken) return answer(300001, 'token is not exist');
-        const timestamp = url.searchParams.get('timestamp') ?? '';
-        const expected = createHmac('sha256', this.secret).update(`${timestamp}\n${this.secret}`).digest('base64');
-        if (url.searchParams.get('sign') !== expected) return answer(310000, 'sign not match');
-        if (Math.abs(this.now() - Number(timestamp)) > 3_600_000) return answer(310000, 'invalid timestamp');
-        const msg = JSON.parse(body) as { msgtype: string; markdown: { title: string; text: string }; at?: { atMobiles?: string[] }; msgUuid?: string };
-        if (msg.msgtype !== 'markdown' || !msg.markdown.text.includes(this.keyword)) return answer(310000, 'keywords not in content');
-        const now = this.now();
-        if (now < this.blockedUntil) return answer(130101, 'send too fast, blocked');
-        while (this.sentAt.length && this.sentAt[0] <= now - 60_000) this.sentAt.shift();
-        if (this.sentAt.length >= 20) {
-          this.blockedUntil = now + 600_000;
-          return answer(130101, 'send too fast, exceed 20 times per minute');
-        }
-        this.sentAt.push(now);
-        this.messages.push({ title: msg.markdown.title, text: msg.markdown.text, atMobiles: msg.at?.atMobiles ?? [], msgUuid: msg.msgUuid });
-        answer(0, 'ok');
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server!.address() as { port: number }).port;
+  protected handle(req: IncomingMessage, bytes: Buffer, res: ServerResponse): void {
+    const body = bytes.toString('utf8');
+    const answer = (errcode: number, errmsg: string) => {
+      this.answers.push(errcode);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errcode, errmsg }));
+    };
+    if (this.fail > 0) {
+      this.fail--;
+      res.writeHead(500);
+      res.end('upstream error');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (url.pathname !== '/robot/send' || url.searchParams.get('access_token') !== this.accessToken) return answer(300001, 'token is not exist');
+    const timestamp = url.searchParams.get('timestamp') ?? '';
+    const expected = createHmac('sha256', this.secret).update(`${timestamp}\n${this.secret}`).digest('base64');
+    if (url.searchParams.get('sign') !== expected) return answer(310000, 'sign not match');
+    if (Math.abs(this.now() - Number(timestamp)) > 3_600_000) return answer(310000, 'invalid timestamp');
+    const msg = JSON.parse(body) as { msgtype: string; markdown: { title: string; text: string }; at?: { atMobiles?: string[] }; msgUuid?: string };
+    if (msg.msgtype !== 'markdown' || !msg.markdown.text.includes(this.keyword)) return answer(310000, 'keywords not in content');
+    const now = this.now();
+    if (now < this.blockedUntil) return answer(130101, 'send too fast, blocked');
+    while (this.sentAt.length && this.sentAt[0] <= now - 60_000) this.sentAt.shift();
+    if (this.sentAt.length >= 20) {
+      this.blockedUntil = now + 600_000;
+      return answer(130101, 'send too fast, exceed 20 times per minute');
+    }
+    this.sentAt.push(now);
+    this.messages.push({ title: msg.markdown.title, text: msg.markdown.text, atMobiles: msg.at?.atMobiles ?? [], msgUuid: msg.msgUuid });
+    answer(0, 'ok');
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 }

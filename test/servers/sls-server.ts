@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { deflateSync } from 'node:zlib';
 import { compressSync } from 'lz4-napi';
 import { SlsLogGroup, encodeLogGroupList } from '../../shared/sls/log-group';
+import { LoopbackHttpServer } from './loopback-http';
 
 /**
  * A Simple Log Service endpoint on 127.0.0.1 that answers GetCursor and PullLogs as
@@ -20,18 +21,14 @@ export interface SlsRequestRecord {
   status: number;
 }
 
-export class LocalSls {
+export class LocalSls extends LoopbackHttpServer {
   readonly requests: SlsRequestRecord[] = [];
   private readonly shards = new Map<string, SlsLogGroup[]>();
-  private server?: Server;
-  port = 0;
   /** Answer the next N PullLogs with this HTTP status (to exercise retries and failures). */
   failNext: { count: number; status: number } = { count: 0, status: 500 };
 
-  constructor(readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string }) {}
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
+  constructor(readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string }) {
+    super();
   }
 
   /** Appends log groups to a shard; returns the cursors before and after them. */
@@ -44,17 +41,8 @@ export class LocalSls {
     return { begin, end: cursorOf(list.length) };
   }
 
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  /** PullLogs and GetCursor are GETs: the request body is not read. */
+  protected handle(req: IncomingMessage, _body: Buffer, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://local');
     const query = Object.fromEntries(url.searchParams.entries());
     const host = String(req.headers.host ?? '');
