@@ -100,18 +100,22 @@ export class DetectionBatch {
   private readonly byRule = new Map<CompiledRule, Map<string, ThresholdGroup>>();
   private now = 0;
   private finished = false;
-  /** Events added. */
-  size = 0;
+  private added = 0;
 
   constructor(
     private readonly bySource: Map<Source, RuleIndex>,
     private readonly store: StateStore,
   ) {}
 
+  /** Events added. */
+  get size(): number {
+    return this.added;
+  }
+
   /** Tests one event against the rules of its source. Synchronous: no I/O until `finish`. */
   add(event: SecEvent): void {
     if (this.finished) throw new Error('DetectionBatch.add after finish');
-    this.size++;
+    this.added++;
     if (event.time > this.now) this.now = event.time;
     const index = this.bySource.get(event.source);
     if (index === undefined) return;
