@@ -48,7 +48,7 @@ export function toEvidence(e: SecEvent): Evidence {
 /**
  * A copy of evidence that outlives its batch (kept in a threshold window): an event's
  * strings are slices of the input block they were read from, and holding one would
- * keep the whole 64 KB block in memory.
+ * keep the whole block it was read with (32 KB) in memory.
  */
 export function detachEvidence(e: Evidence): Evidence {
   return { id: e.id, time: e.time, source: e.source, fields: detach(e.fields) as Record<string, unknown> };

@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 
 /**
  * Lines of a file (or stdin, gunzipped for `.gz`), a block at a time: every stream
- * chunk (256 KB) is decoded and split synchronously, so the cost per line is a
+ * chunk (32 KB) is decoded and split synchronously, so the cost per line is a
  * slice, not a promise. LF and CRLF endings; a last line without an ending counts.
  */
 export interface LineBlock {
