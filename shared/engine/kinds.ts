@@ -49,7 +49,7 @@ export function sequenceStep(state: SequenceState, t: number, id: string, steps:
   if (state.ids.length > 20) state.ids.shift();
   state.tmax = Math.max(tmax, t);
   if (state.stage > 0 || state.n > 0) {
-    if (t - state.start > spec.windowMs) Object.assign(state, emptySequence(), { ids: state.ids, tmax: state.tmax });
+    if (t - state.start > spec.windowMs) restart(state);
   }
   if (((steps >>> state.stage) & 1) === 0) return undefined;
   if (state.stage === 0 && state.n === 0) state.start = t;
@@ -64,9 +64,23 @@ export function sequenceStep(state: SequenceState, t: number, id: string, steps:
   state.stage++;
   state.n = 0;
   if (state.stage < spec.steps.length) return undefined;
-  const detection: Detection = { t, count: state.total, evidence: state.ev };
-  Object.assign(state, emptySequence(), { ids: state.ids, tmax: state.tmax });
+  const detection: Detection = { t, count: state.total, evidence: state.ev.slice() };
+  restart(state);
   return detection;
+}
+
+/**
+ * Back to waiting for the first step, remembering the ids seen. The evidence array is
+ * emptied in place rather than replaced: a state that has lived across batches is in
+ * V8's old generation, and a dropped array of it would keep the young events it points
+ * to alive through every minor collection until the next full one.
+ */
+function restart(state: SequenceState): void {
+  state.stage = 0;
+  state.start = 0;
+  state.n = 0;
+  state.total = 0;
+  state.ev.length = 0;
 }
 
 export interface NewValueSpec {

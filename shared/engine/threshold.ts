@@ -42,7 +42,7 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
     if (at >= 0) {
       const [seen, , ev] = h[at];
       if (t <= seen) return undefined;
-      h.splice(at, 1);
+      h.splice(at, 1)[0][2] = null;
       insertSorted(h, [t, v ?? null, ev, id]);
     } else {
       insertSorted(h, [t, v ?? null, null, id]);
@@ -52,16 +52,29 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
   }
   // Slide: drop what fell out of the window of the newest hit, then keep at most `count`.
   const newest = h[h.length - 1][0];
-  while (h.length > 0 && h[0][0] < newest - windowMs) h.shift();
-  while (h.length > count) h.shift();
+  while (h.length > 0 && h[0][0] < newest - windowMs) release(h.shift()!);
+  while (h.length > count) release(h.shift()!);
   attachEvidence(h, id, evidence);
 
   if (h.length < count) return undefined;
   const kept: EvidenceRef[] = [];
-  for (const e of h) if (e[2] !== null) kept.push(e[2]);
+  for (const e of h) {
+    if (e[2] !== null) kept.push(e[2]);
+    release(e);
+  }
   const detection: Detection = { t: newest, count: h.length, evidence: kept };
   state.h = [];
   return detection;
+}
+
+/**
+ * Clears a dropped entry's evidence. A window that lives across batches is in V8's
+ * old generation by then; its dropped entries stay there as garbage until the next
+ * full collection, and every minor collection until then would keep the young event
+ * they point to alive and promote it (measured: a third of the brute-force rules' GC).
+ */
+function release(entry: WindowEntry): void {
+  entry[2] = null;
 }
 
 function insertSorted(h: WindowEntry[], entry: WindowEntry): void {
