@@ -28,6 +28,12 @@ interface ThresholdGroup {
   aux: Array<string | number | undefined>;
 }
 
+interface RuleGroups {
+  byKey: Map<string, ThresholdGroup>;
+  /** The group of the rule's latest hit. */
+  last: ThresholdGroup | undefined;
+}
+
 const SUPPRESSED_COUNT_TTL_MS = 7 * 86_400_000;
 /** How long an alert id is remembered, so the same detection is never raised twice. */
 const ALERT_DEDUP_TTL_MS = 7 * 86_400_000;
@@ -97,7 +103,7 @@ export class DetectionBatch {
   /** Groups of stateful rules by state key. */
   private readonly groups = new Map<string, ThresholdGroup>();
   /** Per rule, its groups by key: the state key string is built once per group, not per hit. */
-  private readonly byRule = new Map<CompiledRule, Map<string, ThresholdGroup>>();
+  private readonly byRule = new Map<CompiledRule, RuleGroups>();
   private now = 0;
   private finished = false;
   private added = 0;
@@ -152,14 +158,19 @@ export class DetectionBatch {
       }
       let ruleGroups = this.byRule.get(rule);
       if (ruleGroups === undefined) {
-        ruleGroups = new Map();
+        ruleGroups = { byKey: new Map(), last: undefined };
         this.byRule.set(rule, ruleGroups);
       }
-      let group = ruleGroups.get(key);
-      if (group === undefined) {
-        group = { rule, key, events: [], aux: [] };
-        ruleGroups.set(key, group);
-        this.groups.set(`${STATE_PREFIX[rule.definition.kind]}:${rule.id}:${key}`, group);
+      // Hits come in runs of one key (a brute force is many lines from one address).
+      let group = ruleGroups.last;
+      if (group === undefined || group.key !== key) {
+        group = ruleGroups.byKey.get(key);
+        if (group === undefined) {
+          group = { rule, key, events: [], aux: [] };
+          ruleGroups.byKey.set(key, group);
+          this.groups.set(`${STATE_PREFIX[rule.definition.kind]}:${rule.id}:${key}`, group);
+        }
+        ruleGroups.last = group;
       }
       group.events.push(event);
       if (rule.definition.kind !== 'dormancy') group.aux.push(rule.sequence ? steps : v);
@@ -236,11 +247,18 @@ export class DetectionBatch {
           writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
         } else if (rule.sequence) {
           const spec = rule.sequence;
-          const state = (current.get(stateKey) as SequenceState | undefined) ?? emptySequence();
+          const stored = current.get(stateKey) as SequenceState | undefined;
+          const state = stored ?? emptySequence();
+          let completed = false;
           for (let i = 0; i < n; i++) {
             const e = events[i];
-            emit(sequenceStep(state, e.time, e.id, aux[i] as number, e, spec), e);
+            const d = sequenceStep(state, e.time, e.id, aux[i] as number, e, spec);
+            if (d) completed = true;
+            emit(d, e);
           }
+          // A group that had no state and none of whose events started the sequence (a
+          // login with no failures before it, most logins) has nothing worth keeping.
+          if (stored === undefined && !completed && state.stage === 0 && state.n === 0) continue;
           for (let i = 0; i < state.ev.length; i++) state.ev[i] = detach(state.ev[i]);
           writes.set(stateKey, { value: state, ttlMs: spec.windowMs });
         } else if (rule.newValue) {

@@ -43,6 +43,19 @@ describe('sequence rules', () => {
     expect(await d.process([ssh(0, 'auth-failed', '198.51.100.5'), ssh(1, 'auth-failed', '198.51.100.5'), ssh(2, 'auth-failed', '198.51.100.5'), ssh(700, 'login', '198.51.100.5')])).toEqual([]);
   });
 
+  test('a group whose events never started the sequence leaves no state behind', async () => {
+    const store = new MemoryStateStore();
+    const d = new Detector([compileRule(ruleDef(bruteThenSuccess), 'rules/t.json')], store);
+    expect(await d.process([ssh(0, 'login', '198.51.100.7'), ssh(5, 'login', '198.51.100.8')])).toEqual([]);
+    expect(store.size).toBe(0);
+    // A started sequence is kept, and so is one that completed (its ids guard against a redelivery).
+    await d.process([ssh(10, 'auth-failed', '198.51.100.7')]);
+    expect(store.size).toBe(1);
+    await d.process([ssh(20, 'auth-failed', '198.51.100.8'), ssh(21, 'auth-failed', '198.51.100.8'), ssh(22, 'auth-failed', '198.51.100.8'), ssh(23, 'login', '198.51.100.8')]);
+    // Both groups' states, and the alert's dedup claim.
+    expect(store.size).toBe(3);
+  });
+
   test('state carries across batches', async () => {
     const d = detector(bruteThenSuccess);
     expect(await d.process([ssh(0, 'auth-failed', '198.51.100.6'), ssh(1, 'auth-failed', '198.51.100.6'), ssh(2, 'auth-failed', '198.51.100.6')])).toEqual([]);
