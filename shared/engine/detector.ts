@@ -398,18 +398,20 @@ interface CacheNode {
 
 /**
  * Rules of one source, pre-filtered by the values of a few fields. A rule whose
- * condition requires (at its top level) one of these fields to equal one of some
- * values is filed under the first such field and those values; any other rule is
- * tested against every event of the source. The candidates of each combination of
- * values are computed once, in load order, and found again through a tree of maps
- * (one level per field), without building a key per event.
+ * condition requires (at its top level) some of these fields to equal one of some
+ * values is a candidate only for events whose values of those fields are among them
+ * (all of them: a console sign-in rule that also requires a RAM user is not tested
+ * against API calls of RAM users); any other rule is tested against every event of
+ * the source. The candidates of each combination of values are computed once, in load
+ * order, and found again through a tree of maps (one level per field), without
+ * building a key per event.
  */
 class RuleIndex {
-  private readonly byValue: Array<Map<string, CompiledRule[]>>;
-  private readonly always: CompiledRule[] = [];
-  /** Rules whose condition is nothing but the equality test they are filed under. */
+  private readonly rules: CompiledRule[] = [];
+  /** Per rule, per index field: the values its condition requires, if it requires any. */
+  private readonly required = new Map<CompiledRule, Array<Set<string> | undefined>>();
+  /** Rules whose condition is nothing but equality tests of index fields. */
   private readonly proven = new Set<CompiledRule>();
-  private readonly order = new Map<CompiledRule, number>();
   private readonly paths: string[][];
   /** The values of the event being looked up (one slot per field, reused). */
   private readonly values: string[];
@@ -418,21 +420,18 @@ class RuleIndex {
 
   constructor(private readonly fields: string[]) {
     this.paths = fields.map((f) => f.split('.'));
-    this.byValue = fields.map(() => new Map());
     this.values = fields.map(() => NO_VALUE);
   }
 
   add(rule: CompiledRule): void {
-    this.order.set(rule, this.order.size);
-    let filed = false;
-    for (let i = 0; i < this.fields.length && !filed; i++) {
-      const values = requiredValues(rule.definition.condition, this.fields[i]);
-      if (values === undefined) continue;
-      for (const v of values) this.byValue[i].set(v, [...(this.byValue[i].get(v) ?? []), rule]);
-      if (onlyTest(rule.definition.condition)) this.proven.add(rule);
-      filed = true;
-    }
-    if (!filed) this.always.push(rule);
+    const cond = rule.definition.condition;
+    const required = this.fields.map((f) => {
+      const values = requiredValues(cond, f);
+      return values === undefined ? undefined : new Set(values);
+    });
+    this.rules.push(rule);
+    this.required.set(rule, required);
+    if (onlyIndexedTests(cond, this.fields)) this.proven.add(rule);
     this.cache = {};
     this.cached = 0;
   }
@@ -461,21 +460,24 @@ class RuleIndex {
 
   /** The candidates for the values in `this.values`, in load order. */
   private merge(): Candidates {
-    const hits = new Set<CompiledRule>(this.always);
-    const proven = new Set<CompiledRule>();
-    for (let i = 0; i < this.paths.length; i++) {
-      const value = this.values[i];
-      if (value === ANY_VALUE) {
-        for (const list of this.byValue[i].values()) for (const r of list) hits.add(r);
-      } else {
-        for (const r of this.byValue[i].get(value) ?? []) {
-          hits.add(r);
-          if (this.proven.has(r)) proven.add(r);
-        }
+    const rules: CompiledRule[] = [];
+    const check: boolean[] = [];
+    for (const rule of this.rules) {
+      const required = this.required.get(rule)!;
+      let possible = true;
+      // Every requirement checked against a known value: the lookup itself proved them.
+      let decided = true;
+      for (let i = 0; i < required.length && possible; i++) {
+        const values = required[i];
+        if (values === undefined) continue;
+        if (this.values[i] === ANY_VALUE) decided = false;
+        else possible = values.has(this.values[i]);
       }
+      if (!possible) continue;
+      rules.push(rule);
+      check.push(!(decided && this.proven.has(rule)));
     }
-    const rules = [...hits].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
-    return { rules, check: rules.map((r) => !proven.has(r)) };
+    return { rules, check };
   }
 }
 
@@ -508,9 +510,12 @@ function indexValue(fields: Record<string, unknown>, path: string[]): string {
   }
 }
 
-/** Whether a condition is one field test (alone, or the only member of an `all`): the test it is filed under. */
-function onlyTest(cond: Condition): boolean {
-  return 'field' in cond || ('all' in cond && cond.all.length === 1 && 'field' in cond.all[0]);
+/** Whether a condition is nothing but tests that requiredValues reads (equals/in of index fields, alone or in an `all`). */
+function onlyIndexedTests(cond: Condition, fields: string[]): boolean {
+  const tests = 'all' in cond ? cond.all : [cond];
+  if (tests.length === 0 || !tests.every((t) => 'field' in t && fields.includes(t.field) && requiredValues(t, t.field) !== undefined)) return false;
+  // requiredValues reads the first test of a field: a second test of the same field is left to the condition.
+  return new Set(tests.map((t) => ('field' in t ? t.field : ''))).size === tests.length;
 }
 
 /** Values a condition requires `field` to have (top-level equals/in on scalars, case-sensitive), as text, if it does. */

@@ -81,6 +81,30 @@ describe('match rules', () => {
     }
   });
 
+  test('rules requiring several index fields match exactly the events that have all of them', async () => {
+    const at = (id: string, condition: RuleDefinition['condition']) => compileRule(ruleDef({ id, source: 'actiontrail', condition }), `${id}.json`);
+    const rules = [
+      at('r.ram-signin', { all: [{ field: 'eventType', op: 'equals', value: 'ConsoleSignin' }, { field: 'userIdentity.type', op: 'equals', value: 'ram-user' }] }),
+      // Two tests of one field: no event can pass both, whatever the index says.
+      at('r.never', { all: [{ field: 'eventType', op: 'equals', value: 'ConsoleSignin' }, { field: 'eventType', op: 'equals', value: 'ApiCall' }] }),
+      at('r.signin-or-key', { all: [{ field: 'eventType', op: 'in', value: ['ConsoleSignin', 'ApiCall'] }, { field: 'eventName', op: 'in', value: ['ConsoleSignin', 'DisableKey'] }] }),
+    ];
+    const d = new Detector(rules, new MemoryStateStore());
+    const record = (id: string, eventName: string, eventType: string, type: string): SecEvent => ({ source: 'actiontrail', id, time: T0, fields: { id, eventName, eventType, userIdentity: { type } } });
+    const events = [
+      record('ram-signin', 'ConsoleSignin', 'ConsoleSignin', 'ram-user'),
+      record('root-signin', 'ConsoleSignin', 'ConsoleSignin', 'root-account'),
+      record('ram-call', 'ListUsers', 'ApiCall', 'ram-user'),
+      record('ram-key', 'DisableKey', 'ApiCall', 'ram-user'),
+    ];
+    for (const pass of [1, 2]) {
+      const alerts = await d.process(events.map((e) => ({ ...e, id: `${e.id}-${pass}`, fields: { ...e.fields, id: `${e.id}-${pass}` } })));
+      expect(alerts.map((a) => `${a.evidence[0].id}:${a.rule}`).sort()).toEqual(
+        [`ram-signin-${pass}:r.ram-signin`, `ram-signin-${pass}:r.signin-or-key`, `root-signin-${pass}:r.signin-or-key`, `ram-key-${pass}:r.signin-or-key`].sort(),
+      );
+    }
+  });
+
   test('a batch fed one event at a time raises what process() raises for the same events', async () => {
     const events = Array.from({ length: 12 }, (_, i) => fail(i, i % 2 === 0 ? '198.51.100.1' : '198.51.100.2'));
     const whole = await detector(burst).process(events);
