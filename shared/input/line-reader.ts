@@ -35,8 +35,10 @@ export async function* readLineBlocks(input: Readable): AsyncGenerator<LineBlock
   let lineNo = 1;
   try {
     for await (const chunk of input) {
-      const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
-      const lines = text.split('\n');
+      // The chunk is split alone and the carried partial line joined to its first line
+      // only: split flattens a concatenated block first, which copied every byte again.
+      const lines = (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer)).split('\n');
+      if (carry.length > 0) lines[0] = carry + lines[0];
       carry = lines.pop() ?? '';
       if (carry.length > MAX_CARRY_CHARS) throw new Error(`line ${lineNo + lines.length} is longer than ${MAX_CARRY_CHARS / 1048576} MB`);
       if (lines.length === 0) continue;
