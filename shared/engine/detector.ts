@@ -14,8 +14,10 @@ interface Candidate {
   key: string;
   fields: Record<string, unknown>;
   detection: Detection;
-  /** Suppression state key (rules with suppress), made once per candidate or group. */
+  /** Suppression state key (match rules with suppress), made once per candidate. */
   sk?: string;
+  /** Already decided (detections of stateful rules): the count of held-back alerts it reports. */
+  held?: number;
 }
 
 interface ThresholdGroup {
@@ -227,10 +229,37 @@ export class DetectionBatch {
         }
         return d;
       };
+      // Suppression per state key: what it is at the start of the batch, changed in
+      // place (`current` is this transaction's own copy) as detections are decided.
+      const suppression = new Map<string, SuppressionState | null>();
+      /** Whether a detection at `t` is raised (the count it reports as held back) or held back (undefined). */
+      const decide = (sk: string, t: number, period: number): number | undefined => {
+        let s = suppression.get(sk);
+        if (s === undefined) {
+          s = (current.get(sk) as SuppressionState | undefined) ?? null;
+          suppression.set(sk, s);
+        }
+        if (s !== null && t < s.until) {
+          s.suppressed++;
+          return undefined;
+        }
+        const held = s?.suppressed ?? 0;
+        if (s === null) suppression.set(sk, { until: t + period, suppressed: 0 });
+        else {
+          s.until = t + period;
+          s.suppressed = 0;
+        }
+        return held;
+      };
       for (const [stateKey, group] of groups) {
         const rule = group.rule;
+        const period = rule.suppressMs;
+        // A group's detections come in time order and its suppression key is its own,
+        // so they are decided here: held-back ones never become candidates.
         const emit = (d: Detection | undefined, event: SecEvent) => {
-          if (d) candidates.push({ rule, key: group.key, fields: event.fields, detection: d, sk: group.sk });
+          if (d === undefined) return;
+          const held = period === undefined ? 0 : decide(group.sk!, d.t, period);
+          if (held !== undefined) candidates.push({ rule, key: group.key, fields: event.fields, detection: d, held });
         };
         const { events, aux } = group;
         inTimeOrder(events, aux);
@@ -285,30 +314,11 @@ export class DetectionBatch {
 
       candidates.sort((a, b) => a.detection.t - b.detection.t);
       const alerts: Alert[] = [];
-      const suppression = new Map<string, SuppressionState | null>();
       for (const c of candidates) {
         const period = c.rule.suppressMs;
-        if (period === undefined) {
-          alerts.push(toAlert(c, 0));
-          continue;
-        }
-        const sk = c.sk!;
-        let s = suppression.get(sk);
-        if (s === undefined) {
-          s = (current.get(sk) as SuppressionState | undefined) ?? null;
-          suppression.set(sk, s);
-        }
-        // Changed in place: `current` is this transaction's own copy.
-        if (s !== null && c.detection.t < s.until) {
-          s.suppressed++;
-          continue;
-        }
-        alerts.push(toAlert(c, s?.suppressed ?? 0));
-        if (s === null) suppression.set(sk, { until: c.detection.t + period, suppressed: 0 });
-        else {
-          s.until = c.detection.t + period;
-          s.suppressed = 0;
-        }
+        // Match rules' candidates are decided in time order here.
+        const held = c.held ?? (period === undefined ? 0 : decide(c.sk!, c.detection.t, period));
+        if (held !== undefined) alerts.push(toAlert(c, held));
       }
       for (const [sk, s] of suppression) {
         // Held-back alerts are reported by the next alert, so their count outlives the period.
