@@ -161,12 +161,13 @@ async function main(): Promise<void> {
       loaded.rules.map((r) => (copy === 0 ? r : compileRule({ ...r.definition, id: `${r.id}.copy${copy}` }, r.file))),
     ).flat();
 
-    // Rounds of baseline, normalize-only and pipeline, back to back, in CPU time of this
-    // process. The first round only warms up (as a Function Compute instance is warm
-    // after its first invocation). This machine's speed drifts by tens of percent
-    // within seconds (shared virtual CPUs), so a ratio is taken within each round,
-    // where its runs share the machine's state, and the median of the rounds is
-    // reported: robust to one lucky or unlucky run, unlike a minimum or a mean.
+    // Rounds of baseline, normalize-only, pipeline and baseline again, back to back, in
+    // CPU time of this process. The first round only warms up (as a Function Compute
+    // instance is warm after its first invocation). This machine's speed drifts by tens
+    // of percent within seconds (shared virtual CPUs), so a ratio is taken within each
+    // round, against the mean of the baselines run before and after (a drift during the
+    // round weighs on both sides), and the median of the rounds is reported: robust to
+    // one lucky or unlucky run, unlike a minimum or a mean.
     const baselineRuns: number[] = [];
     const normalizeRuns: number[] = [];
     const pipelineRuns: number[] = [];
@@ -196,8 +197,13 @@ async function main(): Promise<void> {
         },
       });
       const p = cpuMs() - p0;
+
+      const a0 = cpuMs();
+      await baseline(files);
+      const a = cpuMs() - a0;
       if (round === 0) continue;
-      baselineRuns.push(b);
+      baselineRuns.push((b + a) / 2);
+      if (process.env.BENCH_DEBUG) process.stderr.write(`round ${round}: baseline ${Math.round(b)} then ${Math.round(a)}\n`);
       normalizeRuns.push(n);
       pipelineRuns.push(p);
     }
