@@ -51,33 +51,49 @@ export function toEvidence(e: SecEvent): Evidence {
  * keep the whole block it was read with (32 KB) in memory.
  */
 export function detachEvidence(e: Evidence): Evidence {
-  return { id: e.id, time: e.time, source: e.source, fields: detach(e.fields) as Record<string, unknown> };
+  return { id: e.id, time: e.time, source: e.source, fields: detachObject(e.fields) as Record<string, unknown> };
 }
 
-function detach(v: unknown): unknown {
-  if (typeof v === 'string') {
-    // V8 keeps substrings of 13 characters or more as views into their parent;
-    // slicing a fresh concatenation makes a string of their own.
-    return v.length >= 13 ? (' ' + v).slice(1) : v;
-  }
-  if (v === null || typeof v !== 'object') return v;
-  // What holds no such substring is shared with the event, not copied (events are
-  // never changed once normalized): most of an event's small objects, and the frozen
-  // constants normalizers share between events (event.category).
-  if (Object.isFrozen(v) || !holdsLongString(v)) return v;
-  if (Array.isArray(v)) return v.map(detach);
-  const out: Record<string, unknown> = {};
-  for (const k in v as Record<string, unknown>) out[k] = detach((v as Record<string, unknown>)[k]);
-  return out;
+/**
+ * V8 keeps substrings of 13 characters or more as views into their parent; shorter
+ * ones are copies already.
+ */
+const SLICE_MIN = 13;
+
+/** A string of its own: slicing a fresh concatenation copies the characters. */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
 }
 
-function holdsLongString(v: unknown): boolean {
-  if (typeof v === 'string') return v.length >= 13;
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return false;
+/**
+ * Copy on write, in one pass: the object itself when nothing in it holds a long
+ * string (most of an event's small objects, and the frozen constants normalizers
+ * share between events, such as event.category), else a copy with those parts
+ * replaced. Events are never changed once normalized, so sharing is safe.
+ */
+function detachObject(v: Record<string, unknown>): unknown {
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (holdsLongString(v[i])) return true;
-    return false;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const d = detachPart(v[i]);
+      if (d !== UNCHANGED) (out ??= v.slice())[i] = d;
+    }
+    return out ?? v;
   }
-  for (const k in v as Record<string, unknown>) if (holdsLongString((v as Record<string, unknown>)[k])) return true;
-  return false;
+  let out: Record<string, unknown> | undefined;
+  for (const k in v) {
+    const d = detachPart(v[k]);
+    if (d !== UNCHANGED) (out ??= { ...v })[k] = d;
+  }
+  return out ?? v;
+}
+
+const UNCHANGED = Symbol('unchanged');
+
+/** The detached form of a part, or UNCHANGED (a copied string equals its original, so identity cannot tell). */
+function detachPart(x: unknown): unknown {
+  if (typeof x === 'string') return x.length >= SLICE_MIN ? ownCopy(x) : UNCHANGED;
+  if (x === null || typeof x !== 'object' || Object.isFrozen(x)) return UNCHANGED;
+  const d = detachObject(x as Record<string, unknown>);
+  return d === x ? UNCHANGED : d;
 }
