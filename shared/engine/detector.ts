@@ -1,6 +1,6 @@
 import { SecEvent, Source } from '../events/event';
 import { CompiledRule } from '../rules/rule';
-import { Condition } from '../rules/condition';
+import { Condition, scalarText } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
@@ -509,15 +509,7 @@ function indexValue(fields: Record<string, unknown>, path: string[]): string {
     }
     node = next;
   }
-  switch (typeof node) {
-    case 'string':
-      return node;
-    case 'number':
-    case 'boolean':
-      return String(node);
-    default:
-      return Array.isArray(node) ? ANY_VALUE : NO_VALUE;
-  }
+  return scalarText(node) ?? (Array.isArray(node) ? ANY_VALUE : NO_VALUE);
 }
 
 /** Whether a condition is nothing but tests that requiredValues reads (equals/in of index fields, alone or in an `all`). */
@@ -531,11 +523,11 @@ function onlyIndexedTests(cond: Condition, fields: string[]): boolean {
 /** Values a condition requires `field` to have (top-level equals/in on scalars, case-sensitive), as text, if it does. */
 function requiredValues(cond: Condition, field: string): string[] | undefined {
   const tests = 'all' in cond ? cond.all : [cond];
-  const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
   for (const t of tests) {
     if (!('field' in t) || t.field !== field || t.caseInsensitive) continue;
-    if (t.op === 'equals' && scalar(t.value)) return [String(t.value)];
-    if (t.op === 'in' && Array.isArray(t.value) && t.value.every(scalar)) return t.value.map((v) => String(v));
+    const values = t.op === 'equals' ? [t.value] : t.op === 'in' && Array.isArray(t.value) ? t.value : [];
+    const texts = values.map(scalarText);
+    if (texts.length > 0 && texts.every((x) => x !== undefined)) return texts as string[];
   }
   return undefined;
 }

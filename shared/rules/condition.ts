@@ -105,8 +105,11 @@ function compileFieldTest(test: FieldTest, pointer: string): Predicate {
 
 type ValueCheck = (v: unknown) => boolean;
 
-/** Scalars compare by their text, so a rule's `true` matches ActionTrail's "true". */
-function text(v: unknown): string | undefined {
+/**
+ * Scalars compare by their text, so a rule's `true` matches ActionTrail's "true".
+ * The detector's rule index reads values the same way, so it never disagrees with a condition.
+ */
+export function scalarText(v: unknown): string | undefined {
   switch (typeof v) {
     case 'string':
       return v;
@@ -124,26 +127,26 @@ function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
   const valuePointer = `${pointer}/value`;
   switch (test.op) {
     case 'equals': {
-      const want = norm(text(test.value) ?? '');
+      const want = norm(scalarText(test.value) ?? '');
       return (v) => {
-        const s = text(v);
+        const s = scalarText(v);
         return s !== undefined && norm(s) === want;
       };
     }
     case 'in': {
-      const set = new Set((test.value as unknown[]).map((x) => norm(text(x) ?? '')));
+      const set = new Set((test.value as unknown[]).map((x) => norm(scalarText(x) ?? '')));
       return (v) => {
-        const s = text(v);
+        const s = scalarText(v);
         return s !== undefined && set.has(norm(s));
       };
     }
     case 'contains':
     case 'startsWith':
     case 'endsWith': {
-      const want = norm(text(test.value) ?? '');
+      const want = norm(scalarText(test.value) ?? '');
       const op = test.op;
       return (v) => {
-        const s = text(v);
+        const s = scalarText(v);
         if (s === undefined) return false;
         const hay = norm(s);
         return op === 'contains' ? hay.includes(want) : op === 'startsWith' ? hay.startsWith(want) : hay.endsWith(want);
@@ -157,7 +160,7 @@ function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
         throw new ConditionError(valuePointer, `invalid regular expression: ${(e as Error).message}`);
       }
       return (v) => {
-        const s = text(v);
+        const s = scalarText(v);
         return s !== undefined && re.matcher(s).find();
       };
     }
@@ -186,7 +189,7 @@ function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
       const bound = Number(test.value);
       const cmp = { gt: (n: number) => n > bound, gte: (n: number) => n >= bound, lt: (n: number) => n < bound, lte: (n: number) => n <= bound }[test.op];
       return (v) => {
-        const s = text(v);
+        const s = scalarText(v);
         if (s === undefined || s.trim() === '') return false;
         const n = Number(s);
         return Number.isFinite(n) && cmp(n);
@@ -211,7 +214,7 @@ function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
  * for ICMP/ALL rules), also "20-30" and a single port.
  */
 export function parsePortRange(v: unknown): [number, number] | undefined {
-  const s = text(v)?.trim();
+  const s = scalarText(v)?.trim();
   if (s === undefined) return undefined;
   if (s === '-1/-1' || s === '-1') return [0, 65535];
   const m = /^(\d{1,5})(?:\s*[/-]\s*(\d{1,5}))?$/.exec(s);
