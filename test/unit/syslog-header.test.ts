@@ -1,4 +1,4 @@
-import { parseSyslogHeader } from '../../shared/events/syslog/header';
+import { headerProblem, parseSyslogHeader } from '../../shared/events/syslog/header';
 
 const utc = (s: string) => Date.parse(s);
 
@@ -52,7 +52,28 @@ describe('parseSyslogHeader', () => {
     ['bad hour', '2026-11-20T25:30:05Z web-01 sshd[1]: x'],
     ['no tag', 'Nov  5 10:11:12 web-01'],
     ['unknown month', 'Foo  5 10:11:12 web-01 sshd[1]: x'],
+    ['zone hours beyond +14', '2026-11-20T09:30:05+25:00 web-01 sshd[1]: x'],
+    ['zone minutes beyond 59', '2026-11-20T09:30:05-0160 web-01 sshd[1]: x'],
+    ['zone beyond +14 on the regular-expression path', '2026-11-20 09:30:05+15:00 web-01 sshd[1]: x'],
+    ['RFC 5424 with an impossible zone', '<38>1 2026-11-20T09:30:05+99:00 web-01 sshd 1 - - x'],
   ])('rejects %s', (_n, line) => {
     expect(parseSyslogHeader(line, { year: 2026 })).toBeUndefined();
+  });
+
+  test('the widest real zones are read', () => {
+    expect(parseSyslogHeader('2026-11-20T09:30:05+14:00 h sshd[1]: x')?.time).toBe(utc('2026-11-19T19:30:05Z'));
+    expect(parseSyslogHeader('2026-11-20 09:30:05-12:00 h sshd[1]: x')?.time).toBe(utc('2026-11-20T21:30:05Z'));
+  });
+});
+
+describe('headerProblem (the error message of a refused line)', () => {
+  test.each([
+    ['no header', 'hello world', 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)'],
+    ['impossible date', 'Feb 30 10:11:12 h sshd[1]: x', 'syslog timestamp "Feb 30 10:11:12" is not a valid date, time or zone offset'],
+    ['impossible zone', '<38>2026-11-20T09:30:05+25:00 h sshd[1]: x', 'syslog timestamp "2026-11-20T09:30:05+25:00" is not a valid date, time or zone offset'],
+    ['no tag', 'Nov  5 10:11:12 web-01 kernel message without a tag', 'syslog header without a program tag (`program[pid]: ` or `program: `) after the timestamp and host'],
+  ])('%s', (_n, line, problem) => {
+    expect(parseSyslogHeader(line, { year: 2026 })).toBeUndefined();
+    expect(headerProblem(line, { year: 2026 })).toBe(problem);
   });
 });

@@ -206,11 +206,10 @@ function fastIso(s: string, at: number, opts: HeaderOptions): number {
     offsetMin = 0;
     i++;
   } else if (c === 43 || c === 45) {
-    const hh = digits(s, i + 1, 2);
     const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
-    const mm = digits(s, i + 3 + colon, 2);
-    if (hh < 0 || mm < 0) return -1;
-    offsetMin = (c === 45 ? -1 : 1) * (hh * 60 + mm);
+    const zone = zoneMinutes(digits(s, i + 1, 2), digits(s, i + 3 + colon, 2));
+    if (zone === undefined) return -1;
+    offsetMin = (c === 45 ? -1 : 1) * zone;
     i += 5 + colon;
   } else {
     offsetMin = opts.tzOffsetMinutes ?? 0;
@@ -359,10 +358,30 @@ function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   const utc = frac ? base + fractionMs(frac) : base;
   if (zone === undefined) return utc - (opts.tzOffsetMinutes ?? 0) * 60_000;
   if (zone === 'Z') return utc;
-  const sign = zone[0] === '-' ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
-  return utc - offset * 60_000;
+  const hhmm = zone.slice(1).replace(':', '');
+  const minutes = zoneMinutes(Number(hhmm.slice(0, 2)), Number(hhmm.slice(2, 4)));
+  if (minutes === undefined) return undefined;
+  return utc - (zone[0] === '-' ? -minutes : minutes) * 60_000;
+}
+
+/** Minutes of a zone offset's hours and minutes, or undefined when no zone has it (zones span -12:00 to +14:00). */
+function zoneMinutes(hh: number, mm: number): number | undefined {
+  return hh >= 0 && hh <= 14 && mm >= 0 && mm <= 59 ? hh * 60 + mm : undefined;
+}
+
+/** A timestamp in one of the header forms, whether or not it is a valid date (for error messages). */
+const STAMP_SHAPE = /^(?:1 )?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?) /;
+
+/**
+ * Why readSyslogHeader refused a line, for the error message (the error path only):
+ * a timestamp that is no date, time or zone, a header without a `program[pid]:` tag,
+ * or no header at all.
+ */
+export function headerProblem(line: string, opts: HeaderOptions = {}): string {
+  const stamp = STAMP_SHAPE.exec(line.slice(priLength(line)));
+  if (stamp === null) return 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)';
+  if (parseSyslogHeader(`${stamp[1]} host prog: -`, opts) === undefined) return `syslog timestamp ${JSON.stringify(stamp[1])} is not a valid date, time or zone offset`;
+  return 'syslog header without a program tag (`program[pid]: ` or `program: `) after the timestamp and host';
 }
 
 /** Milliseconds of a fraction of a second given as digits ("123456" → 123). */

@@ -1,6 +1,6 @@
 import { EventSink, InputError, Origin, SecEvent, Source } from '../event';
 import { lineId, stableId } from '../../util/hash';
-import { HeaderOptions, SyslogHeader, readSyslogHeader } from './header';
+import { HeaderOptions, SyslogHeader, headerProblem, readSyslogHeader } from './header';
 import { isoTimestamp } from '../../util/time';
 import { applySshdFields, parseSshdMessage } from './sshd';
 import { applySudoFields, parseSudoMessage } from './sudo';
@@ -40,7 +40,7 @@ export function normalizeSyslogLineInto(line: string, ctx: SyslogContext, out: E
       for (const e of normalizeWebServerErrorLine(line, ctx)) out.push(e);
       return;
     }
-    throw new InputError(ctx.origin, 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)');
+    throw new InputError(ctx.origin, headerProblem(line, ctx));
   }
   const { time, hostname, program, pid } = header;
   let message = header.message;
