@@ -54,6 +54,7 @@ describe('parseSyslogHeader', () => {
     ['unknown month', 'Foo  5 10:11:12 web-01 sshd[1]: x'],
     ['zone hours beyond +14', '2026-11-20T09:30:05+25:00 web-01 sshd[1]: x'],
     ['zone minutes beyond 59', '2026-11-20T09:30:05-0160 web-01 sshd[1]: x'],
+    ['zone before -12', '2026-11-20T09:30:05-13:00 web-01 sshd[1]: x'],
     ['zone beyond +14 on the regular-expression path', '2026-11-20 09:30:05+15:00 web-01 sshd[1]: x'],
     ['RFC 5424 with an impossible zone', '<38>1 2026-11-20T09:30:05+99:00 web-01 sshd 1 - - x'],
   ])('rejects %s', (_n, line) => {

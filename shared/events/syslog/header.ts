@@ -207,9 +207,9 @@ function fastIso(s: string, at: number, opts: HeaderOptions): number {
     i++;
   } else if (c === 43 || c === 45) {
     const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
-    const zone = zoneMinutes(digits(s, i + 1, 2), digits(s, i + 3 + colon, 2));
+    const zone = zoneMinutes(c === 45 ? -1 : 1, digits(s, i + 1, 2), digits(s, i + 3 + colon, 2));
     if (zone === undefined) return -1;
-    offsetMin = (c === 45 ? -1 : 1) * zone;
+    offsetMin = zone;
     i += 5 + colon;
   } else {
     offsetMin = opts.tzOffsetMinutes ?? 0;
@@ -359,14 +359,14 @@ function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   if (zone === undefined) return utc - (opts.tzOffsetMinutes ?? 0) * 60_000;
   if (zone === 'Z') return utc;
   const hhmm = zone.slice(1).replace(':', '');
-  const minutes = zoneMinutes(Number(hhmm.slice(0, 2)), Number(hhmm.slice(2, 4)));
+  const minutes = zoneMinutes(zone[0] === '-' ? -1 : 1, Number(hhmm.slice(0, 2)), Number(hhmm.slice(2, 4)));
   if (minutes === undefined) return undefined;
-  return utc - (zone[0] === '-' ? -minutes : minutes) * 60_000;
+  return utc - minutes * 60_000;
 }
 
-/** Minutes of a zone offset's hours and minutes, or undefined when no zone has it (zones span -12:00 to +14:00). */
-function zoneMinutes(hh: number, mm: number): number | undefined {
-  return hh >= 0 && hh <= 14 && mm >= 0 && mm <= 59 ? hh * 60 + mm : undefined;
+/** A zone offset in minutes, or undefined when no zone has it (zones span -12:00 to +14:00). */
+function zoneMinutes(sign: 1 | -1, hh: number, mm: number): number | undefined {
+  return hh >= 0 && hh <= (sign < 0 ? 12 : 14) && mm >= 0 && mm <= 59 ? sign * (hh * 60 + mm) : undefined;
 }
 
 /** A timestamp in one of the header forms, whether or not it is a valid date (for error messages). */
