@@ -83,6 +83,8 @@ function detachObject(v: Record<string, unknown>): unknown {
   let out: Record<string, unknown> | undefined;
   for (const k in v) {
     const d = detachPart(v[k]);
+    // The spread copies every key as an own property first, so even a key named
+    // `__proto__` (from JSON input) is assigned as a key, never as the prototype.
     if (d !== UNCHANGED) (out ??= { ...v })[k] = d;
   }
   return out ?? v;

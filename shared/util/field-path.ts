@@ -139,19 +139,30 @@ function walk(node: unknown, segs: string[], i: number, out: unknown[]): void {
   }
 }
 
-/** Set a nested value by dot path, creating objects on the way (used by normalizers). */
+/**
+ * Set a nested value by dot path, creating objects on the way (used by normalizers).
+ * Paths come from input (SLS index names): every step reads and writes own
+ * properties only, so `__proto__.x` makes a key named `__proto__` instead of
+ * reaching Object.prototype.
+ */
 export function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
   const segs = path.split('.');
   let node = root;
   for (let i = 0; i < segs.length - 1; i++) {
-    const next = node[segs[i]];
+    const next = Object.prototype.hasOwnProperty.call(node, segs[i]) ? node[segs[i]] : undefined;
     if (next === null || typeof next !== 'object' || Array.isArray(next)) {
       const created: Record<string, unknown> = {};
-      node[segs[i]] = created;
+      setOwn(node, segs[i], created);
       node = created;
     } else {
       node = next as Record<string, unknown>;
     }
   }
-  node[segs[segs.length - 1]] = value;
+  setOwn(node, segs[segs.length - 1], value);
+}
+
+/** `obj[key] = value` as an own property, even for `__proto__` (whose assignment would set the prototype). */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
 }

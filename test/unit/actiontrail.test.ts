@@ -50,6 +50,23 @@ describe('ActionTrail shapes', () => {
     expect(e.fields).toMatchObject({ eventName: 'DeleteSecurityGroup', userIdentity: { userName: 'carol' }, requestParameters: { SecurityGroupId: 'sg-1' } });
   });
 
+  test('flattened index names cannot reach Object.prototype (__proto__ becomes a key of its own)', () => {
+    const [e] = norm({
+      __topic__: 'actiontrail_event',
+      'event.eventName': 'DeleteSecurityGroup',
+      'event.eventTime': '2026-11-20T03:00:00Z',
+      'event.__proto__.polluted': 'yes',
+      'event.requestParameters.__proto__': '{"isAdmin":true}',
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(e.fields)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(e.fields, '__proto__')?.value).toEqual({ polluted: 'yes' });
+    const params = e.fields.requestParameters as Record<string, unknown>;
+    expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
+    expect(params.isAdmin).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(params, '__proto__')?.value).toBe('{"isAdmin":true}');
+  });
+
   test('a Logtail host-log line in content is parsed as syslog, with the year from __time__', () => {
     const [e] = norm({ __time__: String(Date.parse('2025-12-31T23:59:59Z') / 1000), __source__: '10.0.0.1', content: 'Dec 31 23:59:58 h sshd[1]: Failed password for root from 198.51.100.9 port 2 ssh2' });
     expect(e.source).toBe('sshd');

@@ -20,4 +20,11 @@ describe('detached evidence', () => {
     expect((d.fields.log as typeof fields.log).file).not.toBe(fields.log.file);
     expect(d.fields.tags).not.toBe(fields.tags);
   });
+
+  test('a key named __proto__ (from JSON input) stays a key of its own in the copy', () => {
+    const fields = JSON.parse('{"id": "e1", "__proto__": {"note": "a long string from the input"}}') as Record<string, unknown>;
+    const d = detachEvidence({ id: 'e1', time: '2026-11-20T00:00:00.000Z', source: 'json', fields });
+    expect(Object.getPrototypeOf(d.fields)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(d.fields, '__proto__')?.value).toEqual({ note: 'a long string from the input' });
+  });
 });
