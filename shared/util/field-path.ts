@@ -162,7 +162,7 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
 }
 
 /** `obj[key] = value` as an own property, even for `__proto__` (whose assignment would set the prototype). */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
   else obj[key] = value;
 }
