@@ -31,6 +31,8 @@ interface ThresholdGroup {
 }
 
 interface RuleGroups {
+  /** The rule's state keys without the group key (`w:<rule id>:`). */
+  prefix: string;
   byKey: Map<string, ThresholdGroup>;
   /** The group of the rule's latest hit. */
   last: ThresholdGroup | undefined;
@@ -160,7 +162,7 @@ export class DetectionBatch {
       }
       let ruleGroups = this.byRule.get(rule);
       if (ruleGroups === undefined) {
-        ruleGroups = { byKey: new Map(), last: undefined };
+        ruleGroups = { prefix: `${STATE_PREFIX[rule.definition.kind]}:${rule.id}:`, byKey: new Map(), last: undefined };
         this.byRule.set(rule, ruleGroups);
       }
       // Hits come in runs of one key (a brute force is many lines from one address).
@@ -170,7 +172,7 @@ export class DetectionBatch {
         if (group === undefined) {
           group = { rule, key, events: [], aux: [] };
           ruleGroups.byKey.set(key, group);
-          this.groups.set(`${STATE_PREFIX[rule.definition.kind]}:${rule.id}:${key}`, group);
+          this.groups.set(ruleGroups.prefix + key, group);
         }
         ruleGroups.last = group;
       }
