@@ -32,7 +32,7 @@ function isoSecondPrefix(second: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 0 || year > 9999 || !Number.isFinite(year)) return new Date(second * 1000).toISOString().slice(0, 20);
+  if (year < 0 || year > 9999 || !Number.isFinite(year)) return new Date(second * 1000).toISOString().slice(0, -4); // ±YYYYYY years: six digits and a sign
   const h = Math.floor(secOfDay / 3600);
   const mi = Math.floor((secOfDay % 3600) / 60);
   return `${year < 1000 ? String(year).padStart(4, '0') : year}-${PAD2[month]}-${PAD2[day]}T${PAD2[h]}:${PAD2[mi]}:${PAD2[secOfDay % 60]}.`;
