@@ -23,12 +23,18 @@ export function normalizeOsqueryResult(obj: Record<string, unknown>, origin?: Or
   const time = unix * 1000;
   const rows: Array<[string, unknown]> = [];
   if (obj.columns !== undefined) rows.push([String(obj.action ?? 'added'), obj.columns]);
-  const diff = obj.diffResults as { added?: unknown[]; removed?: unknown[] } | undefined;
-  if (diff) {
-    for (const r of diff.added ?? []) rows.push(['added', r]);
-    for (const r of diff.removed ?? []) rows.push(['removed', r]);
+  const list = (value: unknown, field: string): unknown[] => {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) throw new InputError(origin, `osquery result: ${field} is not a list of rows`);
+    return value;
+  };
+  const diff = obj.diffResults;
+  if (diff !== undefined && diff !== null) {
+    if (typeof diff !== 'object' || Array.isArray(diff)) throw new InputError(origin, 'osquery result: diffResults is not an object with added and removed rows');
+    for (const r of list((diff as Record<string, unknown>).added, 'diffResults.added')) rows.push(['added', r]);
+    for (const r of list((diff as Record<string, unknown>).removed, 'diffResults.removed')) rows.push(['removed', r]);
   }
-  if (Array.isArray(obj.snapshot)) for (const r of obj.snapshot) rows.push(['snapshot', r]);
+  for (const r of list(obj.snapshot, 'snapshot')) rows.push(['snapshot', r]);
   return rows.map(([action, columns], i) => {
     if (columns === null || typeof columns !== 'object' || Array.isArray(columns)) throw new InputError(origin, `osquery result: row ${i} is not an object`);
     const id = stableId('osquery', host, name, unix, action, JSON.stringify(columns));

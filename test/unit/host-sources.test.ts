@@ -47,4 +47,12 @@ describe('osquery results', () => {
   test('a result without unixTime is an error naming the field', () => {
     expect(() => normalizeJsonRecord({ name: 'x', hostIdentifier: 'h', columns: {} }, { path: 'r.log', line: 4 }, 'auto', {})).toThrow('r.log:4: osquery result: unixTime missing');
   });
+  test.each([
+    ['diffResults.added', { diffResults: { added: { port: '22' } } }, 'r.log:5: osquery result: diffResults.added is not a list of rows'],
+    ['diffResults.removed', { diffResults: { removed: 'x' } }, 'r.log:5: osquery result: diffResults.removed is not a list of rows'],
+    ['diffResults', { diffResults: [1] }, 'r.log:5: osquery result: diffResults is not an object with added and removed rows'],
+    ['snapshot', { snapshot: { port: '22' } }, 'r.log:5: osquery result: snapshot is not a list of rows'],
+  ])('a malformed %s is an error naming the field', (_f, extra, message) => {
+    expect(() => normalizeJsonRecord({ name: 'x', hostIdentifier: 'h', unixTime: 1795428000, ...extra }, { path: 'r.log', line: 5 }, 'auto', {})).toThrow(message);
+  });
 });
