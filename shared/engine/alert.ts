@@ -34,10 +34,23 @@ export interface Alert {
 
 export const EVIDENCE_LIMIT = 5;
 
-/** Evidence, or the event it will be made from if a detection using it is raised. */
-export type EvidenceRef = Evidence | SecEvent;
+/**
+ * Evidence that outlives its batch (kept in a window or sequence across batches): the
+ * JSON text of an Evidence. One flat string rather than a copy of the event's object
+ * tree: an event's strings are slices of the 32 KB input block they were read from,
+ * and holding one would keep the whole block; and one string is one object for the
+ * garbage collector to move when the window is promoted, where a tree is dozens
+ * (detached evidence was the largest share of what minor collections promoted). It is
+ * parsed back only for an alert that is raised, and it is what the Redis store would
+ * hold anyway (so both stores show the same evidence).
+ */
+export type DetachedEvidence = string;
+
+/** Evidence, the event it will be made from if a detection using it is raised, or detached evidence. */
+export type EvidenceRef = Evidence | SecEvent | DetachedEvidence;
 
 export function asEvidence(ref: EvidenceRef): Evidence {
+  if (typeof ref === 'string') return JSON.parse(ref) as Evidence;
   return typeof ref.time === 'number' ? toEvidence(ref as SecEvent) : (ref as Evidence);
 }
 
@@ -45,57 +58,12 @@ export function toEvidence(e: SecEvent): Evidence {
   return { id: e.id, time: isoTimestamp(e.time), source: e.source, fields: e.fields };
 }
 
-/**
- * A copy of evidence that outlives its batch (kept in a threshold window): an event's
- * strings are slices of the input block they were read from, and holding one would
- * keep the whole block it was read with (32 KB) in memory.
- */
-export function detachEvidence(e: Evidence): Evidence {
-  return { id: e.id, time: e.time, source: e.source, fields: detachObject(e.fields) as Record<string, unknown> };
+/** Whether a reference is an event of the batch being evaluated (not yet detached). */
+export function isBatchEvent(ref: EvidenceRef): ref is SecEvent {
+  return typeof ref !== 'string' && typeof ref.time === 'number';
 }
 
-/**
- * V8 keeps substrings of 13 characters or more as views into their parent; shorter
- * ones are copies already.
- */
-const SLICE_MIN = 13;
-
-/** A string of its own: slicing a fresh concatenation copies the characters. */
-function ownCopy(s: string): string {
-  return (' ' + s).slice(1);
-}
-
-/**
- * Copy on write, in one pass: the object itself when nothing in it holds a long
- * string (most of an event's small objects, and the frozen constants normalizers
- * share between events, such as event.category), else a copy with those parts
- * replaced. Events are never changed once normalized, so sharing is safe.
- */
-function detachObject(v: Record<string, unknown>): unknown {
-  if (Array.isArray(v)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const d = detachPart(v[i]);
-      if (d !== UNCHANGED) (out ??= v.slice())[i] = d;
-    }
-    return out ?? v;
-  }
-  let out: Record<string, unknown> | undefined;
-  for (const k in v) {
-    const d = detachPart(v[k]);
-    // The spread copies every key as an own property first, so even a key named
-    // `__proto__` (from JSON input) is assigned as a key, never as the prototype.
-    if (d !== UNCHANGED) (out ??= { ...v })[k] = d;
-  }
-  return out ?? v;
-}
-
-const UNCHANGED = Symbol('unchanged');
-
-/** The detached form of a part, or UNCHANGED (a copied string equals its original, so identity cannot tell). */
-function detachPart(x: unknown): unknown {
-  if (typeof x === 'string') return x.length >= SLICE_MIN ? ownCopy(x) : UNCHANGED;
-  if (x === null || typeof x !== 'object' || Object.isFrozen(x)) return UNCHANGED;
-  const d = detachObject(x as Record<string, unknown>);
-  return d === x ? UNCHANGED : d;
+/** The detached form of evidence (see DetachedEvidence); evidence detached already is returned as it is. */
+export function detachEvidence(ref: EvidenceRef): DetachedEvidence {
+  return typeof ref === 'string' ? ref : JSON.stringify(asEvidence(ref));
 }

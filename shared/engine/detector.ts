@@ -4,7 +4,7 @@ import { Condition, scalarText } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
-import { Alert, Evidence, EvidenceRef, asEvidence, detachEvidence } from './alert';
+import { Alert, DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from './alert';
 import { DormancyState, NewValueState, SequenceState, dormancyStep, emptySequence, newValueStep, sequenceStep } from './kinds';
 import { Detection, WindowState, addHit, emptyWindow } from './threshold';
 
@@ -219,15 +219,15 @@ export class DetectionBatch {
       }
       const candidates = [...matched];
       // What stays in a window outlives this batch and is detached; an event held by
-      // several rules' windows is detached once. Evidence of earlier batches is already
-      // detached (its time is text), so an event (numeric time) is one of this batch.
-      const detached = new Map<SecEvent, Evidence>();
+      // several rules' windows is detached once. Evidence of earlier batches is detached
+      // already.
+      const detached = new Map<SecEvent, DetachedEvidence>();
       const detach = (ref: EvidenceRef): EvidenceRef => {
-        if (typeof ref.time !== 'number') return ref;
-        let d = detached.get(ref as SecEvent);
+        if (!isBatchEvent(ref)) return ref;
+        let d = detached.get(ref);
         if (d === undefined) {
-          d = detachEvidence(asEvidence(ref));
-          detached.set(ref as SecEvent, d);
+          d = detachEvidence(ref);
+          detached.set(ref, d);
         }
         return d;
       };
@@ -253,6 +253,12 @@ export class DetectionBatch {
         }
         return held;
       };
+      /** Until when a group's detections are held back (read only: an unchanged state is not written back). */
+      const suppressedUntil = (group: ThresholdGroup): number => {
+        if (group.sk === undefined) return -Infinity;
+        const s = suppression.has(group.sk) ? suppression.get(group.sk) : (current.get(group.sk) as SuppressionState | undefined);
+        return s?.until ?? -Infinity;
+      };
       for (const [stateKey, group] of groups) {
         const rule = group.rule;
         const period = rule.suppressMs;
@@ -274,7 +280,10 @@ export class DetectionBatch {
             const e = events[i];
             emit(addHit(state, e.time, e.id, aux[i] as string | undefined, e, spec.count, spec.windowMs, distinct), e);
           }
-          for (const entry of state.h) if (entry[2] !== null) entry[2] = detach(entry[2]);
+          // An entry's window completes within windowMs of it: if that is still inside the
+          // suppression period, the detection will be held back and its evidence never shown.
+          const until = suppressedUntil(group);
+          for (const entry of state.h) if (entry[2] !== null) entry[2] = entry[0] + spec.windowMs < until ? null : detach(entry[2]);
           writes.set(stateKey, state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs });
         } else if (rule.sequence) {
           const spec = rule.sequence;
@@ -290,6 +299,9 @@ export class DetectionBatch {
           // A group that had no state and none of whose events started the sequence (a
           // login with no failures before it, most logins) has nothing worth keeping.
           if (stored === undefined && !completed && state.stage === 0 && state.n === 0) continue;
+          // Likewise a sequence completes within windowMs of its start.
+          const until = suppressedUntil(group);
+          if (state.start + spec.windowMs < until) state.ev.length = 0;
           for (let i = 0; i < state.ev.length; i++) state.ev[i] = detach(state.ev[i]);
           writes.set(stateKey, { value: state, ttlMs: spec.windowMs });
         } else if (rule.newValue) {

@@ -219,4 +219,32 @@ describe('suppression', () => {
     const next = await d.process(Array.from({ length: 5 }, (_, i) => fail(3700 + i, '198.51.100.1')));
     expect(next.map((a) => a.suppressed)).toEqual([5]);
   });
+
+  /** The stored state of one key, as the next batch will read it. */
+  async function stored(store: MemoryStateStore, key: string): Promise<unknown> {
+    return store.transact([key], T0, (current) => ({ writes: new Map(), result: current.get(key) }));
+  }
+
+  test('evidence of windows that can only complete within the suppression period is not kept', async () => {
+    const store = new MemoryStateStore();
+    const d = detector({ ...burst, suppress: '1h' }, store);
+    expect(await d.process(Array.from({ length: 5 }, (_, i) => fail(i, '198.51.100.1')))).toHaveLength(1);
+    // Suppressed until 10:01:04 (the detection at 4 s, plus an hour): three failures at
+    // 10:30 can only complete a window by 10:35, so they are counted without evidence.
+    await d.process([fail(1800, '198.51.100.1'), fail(1801, '198.51.100.1'), fail(1802, '198.51.100.1')]);
+    const during = (await stored(store, 'w:test.rule:198.51.100.1')) as { h: unknown[][] };
+    expect(during.h.map((e) => e[2])).toEqual([null, null, null]);
+    // At 10:57 a window may complete after 11:00:04: its evidence is kept, detached.
+    const late = [fail(3420, '198.51.100.1'), fail(3421, '198.51.100.1')];
+    await d.process(late);
+    const after = (await stored(store, 'w:test.rule:198.51.100.1')) as { h: unknown[][] };
+    expect(after.h.map((e) => typeof e[2])).toEqual(['string', 'string']);
+    // Completed after the period: raised, with the evidence of the batch before.
+    const closing = [fail(3605, '198.51.100.1'), fail(3606, '198.51.100.1'), fail(3607, '198.51.100.1')];
+    const alerts = await d.process(closing);
+    expect(alerts.map((a) => a.suppressed)).toEqual([0]);
+    expect(alerts[0].evidence.map((e) => e.id)).toEqual([...late, ...closing].map((e) => e.id));
+    expect(alerts[0].evidence[0].fields).toEqual(late[0].fields);
+    expect(alerts[0].evidence[0].time).toBe('2026-11-20T10:57:00.000Z');
+  });
 });

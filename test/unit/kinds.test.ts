@@ -61,6 +61,25 @@ describe('sequence rules', () => {
     expect(await d.process([ssh(0, 'auth-failed', '198.51.100.6'), ssh(1, 'auth-failed', '198.51.100.6'), ssh(2, 'auth-failed', '198.51.100.6')])).toEqual([]);
     expect((await d.process([ssh(40, 'login', '198.51.100.6')])).map((a) => a.key)).toEqual(['198.51.100.6']);
   });
+
+  test('a sequence that can only complete within the suppression period keeps no evidence; a later one does', async () => {
+    const store = new MemoryStateStore();
+    const d = new Detector([compileRule(ruleDef({ ...bruteThenSuccess, suppress: '1h' }), 'rules/t.json')], store);
+    const ip = '198.51.100.9';
+    const fails = (at: number) => [ssh(at, 'auth-failed', ip), ssh(at + 1, 'auth-failed', ip), ssh(at + 2, 'auth-failed', ip)];
+    expect(await d.process([...fails(0), ssh(3, 'login', ip)])).toHaveLength(1);
+    const state = () => store.transact([`q:test.rule:${ip}`], T0, (c) => ({ writes: new Map(), result: c.get(`q:test.rule:${ip}`) as { stage: number; ev: unknown[] } }));
+    // Suppressed until 11:00:03; started at 10:30, it completes by 10:40 at the latest.
+    await d.process(fails(1800));
+    expect(await state()).toMatchObject({ stage: 1, ev: [] });
+    // Started at 10:55, it may complete after 11:00:03: the evidence is kept, detached.
+    const late = fails(3300);
+    await d.process(late);
+    expect((await state()).ev.map((e) => typeof e)).toEqual(['string', 'string', 'string']);
+    const success = ssh(3605, 'login', ip);
+    const alerts = await d.process([success]);
+    expect(alerts.map((a) => [a.suppressed, a.evidence.map((e) => e.id)])).toEqual([[0, [...late, success].map((e) => e.id)]]);
+  });
 });
 
 describe('new-value rules', () => {

@@ -1,4 +1,4 @@
-import { Evidence } from '../../shared/engine/alert';
+import { Evidence, asEvidence } from '../../shared/engine/alert';
 import { SequenceSpec, emptySequence, sequenceStep } from '../../shared/engine/kinds';
 import { WindowEntry, addHit, emptyWindow } from '../../shared/engine/threshold';
 
@@ -30,7 +30,7 @@ describe('threshold windows let go of the evidence they drop', () => {
       seen.push(state.h[state.h.length - 1]);
     }
     const detection = addHit(state, 2_000, 'c', undefined, evidence('c'), 3, 60_000, false);
-    expect(detection?.evidence.map((e) => e.id)).toEqual(['a', 'b', 'c']);
+    expect(detection?.evidence.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c']);
     expect(state.h).toEqual([]);
     expect(seen.map((e) => e[2])).toEqual([null, null]);
   });
@@ -54,7 +54,7 @@ describe('sequences let go of their evidence when they start again', () => {
     sequenceStep(state, 0, 'a', 0b01, evidence('a'), spec);
     sequenceStep(state, 1_000, 'b', 0b01, evidence('b'), spec);
     const detection = sequenceStep(state, 2_000, 'c', 0b10, evidence('c'), spec);
-    expect(detection?.evidence.map((e) => e.id)).toEqual(['a', 'b', 'c']);
+    expect(detection?.evidence.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c']);
     expect(detection?.evidence).not.toBe(held);
     expect(state.ev).toBe(held);
     expect(held).toEqual([]);
@@ -72,7 +72,7 @@ describe('sequences let go of their evidence when they start again', () => {
     // Past the window: the group starts again with this event as its first failure.
     sequenceStep(state, 120_000, 'b', 0b01, evidence('b'), spec);
     expect(state.ev).toBe(held);
-    expect(held.map((e) => e.id)).toEqual(['b']);
+    expect(held.map((e) => asEvidence(e).id)).toEqual(['b']);
     expect([state.stage, state.n, state.start]).toEqual([0, 1, 120_000]);
   });
 });
