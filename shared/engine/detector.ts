@@ -85,6 +85,11 @@ export class Detector {
     }
   }
 
+  /** Whether any enabled rule reads events of `source` (those of other sources need not be built). */
+  evaluates(source: Source): boolean {
+    return this.bySource.has(source);
+  }
+
   /** A new batch: `add` its events as they come, then `finish` it. */
   begin(): DetectionBatch {
     return new DetectionBatch(this.bySource, this.store);

@@ -20,6 +20,13 @@ export interface SecEvent {
 /** Where normalizers put events: an array, or a consumer that takes them one by one. */
 export interface EventSink {
   push(event: SecEvent): unknown;
+  /**
+   * Optional. Asked before `count` events of `source` are built, by a normalizer that
+   * knows the source first (syslog: from the program name): true when the sink has no
+   * use for them (no rule reads the source), in which case it counts them and nothing
+   * is built. The record is still read in full, so a malformed one is still an error.
+   */
+  discard?(source: Source, count: number): boolean;
 }
 
 /** Where a raw record came from, so that errors and alerts can point at it. One per record: it becomes the event's `log.file` as it is. */

@@ -1,4 +1,4 @@
-import { InputError, SecEvent } from '../events/event';
+import { InputError, SecEvent, Source } from '../events/event';
 import { DetectionBatch, Detector } from '../engine/detector';
 import { Alert } from '../engine/alert';
 import { InputFormat, readEvents } from '../input/read-events';
@@ -65,6 +65,13 @@ export async function replayFiles(files: string[], detector: Detector | undefine
         push(event: SecEvent) {
           summary.events++;
           (batch ??= detector.begin()).add(event);
+        },
+        // Events of a source no rule reads (cron and other programs' syslog lines) are
+        // counted, not built.
+        discard(source: Source, count: number) {
+          if (detector.evaluates(source)) return false;
+          summary.events += count;
+          return true;
         },
       }
     : undefined;

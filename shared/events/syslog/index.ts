@@ -52,6 +52,7 @@ export function normalizeSyslogLineInto(line: string, ctx: SyslogContext, out: E
   }
 
   const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : ACCOUNT_PROGRAMS.has(program) ? 'account' : 'syslog';
+  if (out.discard !== undefined && out.discard(source, repeat)) return;
   const baseId = ctx.position !== undefined ? stableId(ctx.position, line) : ctx.origin ? lineId(ctx.origin.path, ctx.origin.line, line) : stableId(line);
   const timestamp = isoTimestamp(time);
   for (let i = 0; i < repeat; i++) {
