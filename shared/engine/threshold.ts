@@ -40,9 +40,11 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
   if (distinct) {
     const at = h.findIndex((e) => e[1] === v);
     if (at >= 0) {
-      const [seen, , ev] = h[at];
+      const old = h[at];
+      const [seen, , ev] = old;
       if (t <= seen) return undefined;
-      h.splice(at, 1)[0][2] = null;
+      removeAt(h, at);
+      release(old);
       insertSorted(h, [t, v ?? null, ev, id]);
     } else {
       insertSorted(h, [t, v ?? null, null, id]);
@@ -77,10 +79,20 @@ function release(entry: WindowEntry): void {
   entry[2] = null;
 }
 
+/** Windows are short (at most `count` entries) and hits mostly come in time order: no splice, whose result array is garbage. */
 function insertSorted(h: WindowEntry[], entry: WindowEntry): void {
   let i = h.length;
-  while (i > 0 && h[i - 1][0] > entry[0]) i--;
-  h.splice(i, 0, entry);
+  h.push(entry);
+  while (i > 0 && h[i - 1][0] > entry[0]) {
+    h[i] = h[i - 1];
+    i--;
+  }
+  h[i] = entry;
+}
+
+function removeAt(h: WindowEntry[], at: number): void {
+  for (let i = at; i < h.length - 1; i++) h[i] = h[i + 1];
+  h.pop();
 }
 
 /** Gives the new hit's entry its evidence while fewer than EVIDENCE_LIMIT entries hold some. */
