@@ -253,7 +253,8 @@ function compileTimeOfDay(spec: TimeOfDaySpec, pointer: string): ValueCheck {
   };
 }
 
-function localClock(timezone: string, pointer: string): (t: number) => { day: string; minute: number } {
+/** Day and minute of the day of an instant in a zone (exported for tests). */
+export function localClock(timezone: string, pointer: string): (t: number) => { day: string; minute: number } {
   const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(timezone);
   if (offset || timezone === 'UTC' || timezone === 'Z') {
     const ms = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
@@ -268,7 +269,7 @@ function localClock(timezone: string, pointer: string): (t: number) => { day: st
   } catch {
     throw new ConditionError(pointer, `unknown time zone "${timezone}" (use an IANA name such as Asia/Shanghai, or an offset such as +08:00)`);
   }
-  return (t) => {
+  const exact = (t: number): { day: string; minute: number } => {
     let day = 'sun';
     let minute = 0;
     for (const part of format.formatToParts(t)) {
@@ -278,4 +279,23 @@ function localClock(timezone: string, pointer: string): (t: number) => { day: st
     }
     return { day, minute };
   };
+  // formatToParts costs microseconds. Zone offsets are whole quarter hours today, so a
+  // quarter hour of UTC is one stretch of local clock: its start is formatted once, and
+  // checked against its end (a transition, or an odd historical offset, inside the
+  // quarter shows as a jump, and that quarter is formatted exactly).
+  let quarter = NaN;
+  let start: { day: string; minute: number } | undefined;
+  return (t) => {
+    const q = Math.floor(t / QUARTER_HOUR_MS);
+    if (q !== quarter) {
+      quarter = q;
+      const first = exact(q * QUARTER_HOUR_MS);
+      const last = exact((q + 1) * QUARTER_HOUR_MS - 1);
+      start = last.day === first.day && last.minute === first.minute + 14 ? first : undefined;
+    }
+    if (start === undefined) return exact(t);
+    return { day: start.day, minute: start.minute + Math.floor((t - q * QUARTER_HOUR_MS) / 60_000) };
+  };
 }
+
+const QUARTER_HOUR_MS = 15 * 60_000;

@@ -1,7 +1,7 @@
 import { Detector } from '../../shared/engine/detector';
 import { SecEvent } from '../../shared/events/event';
 import { compileRule } from '../../shared/rules/load';
-import { compileCondition } from '../../shared/rules/condition';
+import { compileCondition, localClock } from '../../shared/rules/condition';
 import { RuleDefinition } from '../../shared/rules/rule';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { ruleDef } from '../helpers';
@@ -132,6 +132,34 @@ describe('timeOfDay conditions', () => {
     expect(night({ t: '2026-11-20T15:30:00Z' })).toBe(true); // 23:30 local
     expect(night({ t: '2026-11-20T21:30:00Z' })).toBe(true); // 05:30 local
     expect(night({ t: '2026-11-20T04:00:00Z' })).toBe(false); // 12:00 local
+  });
+  test('the local clock of a named zone is right across daylight-saving changes and odd offsets', () => {
+    // Independent reference: the zone's wall clock as Intl prints it.
+    const wall = (zone: string, t: number) => {
+      const text = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(t);
+      const [, day, h, m] = /^(\w{3}) (\d{2}):(\d{2})$/.exec(text)!;
+      return { day: day.toLowerCase(), minute: Number(h) * 60 + Number(m) };
+    };
+    const changes: Array<[string, string]> = [
+      ['America/New_York', '2026-03-08T07:00:00Z'], // 02:00 EST becomes 03:00 EDT
+      ['America/New_York', '2026-11-01T06:00:00Z'],
+      ['Australia/Lord_Howe', '2026-04-04T15:00:00Z'], // a half-hour change
+      ['Europe/London', '2026-03-29T01:00:00Z'],
+      ['Asia/Kathmandu', '2026-11-20T18:15:00Z'], // +05:45, no change: midnight on a quarter hour
+      ['Asia/Shanghai', '1900-06-01T00:00:00Z'], // local mean time, +08:05:43
+    ];
+    for (const [zone, at] of changes) {
+      const clock = localClock(zone, '/t');
+      const around = Date.parse(at);
+      // In time order (what the quarter-hour memory is for), every 7 minutes 13.5 seconds over six hours.
+      for (let t = around - 3 * 3_600_000; t < around + 3 * 3_600_000; t += 433_500) {
+        expect([zone, new Date(t).toISOString(), clock(t)]).toEqual([zone, new Date(t).toISOString(), wall(zone, t)]);
+      }
+      // And out of order.
+      expect(clock(around - 1)).toEqual(wall(zone, around - 1));
+      expect(clock(around + 86_400_000 * 100)).toEqual(wall(zone, around + 86_400_000 * 100));
+      expect(clock(around)).toEqual(wall(zone, around));
+    }
   });
   test('an unknown time zone is a load error at its pointer', () => {
     expect(() => compileCondition({ field: 't', op: 'timeOfDay', value: { timezone: 'Mars/Olympus', from: '09:00', to: '18:00' } })).toThrow('unknown time zone "Mars/Olympus"');
