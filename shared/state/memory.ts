@@ -12,42 +12,31 @@ interface Entry {
  * out without copying.
  */
 export class MemoryStateStore implements StateStore {
-  private readonly entries = new Map<string, Entry>();
   /**
-   * Claimed keys (value 1) by expiry: one number each rather than an entry object, as
-   * they are the most numerous keys (one per alert raised, kept for days).
+   * Values by key, as an entry; claimed keys (value 1) as just their expiry, one number
+   * each rather than an entry object, as they are the most numerous keys (one per alert
+   * raised, kept for days). One map, so a key is found (or missed) in one lookup.
    */
-  private readonly claims = new Map<string, number>();
+  private readonly entries = new Map<string, Entry | number>();
   private sweepAt = 10_000;
 
   async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
     const current = new Map<string, unknown>();
-    // Keys read from the claims (rare): a write to one of them replaces the claim.
-    let claimed: string[] | undefined;
     for (const key of keys) {
       const e = this.entries.get(key);
-      if (e !== undefined) {
-        if (e.expiresAt < now) this.entries.delete(key);
-        else current.set(key, e.value);
-        continue;
-      }
-      const claimedUntil = this.claims.get(key);
-      if (claimedUntil === undefined) continue;
-      if (claimedUntil < now) this.claims.delete(key);
-      else current.set(key, 1);
-      (claimed ??= []).push(key);
+      if (e === undefined) continue;
+      if (expiry(e) < now) this.entries.delete(key);
+      else current.set(key, typeof e === 'number' ? 1 : e.value);
     }
     const { writes, result } = update(current);
     for (const [key, w] of writes) {
-      // An entry shadows a claim of its key; a deletion removes both.
       if (w === null) {
         this.entries.delete(key);
-        this.claims.delete(key);
         continue;
       }
-      if (claimed !== undefined && claimed.includes(key)) this.claims.delete(key);
+      // A write replaces a claim of its key.
       const e = this.entries.get(key);
-      if (e === undefined) this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs });
+      if (e === undefined || typeof e === 'number') this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs });
       else {
         e.value = w.value;
         e.expiresAt = now + w.ttlMs;
@@ -60,13 +49,8 @@ export class MemoryStateStore implements StateStore {
   async claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]> {
     const fresh = keys.map((key) => {
       const e = this.entries.get(key);
-      if (e !== undefined) {
-        if (e.expiresAt >= now) return false;
-        this.entries.delete(key);
-      }
-      const until = this.claims.get(key);
-      if (until !== undefined && until >= now) return false;
-      this.claims.set(key, now + ttlMs);
+      if (e !== undefined && expiry(e) >= now) return false;
+      this.entries.set(key, now + ttlMs);
       return true;
     });
     if (this.size > this.sweepAt) this.sweep(now);
@@ -75,17 +59,19 @@ export class MemoryStateStore implements StateStore {
 
   /** Number of live keys (for tests and the bench's memory figures). */
   get size(): number {
-    return this.entries.size + this.claims.size;
+    return this.entries.size;
   }
 
   private sweep(now: number): void {
-    for (const [key, e] of this.entries) if (e.expiresAt < now) this.entries.delete(key);
-    for (const [key, until] of this.claims) if (until < now) this.claims.delete(key);
+    for (const [key, e] of this.entries) if (expiry(e) < now) this.entries.delete(key);
     this.sweepAt = Math.max(10_000, this.size * 2);
   }
 
   async close(): Promise<void> {
     this.entries.clear();
-    this.claims.clear();
   }
+}
+
+function expiry(e: Entry | number): number {
+  return typeof e === 'number' ? e : e.expiresAt;
 }
