@@ -3,6 +3,7 @@ import { CompiledRule } from '../rules/rule';
 import { Condition, scalarText } from '../rules/condition';
 import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
+import { ownString } from '../util/own-string';
 import { isoTimestamp } from '../util/time';
 import { Alert, DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from './alert';
 import { DormancyState, NewValueState, SequenceState, dormancyStep, emptySequence, newValueStep, sequenceStep } from './kinds';
@@ -155,11 +156,11 @@ export class DetectionBatch {
       if (rule.threshold?.distinct !== undefined) {
         const value = rule.threshold.distinct(fields);
         if (value === undefined || value === null) continue;
-        v = typeof value === 'object' ? JSON.stringify(value) : String(value);
+        v = stateText(value);
       } else if (rule.newValue) {
         const value = rule.newValue.value(fields);
         if (value === undefined || value === null || value === '') continue;
-        v = typeof value === 'object' ? JSON.stringify(value) : String(value);
+        v = stateText(value);
       } else if (rule.sequence) {
         const seq = rule.sequence.steps;
         for (let i = 0; i < seq.length; i++) if (seq[i].matches(fields)) steps |= 1 << i;
@@ -549,6 +550,15 @@ function requiredValues(cond: Condition, field: string): string[] | undefined {
     if (texts.length > 0 && texts.every((x) => x !== undefined)) return texts as string[];
   }
   return undefined;
+}
+
+/**
+ * A distinct-count or new value as the state keeps it: its text, of its own (a user
+ * name captured from a syslog line would otherwise keep the line's input block alive
+ * for as long as the window holds it).
+ */
+function stateText(value: unknown): string {
+  return typeof value === 'object' ? JSON.stringify(value) : ownString(String(value));
 }
 
 function suppressionKey(rule: CompiledRule, key: string): string {

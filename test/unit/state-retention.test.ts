@@ -1,0 +1,47 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Detector } from '../../shared/engine/detector';
+import { SecEvent } from '../../shared/events/event';
+import { normalizeSyslogLineInto } from '../../shared/events/syslog';
+import { compileRule } from '../../shared/rules/load';
+import { MemoryStateStore } from '../../shared/state/memory';
+import { ownString } from '../../shared/util/own-string';
+import { ruleDef } from '../helpers';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function heapAfterGc(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+describe('state does not keep input blocks alive', () => {
+  test('own strings equal their originals', () => {
+    const block = `${'x'.repeat(100)}administrator-with-a-long-name`;
+    expect(ownString(block.slice(100))).toBe('administrator-with-a-long-name');
+    expect(ownString('root')).toBe('root');
+  });
+
+  test('distinct values captured from syslog lines (long user names) are kept as strings of their own', async () => {
+    const spraying = compileRule(
+      ruleDef({ kind: 'threshold', condition: { field: 'event.action', op: 'equals', value: 'auth-failed' }, groupBy: ['source.ip'], threshold: { count: 1000, window: '1h', distinct: 'user.name' } }),
+      'rules/t.json',
+    );
+    const detector = new Detector([spraying], new MemoryStateStore());
+    const before = heapAfterGc();
+    // 200 lines, each read from a 64 KB block of its own (as the line reader cuts them),
+    // from 200 addresses: 200 windows each keeping one user name.
+    for (let i = 0; i < 200; i++) {
+      const block = `2026-11-20T10:00:${String(i % 60).padStart(2, '0')}.000Z web-01 sshd[1]: Failed password for invalid user administrator${i} from 198.51.${i >> 8}.${i & 255} port 22 ssh2\n${'#'.repeat(65536)}`;
+      const line = block.split('\n')[0];
+      const events: SecEvent[] = [];
+      normalizeSyslogLineInto(line, { year: 2026 }, events);
+      expect(await detector.process(events)).toEqual([]);
+    }
+    const grown = heapAfterGc() - before;
+    // 200 blocks would be 13 MB; the windows themselves are a few hundred KB.
+    expect(grown).toBeLessThan(3 * 1048576);
+  });
+});
