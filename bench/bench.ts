@@ -40,7 +40,7 @@ interface Options {
 const USAGE = 'usage: node dist/bench.js [--events N] [--rule-copies N] [--batch N] [--rounds N] [--memory-events N] [--quick] [--json]';
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { events: 200_000, json: false, ruleCopies: 1, batch: MEMORY_BATCH_LINES, memoryEvents: 1_000_000, quick: false, rounds: 7 };
+  const o: Options = { events: 200_000, json: false, ruleCopies: 1, batch: MEMORY_BATCH_LINES, memoryEvents: 1_000_000, quick: false, rounds: 11 };
   const num = (i: number) => {
     const n = Number(argv[i]);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a whole number\n${USAGE}`);
