@@ -6,37 +6,53 @@ interface Entry {
 }
 
 /**
- * The embedded default: one process, one Map. Expiry runs on the clock the caller
+ * The embedded default: one process, two Maps. Expiry runs on the clock the caller
  * passes (event time in replay), so replaying old logs behaves like live ones.
  * Transactions cannot interleave (update runs synchronously), so values are handed
  * out without copying.
  */
 export class MemoryStateStore implements StateStore {
+  /** Values of transactions (windows, sequences, suppression): few, read by every batch. */
+  private readonly entries = new Map<string, Entry>();
   /**
-   * Values by key, as an entry; claimed keys (value 1) as just their expiry, one number
-   * each rather than an entry object, as they are the most numerous keys (one per alert
-   * raised, kept for days). One map, so a key is found (or missed) in one lookup.
+   * Claimed keys (value 1) by expiry: one number each rather than an entry object, as
+   * they are the most numerous keys (one per alert raised, kept for days). Kept apart
+   * so that the entries stay a small table: most keys a batch reads are absent, and a
+   * miss in a large map costs several cache misses.
    */
-  private readonly entries = new Map<string, Entry | number>();
+  private readonly claims = new Map<string, number>();
+  /**
+   * First characters of the keys ever claimed (the detector claims `a:…`, the
+   * dispatcher `d:…`): a key starting otherwise cannot be a claim, and a transaction
+   * reading it skips the claims map.
+   */
+  private readonly claimedFirst = new Set<number>();
   private sweepAt = 10_000;
 
   async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
     const current = new Map<string, unknown>();
     for (const key of keys) {
       const e = this.entries.get(key);
-      if (e === undefined) continue;
-      if (expiry(e) < now) this.entries.delete(key);
-      else current.set(key, typeof e === 'number' ? 1 : e.value);
+      if (e !== undefined) {
+        if (e.expiresAt < now) this.entries.delete(key);
+        else current.set(key, e.value);
+      } else if (this.mayBeClaimed(key)) {
+        const until = this.claims.get(key);
+        if (until === undefined) continue;
+        if (until < now) this.claims.delete(key);
+        else current.set(key, 1);
+      }
     }
     const { writes, result } = update(current);
     for (const [key, w] of writes) {
+      // A write replaces a claim of its key; a deletion removes both.
+      if (this.mayBeClaimed(key)) this.claims.delete(key);
       if (w === null) {
         this.entries.delete(key);
         continue;
       }
-      // A write replaces a claim of its key.
       const e = this.entries.get(key);
-      if (e === undefined || typeof e === 'number') this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs });
+      if (e === undefined) this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs });
       else {
         e.value = w.value;
         e.expiresAt = now + w.ttlMs;
@@ -49,8 +65,14 @@ export class MemoryStateStore implements StateStore {
   async claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]> {
     const fresh = keys.map((key) => {
       const e = this.entries.get(key);
-      if (e !== undefined && expiry(e) >= now) return false;
-      this.entries.set(key, now + ttlMs);
+      if (e !== undefined) {
+        if (e.expiresAt >= now) return false;
+        this.entries.delete(key);
+      }
+      const until = this.claims.get(key);
+      if (until !== undefined && until >= now) return false;
+      this.claimedFirst.add(key.charCodeAt(0));
+      this.claims.set(key, now + ttlMs);
       return true;
     });
     if (this.size > this.sweepAt) this.sweep(now);
@@ -59,19 +81,22 @@ export class MemoryStateStore implements StateStore {
 
   /** Number of live keys (for tests and the bench's memory figures). */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.claims.size;
+  }
+
+  private mayBeClaimed(key: string): boolean {
+    return this.claimedFirst.has(key.charCodeAt(0));
   }
 
   private sweep(now: number): void {
-    for (const [key, e] of this.entries) if (expiry(e) < now) this.entries.delete(key);
+    for (const [key, e] of this.entries) if (e.expiresAt < now) this.entries.delete(key);
+    for (const [key, until] of this.claims) if (until < now) this.claims.delete(key);
     this.sweepAt = Math.max(10_000, this.size * 2);
   }
 
   async close(): Promise<void> {
     this.entries.clear();
+    this.claims.clear();
+    this.claimedFirst.clear();
   }
-}
-
-function expiry(e: Entry | number): number {
-  return typeof e === 'number' ? e : e.expiresAt;
 }

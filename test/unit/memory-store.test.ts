@@ -30,6 +30,20 @@ describe('memory state store', () => {
     expect(await s.claim(['y'], 1_061, 100)).toEqual([true]);
   });
 
+  test('a claim is found by its own key only, whatever else shares its first characters', async () => {
+    const s = new MemoryStateStore();
+    await s.claim(['d:alert-1', 'a:alert-1'], 0, 1_000);
+    expect(await read(s, 'd:alert-1', 10)).toBe(1);
+    expect(await read(s, 'a:alert-1', 10)).toBe(1);
+    expect(await read(s, 'w:alert-1', 10)).toBeUndefined();
+    expect(await read(s, 'd:alert-2', 10)).toBeUndefined();
+    // A deletion through a transaction removes the claim too.
+    await s.transact(['d:alert-1'], 20, () => ({ writes: new Map([['d:alert-1', null]]), result: undefined }));
+    expect(await read(s, 'd:alert-1', 30)).toBeUndefined();
+    expect(await s.claim(['d:alert-1'], 30, 1_000)).toEqual([true]);
+    expect(s.size).toBe(2);
+  });
+
   test('expired keys are swept, so a long replay holds only live state', async () => {
     const s = new MemoryStateStore();
     await s.claim(Array.from({ length: 12_000 }, (_, i) => `old-${i}`), 0, 10);
