@@ -55,9 +55,13 @@ export function sequenceStep(state: SequenceState, t: number, id: string, steps:
   if (state.stage === 0 && state.n === 0) state.start = t;
   state.n++;
   state.total++;
-  if (state.ev.length < EVIDENCE_LIMIT || ((steps >>> (spec.steps.length - 1)) & 1) === 1) {
-    // Keep the first events, and always the one that completes the sequence.
+  // Keep the first events, leaving the last place to an event of the last step: the
+  // one that completes the sequence is always shown (one more kept before it would only
+  // be given up for it, after being copied out of its batch).
+  if (((steps >>> (spec.steps.length - 1)) & 1) === 1) {
     if (state.ev.length >= EVIDENCE_LIMIT) state.ev.pop();
+    state.ev.push(evidence);
+  } else if (state.ev.length < EVIDENCE_LIMIT - 1) {
     state.ev.push(evidence);
   }
   if (state.n < spec.steps[state.stage].count) return undefined;

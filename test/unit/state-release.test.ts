@@ -64,6 +64,17 @@ describe('sequences let go of their evidence when they start again', () => {
     expect(state.ids).toEqual(['a', 'b', 'c']);
   });
 
+  test('keeps the first events but one, leaving the last place to the event that completes it', () => {
+    const long: SequenceSpec = { windowMs: 60_000, steps: [{ name: 'failures', count: 8 }, { name: 'success', count: 1 }] };
+    const state = emptySequence();
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    ids.forEach((id, i) => sequenceStep(state, i * 1_000, id, 0b01, evidence(id), long));
+    expect(state.ev.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c', 'd']);
+    const detection = sequenceStep(state, 9_000, 'ok', 0b10, evidence('ok'), long);
+    expect(detection?.evidence.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c', 'd', 'ok']);
+    expect(detection?.count).toBe(9);
+  });
+
   test('when the window expires', () => {
     const state = emptySequence();
     const held = state.ev;
