@@ -75,4 +75,12 @@ describe('sshd lines', () => {
   test('a line that is not syslog throws an error naming file and line', () => {
     expect(() => normalizeSyslogLine('garbage', { origin: { path: 'auth.log', line: 7 } })).toThrow('auth.log:7: not a syslog line');
   });
+
+  test('sshd.* holds only what the line said (no keys with undefined values)', () => {
+    const sshdOf = (line: string) => (normalizeSyslogLine(line, { year: 2026 })[0].fields as any).sshd;
+    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Failed password for root from 192.0.2.44 port 60211 ssh2'))).toEqual([['auth_method', 'password'], ['invalid_user', false]]);
+    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Accepted publickey for git from 192.0.2.44 port 60211 ssh2: RSA SHA256:abc'))).toEqual([['auth_method', 'publickey'], ['key', 'RSA SHA256:abc']]);
+    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Connection closed by authenticating user root 192.0.2.44 port 60211 [preauth]'))).toEqual([['invalid_user', false]]);
+    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Disconnected from invalid user x 192.0.2.44 port 60211: Too many authentication failures [preauth]'))).toEqual([['invalid_user', true], ['reason', 'Too many authentication failures']]);
+  });
 });

@@ -18,6 +18,7 @@ export interface SshdFields {
   user?: string;
   address?: string;
   port?: number;
+  /** The `sshd.*` fields, none undefined (built by the pattern, used as they are). */
   extra?: Record<string, unknown>;
 }
 
@@ -34,7 +35,7 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
       user: m[3],
       address: m[4],
       port: +m[5],
-      extra: { auth_method: m[1], invalid_user: m[2] !== undefined, key: m[7] },
+      extra: withKey({ auth_method: m[1], invalid_user: m[2] !== undefined }, m[7]),
     }),
   ],
   [
@@ -46,7 +47,7 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
       user: m[2],
       address: m[3],
       port: +m[4],
-      extra: { auth_method: m[1], key: m[6] },
+      extra: withKey({ auth_method: m[1] }, m[6]),
     }),
   ],
   [
@@ -99,7 +100,7 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
       user: m[2],
       address: m[3],
       port: +m[4],
-      extra: { invalid_user: m[1] === 'invalid', reason: m[5] },
+      extra: m[5] === undefined ? { invalid_user: m[1] === 'invalid' } : { invalid_user: m[1] === 'invalid', reason: m[5] },
     }),
   ],
   [
@@ -129,6 +130,12 @@ export function parseSshdMessage(message: string): SshdFields {
     }
   }
   return { action: 'other' };
+}
+
+/** The public key's description (`ED25519 SHA256:…`) when sshd logged one. */
+function withKey(extra: Record<string, unknown>, key: string | undefined): Record<string, unknown> {
+  if (key !== undefined) extra.key = key;
+  return extra;
 }
 
 function num(v: string | undefined): number | undefined {
@@ -165,10 +172,5 @@ export function applySshdFields(fields: Record<string, unknown>, p: SshdFields):
     if (p.port !== undefined) source.port = p.port;
     fields.source = source;
   }
-  if (p.extra) {
-    const sshd: Record<string, unknown> = {};
-    const extra = p.extra;
-    for (const k in extra) if (extra[k] !== undefined) sshd[k] = extra[k];
-    fields.sshd = sshd;
-  }
+  if (p.extra) fields.sshd = p.extra;
 }
