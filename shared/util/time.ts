@@ -41,24 +41,27 @@ function isoSecondPrefix(second: number): string {
 /** `000Z` to `999Z`: one concatenation per timestamp instead of four. */
 const MS_SUFFIX = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`);
 
-let lastParsedSecond = '';
+/** The last second parsed (`YYYY-MM-DDTHH:MM:SS`, as character codes) and its epoch ms. */
+const lastParsedCodes = new Uint16Array(19);
+let lastParsedValid = false;
 let lastParsedBase = NaN;
 
 /**
  * `Date.parse` for the ISO-8601 UTC timestamps ActionTrail writes
  * (`2026-11-20T02:10:30Z`, `2026-11-20T02:10:30.123Z`), with the calendar work of the
- * last second remembered; anything else goes to `Date.parse`.
+ * last second remembered (and compared in place: no substring per call); anything
+ * else goes to `Date.parse`.
  */
 export function parseIsoTime(s: string): number {
   const n = s.length;
   if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(19) !== (n === 20 ? 90 : 46)) return Date.parse(s);
-  const second = s.slice(0, 19);
   let base: number;
-  if (second === lastParsedSecond) {
+  if (lastParsedValid && sameParsedSecond(s)) {
     base = lastParsedBase;
   } else {
-    base = Date.parse(`${second}Z`);
-    lastParsedSecond = second;
+    base = Date.parse(`${s.slice(0, 19)}Z`);
+    for (let k = 0; k < 19; k++) lastParsedCodes[k] = s.charCodeAt(k);
+    lastParsedValid = true;
     lastParsedBase = base;
   }
   if (n === 20) return base;
@@ -73,4 +76,10 @@ export function parseIsoTime(s: string): number {
   if (digitsSeen === 0) return Date.parse(s);
   for (let k = digitsSeen; k < 3; k++) ms *= 10;
   return base + ms;
+}
+
+/** Compared from the end, where consecutive timestamps differ. */
+function sameParsedSecond(s: string): boolean {
+  for (let k = 18; k >= 0; k--) if (s.charCodeAt(k) !== lastParsedCodes[k]) return false;
+  return true;
 }

@@ -7,6 +7,20 @@ test.each(['2026-11-20T02:10:30Z', '2026-11-20T02:10:30.5Z', '2026-11-20T02:10:3
   },
 );
 
+test('parseIsoTime agrees with Date.parse over runs of timestamps in one second and across seconds', () => {
+  let x = 777;
+  let t = Date.parse('2026-11-20T23:59:58.000Z');
+  for (let i = 0; i < 20_000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    // Mostly forward by a few ms (same second), sometimes a jump back or across days.
+    t += x % 97 === 0 ? -((x % 3) * 86_400_000 + 17_000) : x % 400;
+    const text = new Date(t).toISOString();
+    const withoutMs = `${text.slice(0, 19)}Z`;
+    expect([text, parseIsoTime(text)]).toEqual([text, t]);
+    expect([withoutMs, parseIsoTime(withoutMs)]).toEqual([withoutMs, Date.parse(withoutMs)]);
+  }
+});
+
 test('isoTimestamp agrees with toISOString', () => {
   for (const t of [0, 1, 999, 1000, Date.parse('2026-11-20T02:10:30.007Z'), Date.parse('2026-11-20T02:10:30.070Z'), Date.parse('2026-11-20T02:10:30.700Z')]) {
     expect(isoTimestamp(t)).toBe(new Date(t).toISOString());
