@@ -41,28 +41,49 @@ function isoSecondPrefix(second: number): string {
 /** `000Z` to `999Z`: one concatenation per timestamp instead of four. */
 const MS_SUFFIX = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`);
 
-/** The last second parsed (`YYYY-MM-DDTHH:MM:SS`, as character codes) and its epoch ms. */
-const lastParsedCodes = new Uint16Array(19);
-let lastParsedValid = false;
-let lastParsedBase = NaN;
+/**
+ * The date-time part (`YYYY-MM-DDTHH:MM:SS`, 19 characters) of the last timestamp
+ * read, with what it stands for: log lines and trail events come in bursts within one
+ * second, so most skip the calendar work. Compared in place, from the end (where
+ * consecutive seconds differ): no substring per call.
+ */
+export class RememberedSecond<V> {
+  private readonly codes = new Uint16Array(19);
+  private known = false;
+
+  constructor(public value: V) {}
+
+  /** Whether `s` holds the remembered second at `at`. */
+  holds(s: string, at: number): boolean {
+    if (!this.known) return false;
+    for (let k = 18; k >= 0; k--) if (s.charCodeAt(at + k) !== this.codes[k]) return false;
+    return true;
+  }
+
+  /** Remembers the second in `s` at `at` and its value. */
+  remember(s: string, at: number, value: V): void {
+    for (let k = 0; k < 19; k++) this.codes[k] = s.charCodeAt(at + k);
+    this.known = true;
+    this.value = value;
+  }
+}
+
+const lastParsed = new RememberedSecond(NaN);
 
 /**
  * `Date.parse` for the ISO-8601 UTC timestamps ActionTrail writes
  * (`2026-11-20T02:10:30Z`, `2026-11-20T02:10:30.123Z`), with the calendar work of the
- * last second remembered (and compared in place: no substring per call); anything
- * else goes to `Date.parse`.
+ * last second remembered; anything else goes to `Date.parse`.
  */
 export function parseIsoTime(s: string): number {
   const n = s.length;
   if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(19) !== (n === 20 ? 90 : 46)) return Date.parse(s);
   let base: number;
-  if (lastParsedValid && sameParsedSecond(s)) {
-    base = lastParsedBase;
+  if (lastParsed.holds(s, 0)) {
+    base = lastParsed.value;
   } else {
     base = Date.parse(`${s.slice(0, 19)}Z`);
-    for (let k = 0; k < 19; k++) lastParsedCodes[k] = s.charCodeAt(k);
-    lastParsedValid = true;
-    lastParsedBase = base;
+    lastParsed.remember(s, 0, base);
   }
   if (n === 20) return base;
   let ms = 0;
@@ -76,10 +97,4 @@ export function parseIsoTime(s: string): number {
   if (digitsSeen === 0) return Date.parse(s);
   for (let k = digitsSeen; k < 3; k++) ms *= 10;
   return base + ms;
-}
-
-/** Compared from the end, where consecutive timestamps differ. */
-function sameParsedSecond(s: string): boolean {
-  for (let k = 18; k >= 0; k--) if (s.charCodeAt(k) !== lastParsedCodes[k]) return false;
-  return true;
 }

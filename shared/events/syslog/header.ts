@@ -12,6 +12,8 @@
  * RFC 3164 carries neither year nor zone: the year is inferred from a reference time
  * (the SLS receive time, or now) and the zone is a setting (UTC by default).
  */
+import { RememberedSecond } from '../../util/time';
+
 export interface SyslogHeader {
   time: number;
   hostname?: string;
@@ -181,14 +183,14 @@ let fastTime = 0;
 function fastIso(s: string, at: number, opts: HeaderOptions): number {
   if (s.length < at + 21 || s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45 || s.charCodeAt(at + 10) !== 84 || s.charCodeAt(at + 13) !== 58 || s.charCodeAt(at + 16) !== 58) return -1;
   let base: number | undefined;
-  if (sameSecond(s, at)) {
-    base = lastSecondUtc;
+  if (lastSecond.holds(s, at)) {
+    base = lastSecond.value;
   } else {
     const y = digits(s, at, 4), mo = digits(s, at + 5, 2), d = digits(s, at + 8, 2), h = digits(s, at + 11, 2), mi = digits(s, at + 14, 2), sec = digits(s, at + 17, 2);
     if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return -1;
     base = Date.UTC(y, mo - 1, d, h, mi, sec);
     if (!validDate(base, y, mo - 1, d, h, mi, sec)) base = undefined;
-    rememberSecond(s.slice(at, at + 19), base);
+    lastSecond.remember(s, at, base);
   }
   if (base === undefined) return -1;
   let i = at + 19;
@@ -324,35 +326,18 @@ function yearOf(t: number): number {
   return yearValue;
 }
 
-// Log lines come in bursts within the same second: the date-time part of the last
-// ISO timestamp is remembered, so most lines skip the calendar arithmetic.
-let lastSecondText = '';
-const lastSecondCodes = new Uint16Array(19);
-let lastSecondUtc: number | undefined;
-
-function rememberSecond(text: string, utc: number | undefined): void {
-  lastSecondText = text;
-  for (let k = 0; k < 19; k++) lastSecondCodes[k] = text.charCodeAt(k);
-  lastSecondUtc = utc;
-}
-
-/** Whether `s` at `at` holds the remembered second (compared from the end, where seconds change). */
-function sameSecond(s: string, at: number): boolean {
-  if (lastSecondText.length !== 19) return false;
-  for (let k = 18; k >= 0; k--) if (s.charCodeAt(at + k) !== lastSecondCodes[k]) return false;
-  return true;
-}
+/** The date-time part of the last ISO timestamp read, and its epoch ms (undefined: no such date). */
+const lastSecond = new RememberedSecond<number | undefined>(undefined);
 
 function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const secondText = m[0].slice(0, 19);
   let base: number | undefined;
-  if (secondText === lastSecondText) {
-    base = lastSecondUtc;
+  if (lastSecond.holds(m[0], 0)) {
+    base = lastSecond.value;
   } else {
     base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
     if (!validDate(base, +y, +mo - 1, +d, +h, +mi, +s)) base = undefined;
-    rememberSecond(secondText, base);
+    lastSecond.remember(m[0], 0, base);
   }
   if (base === undefined) return undefined;
   const utc = frac ? base + fractionMs(frac) : base;
