@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import { limitHeapGrowth } from '../shared/runtime/heap';
-import { INPUT_FORMATS } from '../shared/input/read-events';
+import { limitHeapGrowth } from '../shared/util/heap';
+import { INPUT_FORMATS } from '../shared/local/input/read-events';
 import { parseCommand } from './commands/parse';
 import { replayCommand } from './commands/replay';
 import { testCommand } from './commands/test';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { INPUT_FORMATS, InputFormat } from '../shared/input/read-events';
+import { INPUT_FORMATS, InputFormat } from '../shared/local/input/read-events';
 import { HeaderOptions } from '../shared/events/syslog/header';
 import { parseUtcOffset } from '../shared/config/config';
 

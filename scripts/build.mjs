@@ -36,7 +36,7 @@ const common = {
   logLevel: 'warning',
   define: { SECMON_VERSION: JSON.stringify(pkg.version) },
   // Native lz4-napi cannot be bundled: a lazy stand-in loads it only if ever needed.
-  alias: { 'lz4-napi': './shared/sls/lz4-lazy.js' },
+  alias: { 'lz4-napi': './shared/fc/sls/lz4-lazy.js' },
   // Optional peers of @alicloud/fc2's dependencies (ali-oss → urllib) that secmon never reaches.
   external: ['proxy-agent'],
 };
@@ -45,12 +45,12 @@ await build({ ...common, entryPoints: entries, outdir: 'dist' });
 await build({
   ...common,
   entryPoints: [
-    { in: 'shared/dispatch/fc3-client.ts', out: 'fc3-client' },
-    { in: 'shared/dispatch/fc2-client.ts', out: 'fc2-client' },
-    { in: 'shared/sls/sls-gateway.ts', out: 'sls-gateway' },
-    { in: 'shared/sls/log-group.ts', out: 'sls-protobuf' },
+    { in: 'shared/fc/handoff/fc3-client.ts', out: 'fc3-client' },
+    { in: 'shared/fc/handoff/fc2-client.ts', out: 'fc2-client' },
+    { in: 'shared/fc/sls/sls-gateway.ts', out: 'sls-gateway' },
+    { in: 'shared/fc/sls/log-group.ts', out: 'sls-protobuf' },
     { in: 'shared/state/redis-client.ts', out: 'redis-client' },
-    { in: 'shared/posture/ram-client.ts', out: 'ram-client' },
+    { in: 'shared/fc/posture/ram-client.ts', out: 'ram-client' },
     { in: 'shared/delivery/channels/dingtalk-openapi.ts', out: 'dingtalk-openapi' },
     { in: 'shared/delivery/channels/nodemailer-client.ts', out: 'nodemailer-client' },
   ],

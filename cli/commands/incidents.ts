@@ -1,4 +1,4 @@
-import { IncidentFile, IncidentStatus } from '../../shared/delivery/incidents';
+import { IncidentFile, IncidentStatus } from '../../shared/delivery/incident-books';
 import { CliError, EXIT_OK, EXIT_USAGE } from '../options';
 import { colors, safeText } from '../output/terminal';
 

@@ -1,5 +1,5 @@
-import { expandInputs } from '../../shared/pipeline/inputs';
-import { replayFiles } from '../../shared/pipeline/replay';
+import { expandInputs } from '../../shared/local/inputs';
+import { replayFiles } from '../../shared/local/replay';
 import { CliError, EXIT_OK, EXIT_USAGE, InputOptions, headerOptions } from '../options';
 import { safeText } from '../output/terminal';
 

@@ -1,6 +1,6 @@
 import { resolveRuleDirs } from '../../shared/rules/bundled';
 import { formatProblem, loadRules } from '../../shared/rules/load';
-import { runRuleTests } from '../../shared/rules/test-runner';
+import { runRuleTests } from '../../shared/engine/rule-tests';
 import { EXIT_FAILED, EXIT_OK } from '../options';
 import { colors } from '../output/terminal';
 

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { Alert } from '../../shared/engine/alert';
+import { Alert } from '../../shared/alerts/alert';
 import { Severity } from '../../shared/rules/rule';
 
 /**

@@ -1,8 +1,8 @@
 // FC 3.0 handler for the EventBridge trigger (ActionTrail write events). Thin: decode, then the shared pipeline.
-import { limitHeapGrowth } from '../../shared/runtime/heap';
-import { FcContext } from '../../shared/runtime/fc-context';
-import { runtimeFor } from '../../shared/runtime/function-runtime';
-import { handleEventBridgeEvent } from '../../shared/triggers/eventbridge';
+import { limitHeapGrowth } from '../../shared/util/heap';
+import { FcContext } from '../../shared/fc/context';
+import { runtimeFor } from '../../shared/fc/runtime';
+import { handleEventBridgeEvent } from '../../shared/fc/triggers/eventbridge';
 
 limitHeapGrowth();
 

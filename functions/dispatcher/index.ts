@@ -1,8 +1,8 @@
 // FC 3.0 handler of the dispatcher: alerts in by asynchronous invocation, delivered once each.
-import { limitHeapGrowth } from '../../shared/runtime/heap';
-import { FcContext } from '../../shared/runtime/fc-context';
-import { runtimeFor } from '../../shared/runtime/function-runtime';
-import { handleDispatch } from '../../shared/triggers/dispatcher';
+import { limitHeapGrowth } from '../../shared/util/heap';
+import { FcContext } from '../../shared/fc/context';
+import { runtimeFor } from '../../shared/fc/runtime';
+import { handleDispatch } from '../../shared/fc/triggers/dispatcher';
 
 limitHeapGrowth();
 

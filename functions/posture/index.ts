@@ -1,8 +1,8 @@
 // FC 3.0 handler of the timer-triggered posture scan (RAM users with console access and no MFA).
-import { limitHeapGrowth } from '../../shared/runtime/heap';
-import { FcContext } from '../../shared/runtime/fc-context';
-import { runtimeFor } from '../../shared/runtime/function-runtime';
-import { handlePostureScan } from '../../shared/triggers/posture';
+import { limitHeapGrowth } from '../../shared/util/heap';
+import { FcContext } from '../../shared/fc/context';
+import { runtimeFor } from '../../shared/fc/runtime';
+import { handlePostureScan } from '../../shared/fc/triggers/posture';
 
 limitHeapGrowth();
 

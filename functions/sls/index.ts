@@ -1,8 +1,8 @@
 // FC 3.0 handler for SLS (log) triggers: the ActionTrail logstore and host-log logstores.
-import { limitHeapGrowth } from '../../shared/runtime/heap';
-import { FcContext } from '../../shared/runtime/fc-context';
-import { runtimeFor } from '../../shared/runtime/function-runtime';
-import { handleSlsTrigger } from '../../shared/triggers/sls-trigger';
+import { limitHeapGrowth } from '../../shared/util/heap';
+import { FcContext } from '../../shared/fc/context';
+import { runtimeFor } from '../../shared/fc/runtime';
+import { handleSlsTrigger } from '../../shared/fc/triggers/sls-trigger';
 
 limitHeapGrowth();
 

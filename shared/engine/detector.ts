@@ -5,9 +5,9 @@ import { StateStore, StateWrite } from '../state/store';
 import { stableId } from '../util/hash';
 import { ownString } from '../util/own-string';
 import { isoTimestamp } from '../util/time';
-import { Alert, DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from './alert';
-import { DormancyState, NewValueState, SequenceState, dormancyStep, emptySequence, newValueStep, sequenceStep } from './kinds';
-import { Detection, WindowState, addHit, emptyWindow } from './threshold';
+import { Alert, DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from '../alerts/alert';
+import { DormancyState, NewValueState, SequenceState, dormancyStep, emptySequence, newValueStep, sequenceStep } from './kinds/stateful';
+import { Detection, WindowState, addHit, emptyWindow } from './kinds/threshold';
 
 /** A detection before suppression decides whether it becomes an alert. */
 interface Candidate {

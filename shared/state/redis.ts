@@ -49,7 +49,7 @@ export class RedisStateStore implements StateStore {
   /** Connects (failing fast and loudly when Redis is unreachable). */
   static async connect(opts: RedisStoreOptions): Promise<RedisStateStore> {
     // ioredis is loaded here, not at module load, so functions that never use Redis do not pay for it.
-    const { Redis } = loadVendor<typeof import('./redis-client')>('redis-client');
+    const { Redis } = loadVendor<typeof import('./redis-client')>('redis-client', `${__dirname}/redis-client`);
     const options: RedisOptions = {
       lazyConnect: true,
       connectTimeout: 3000,

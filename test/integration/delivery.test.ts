@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Alert } from '../../shared/engine/alert';
-import { buildDispatchConfig, DispatchConfigError } from '../../shared/delivery/config';
-import { AlertDispatcher } from '../../shared/delivery/dispatcher';
+import { Alert } from '../../shared/alerts/alert';
+import { buildDispatchConfig, DispatchConfigError } from '../../shared/delivery/delivery-config';
+import { AlertDispatcher } from '../../shared/delivery/alert-delivery';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { LocalDingTalk } from '../servers/dingtalk-server';
 import { LocalWebhook } from '../servers/webhook-receiver';

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { buildDispatchConfig } from '../../shared/delivery/config';
-import { AlertDispatcher } from '../../shared/delivery/dispatcher';
-import { StoreIncidentBook } from '../../shared/delivery/incidents';
+import { buildDispatchConfig } from '../../shared/delivery/delivery-config';
+import { AlertDispatcher } from '../../shared/delivery/alert-delivery';
+import { StoreIncidentBook } from '../../shared/delivery/incident-books';
 import { MemoryStateStore } from '../../shared/state/memory';
-import { Alert } from '../../shared/engine/alert';
+import { Alert } from '../../shared/alerts/alert';
 import { LocalDingTalkOpenApi } from '../servers/dingtalk-openapi';
 import { tempDir } from '../helpers';
 

@@ -1,7 +1,7 @@
-import { buildDispatchConfig } from '../../shared/delivery/config';
-import { AlertDispatcher } from '../../shared/delivery/dispatcher';
+import { buildDispatchConfig } from '../../shared/delivery/delivery-config';
+import { AlertDispatcher } from '../../shared/delivery/alert-delivery';
 import { MemoryStateStore } from '../../shared/state/memory';
-import { Alert } from '../../shared/engine/alert';
+import { Alert } from '../../shared/alerts/alert';
 import { LocalSmtp } from '../servers/smtp';
 import { tempDir } from '../helpers';
 import * as path from 'node:path';

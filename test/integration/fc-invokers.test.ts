@@ -1,5 +1,5 @@
-import { Fc2Invoker, Fc3Invoker, InvokeError } from '../../shared/dispatch/invoker';
-import { CredentialsRef } from '../../shared/runtime/fc-context';
+import { Fc2Invoker, Fc3Invoker, InvokeError } from '../../shared/fc/handoff/invoker';
+import { CredentialsRef } from '../../shared/fc/context';
 import { LocalFc } from '../servers/fc-server';
 
 const creds = { accessKeyId: 'STS.NTest0001', accessKeySecret: 'fc-secret-never-shown', securityToken: 'sts-token-0001' };

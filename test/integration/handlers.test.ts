@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { createRuntime, FunctionRuntime } from '../../shared/runtime/function-runtime';
-import { FcContext } from '../../shared/runtime/fc-context';
-import { handleSlsTrigger } from '../../shared/triggers/sls-trigger';
+import { createRuntime, FunctionRuntime } from '../../shared/fc/runtime';
+import { FcContext } from '../../shared/fc/context';
+import { handleSlsTrigger } from '../../shared/fc/triggers/sls-trigger';
 import { StateStoreError } from '../../shared/state/redis';
-import { Alert } from '../../shared/engine/alert';
+import { Alert } from '../../shared/alerts/alert';
 import { LocalSls } from '../servers/sls-server';
 import { LocalFc } from '../servers/fc-server';
 import { RedisServer, startRedis } from '../redis-server';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { Alert } from '../../shared/engine/alert';
-import { buildDispatchConfig } from '../../shared/delivery/config';
-import { AlertDispatcher } from '../../shared/delivery/dispatcher';
-import { FileIncidentBook, IncidentFile, StoreIncidentBook, applyAlert } from '../../shared/delivery/incidents';
+import { Alert } from '../../shared/alerts/alert';
+import { buildDispatchConfig } from '../../shared/delivery/delivery-config';
+import { AlertDispatcher } from '../../shared/delivery/alert-delivery';
+import { FileIncidentBook, IncidentFile, StoreIncidentBook, applyAlert } from '../../shared/delivery/incident-books';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { tempDir } from '../helpers';
 import { LocalWebhook } from '../servers/webhook-receiver';

@@ -1,6 +1,6 @@
-import { createRuntime, FunctionRuntime } from '../../shared/runtime/function-runtime';
-import { handlePostureScan } from '../../shared/triggers/posture';
-import { Alert } from '../../shared/engine/alert';
+import { createRuntime, FunctionRuntime } from '../../shared/fc/runtime';
+import { handlePostureScan } from '../../shared/fc/triggers/posture';
+import { Alert } from '../../shared/alerts/alert';
 import { LocalRam } from '../servers/ram-server';
 
 const creds = { accessKeyId: 'STS.NPosture01', accessKeySecret: 'posture-secret', securityToken: 'sts-token-posture' };

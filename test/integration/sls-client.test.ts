@@ -1,5 +1,5 @@
-import { SlsClient, SlsError } from '../../shared/sls/client';
-import { logToRecord } from '../../shared/sls/log-record';
+import { SlsClient, SlsError } from '../../shared/fc/sls/client';
+import { logToRecord } from '../../shared/fc/sls/log-record';
 import { LocalSls } from '../servers/sls-server';
 
 const creds = { accessKeyId: 'STS.test-ak', accessKeySecret: 'test-secret-do-not-log', securityToken: 'test-sts-token' };

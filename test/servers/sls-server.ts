@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { deflateSync } from 'node:zlib';
 import { compressSync } from 'lz4-napi';
-import { SlsLogGroup, encodeLogGroupList } from '../../shared/sls/log-group';
+import { SlsLogGroup, encodeLogGroupList } from '../../shared/fc/sls/log-group';
 import { LoopbackHttpServer } from './loopback-http';
 
 /**

@@ -3,7 +3,7 @@ import { SecEvent } from '../../shared/events/event';
 import { compileRule } from '../../shared/rules/load';
 import { RuleDefinition } from '../../shared/rules/rule';
 import { MemoryStateStore } from '../../shared/state/memory';
-import { addHit, emptyWindow } from '../../shared/engine/threshold';
+import { addHit, emptyWindow } from '../../shared/engine/kinds/threshold';
 import { ruleDef } from '../helpers';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');

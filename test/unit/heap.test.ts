@@ -2,7 +2,7 @@ const setFlags = jest.fn();
 jest.mock('node:v8', () => ({ setFlagsFromString: (f: string) => setFlags(f) }));
 
 import { spawnSync } from 'node:child_process';
-import { limitHeapGrowth } from '../../shared/runtime/heap';
+import { limitHeapGrowth } from '../../shared/util/heap';
 
 describe('limitHeapGrowth', () => {
   const savedArgv = process.execArgv;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readLineBlocks } from '../../shared/input/line-reader';
+import { readLineBlocks } from '../../shared/local/input/line-reader';
 
 /** The lines read, and each line's number as its block gives it. */
 async function linesOf(chunks: Array<Buffer | string>): Promise<{ lines: string[]; numbers: number[] }> {

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { InputChunk, InputFormat, readEvents } from '../../shared/input/read-events';
+import { InputChunk, InputFormat, readEvents } from '../../shared/local/input/read-events';
 import { tempDir } from '../helpers';
 
 async function readAll(file: string, format: InputFormat = 'auto', chunkLines?: number) {

@@ -4,7 +4,7 @@ import { SecEvent } from '../../shared/events/event';
 import { normalizeSyslogLineInto } from '../../shared/events/syslog';
 import { compileRule } from '../../shared/rules/load';
 import { MemoryStateStore } from '../../shared/state/memory';
-import { replayFiles } from '../../shared/pipeline/replay';
+import { replayFiles } from '../../shared/local/replay';
 import { ruleDef, tempDir } from '../helpers';
 
 const lines = [

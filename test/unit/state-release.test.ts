@@ -1,6 +1,6 @@
-import { Evidence, asEvidence } from '../../shared/engine/alert';
-import { SequenceSpec, emptySequence, sequenceStep } from '../../shared/engine/kinds';
-import { WindowEntry, addHit, emptyWindow } from '../../shared/engine/threshold';
+import { Evidence, asEvidence } from '../../shared/alerts/alert';
+import { SequenceSpec, emptySequence, sequenceStep } from '../../shared/engine/kinds/stateful';
+import { WindowEntry, addHit, emptyWindow } from '../../shared/engine/kinds/threshold';
 
 /**
  * State that outlives a batch sits in V8's old generation; whatever it drops must not

@@ -1,5 +1,5 @@
 import { compileRule } from '../../shared/rules/load';
-import { runRuleTests } from '../../shared/rules/test-runner';
+import { runRuleTests } from '../../shared/engine/rule-tests';
 import { ruleDef } from '../helpers';
 
 const line = (ip: string) => `2026-11-20T10:00:00Z h sshd[1]: Failed password for root from ${ip} port 1 ssh2`;

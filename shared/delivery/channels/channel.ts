@@ -1,5 +1,5 @@
-import { Alert } from '../../engine/alert';
-import type { Incident } from '../incidents';
+import { Alert } from '../../alerts/alert';
+import type { Incident } from '../incident-books';
 
 /** A digest: alerts held back by a rate limit, summarized in one message. */
 export interface Digest {

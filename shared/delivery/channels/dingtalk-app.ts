@@ -1,13 +1,13 @@
-import { Alert } from '../../engine/alert';
+import { Alert } from '../../alerts/alert';
 import { loadVendor } from '../../util/vendor';
 import type { DingTalkApi, DingTalkApiOptions, createDingTalkApi } from './dingtalk-openapi';
 import { dingtalkText } from '../escape';
 import { DeliveryError } from '../retry';
-import type { Incident } from '../incidents';
+import type { Incident } from '../incident-books';
 import { Channel, Digest } from './channel';
 
 function api(o: DingTalkApiOptions): DingTalkApi {
-  const { createDingTalkApi: create } = loadVendor<{ createDingTalkApi: typeof createDingTalkApi }>('dingtalk-openapi');
+  const { createDingTalkApi: create } = loadVendor<{ createDingTalkApi: typeof createDingTalkApi }>('dingtalk-openapi', `${__dirname}/dingtalk-openapi`);
   return create(o);
 }
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Alert } from '../../engine/alert';
+import { Alert } from '../../alerts/alert';
 import { dingtalkText } from '../escape';
 import { DeliveryError } from '../retry';
 import { Channel, Digest, SendContext } from './channel';

@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import { Alert } from '../../engine/alert';
+import { Alert } from '../../alerts/alert';
 import { headerText, htmlText } from '../escape';
 import { DeliveryError } from '../retry';
 import { Channel, Digest } from './channel';
@@ -84,7 +84,7 @@ ${alert.runbook ? `<p><em>What to do:</em> ${htmlText(alert.runbook, 1000)}</p>`
   }
 
   private async createTransport(): Promise<Transporter> {
-    const { nodemailer } = loadVendor<typeof import('./nodemailer-client')>('nodemailer-client');
+    const { nodemailer } = loadVendor<typeof import('./nodemailer-client')>('nodemailer-client', `${__dirname}/nodemailer-client`);
     return nodemailer.createTransport({
       host: this.o.host,
       port: this.o.port,

@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Alert } from '../../engine/alert';
+import { Alert } from '../../alerts/alert';
 import { Channel } from './channel';
 
 /** Appends each alert as a JSON line to a file (a local inbox, or for other tools to tail). */

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { Alert } from '../../engine/alert';
+import { Alert } from '../../alerts/alert';
 import { Channel, Digest } from './channel';
-import type { Incident } from '../incidents';
+import type { Incident } from '../incident-books';
 import { postJson } from './http';
 
 /**

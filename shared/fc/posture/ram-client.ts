@@ -1,7 +1,7 @@
 // RAM (2015-05-01) calls of the posture scan through @alicloud/ram20150501; built as a vendor bundle (shared/util/vendor.ts).
 import RamClient, { GetLoginProfileRequest, ListUsersRequest } from '@alicloud/ram20150501';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { CredentialsRef } from '../runtime/fc-context';
+import { CredentialsRef } from '../context';
 import type { RamApi, RamUser } from './ram-scan';
 
 export function createRamApi(endpoint: string, credentials: CredentialsRef): RamApi {

@@ -1,4 +1,4 @@
-import { Alert } from '../engine/alert';
+import { Alert } from '../alerts/alert';
 import { StateStore } from '../state/store';
 
 /** Where the dispatcher sends an alert. Channels (DingTalk, email, webhook) implement this. */

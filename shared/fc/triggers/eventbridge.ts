@@ -1,8 +1,8 @@
-import { InputError, SecEvent } from '../events/event';
-import { normalizeEventBridge } from '../events/actiontrail';
-import { stableId } from '../util/hash';
-import { FunctionRuntime } from '../runtime/function-runtime';
-import { log } from '../runtime/log';
+import { InputError, SecEvent } from '../../events/event';
+import { normalizeEventBridge } from '../../events/actiontrail';
+import { stableId } from '../../util/hash';
+import { FunctionRuntime } from '../runtime';
+import { log } from '../log';
 import { InvocationSummary } from './summary';
 
 /**

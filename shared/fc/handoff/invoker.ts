@@ -1,6 +1,6 @@
-import { SecmonConfig } from '../config/config';
-import { CredentialsRef, FcContext } from '../runtime/fc-context';
-import { loadVendor } from '../util/vendor';
+import { SecmonConfig } from '../../config/config';
+import { CredentialsRef, FcContext } from '../context';
+import { loadVendor } from '../../util/vendor';
 
 /** Hands a payload to another function by asynchronous invocation. */
 export interface AsyncInvoker {
@@ -48,7 +48,7 @@ export class Fc3Invoker implements AsyncInvoker {
   }
 
   private async create() {
-    const { createFc3Client } = loadVendor<typeof import('./fc3-client')>('fc3-client');
+    const { createFc3Client } = loadVendor<typeof import('./fc3-client')>('fc3-client', `${__dirname}/fc3-client`);
     return createFc3Client({ endpoint: this.endpoint, functionName: this.functionName, qualifier: this.qualifier, credentials: this.credentials, regionId: this.regionId });
   }
 }
@@ -66,7 +66,7 @@ export class Fc2Invoker implements AsyncInvoker {
   ) {}
 
   async invokeAsync(payload: Buffer): Promise<void> {
-    const { FCClient } = loadVendor<typeof import('./fc2-client')>('fc2-client');
+    const { FCClient } = loadVendor<typeof import('./fc2-client')>('fc2-client', `${__dirname}/fc2-client`);
     const c = this.credentials.get();
     // fc2 clients hold fixed keys: one per invocation is cheap and always has the current STS token.
     const client = new FCClient(this.accountId, {

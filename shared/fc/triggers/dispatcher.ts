@@ -1,7 +1,7 @@
-import { deliverAlerts } from '../dispatch/deliver';
-import { parseAlertPayload } from '../dispatch/alert-payload';
-import { FunctionRuntime } from '../runtime/function-runtime';
-import { log } from '../runtime/log';
+import { deliverAlerts } from '../../delivery/log-delivery';
+import { parseAlertPayload } from '../handoff/alert-payload';
+import { FunctionRuntime } from '../runtime';
+import { log } from '../log';
 
 /**
  * The dispatcher function: receives alerts by asynchronous invocation and delivers

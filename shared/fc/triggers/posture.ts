@@ -1,9 +1,9 @@
 import { CHECK_CONSOLE_WITHOUT_MFA, RamApi, scanConsoleUsersWithoutMfa } from '../posture/ram-scan';
 import type { createRamApi } from '../posture/ram-client';
-import { FunctionRuntime } from '../runtime/function-runtime';
-import { FcContext } from '../runtime/fc-context';
-import { log } from '../runtime/log';
-import { loadVendor } from '../util/vendor';
+import { FunctionRuntime } from '../runtime';
+import { FcContext } from '../context';
+import { log } from '../log';
+import { loadVendor } from '../../util/vendor';
 import { InvocationSummary } from './summary';
 
 /**
@@ -16,7 +16,7 @@ export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext
   // One RAM client per instance; it reads the current STS credentials on every call.
   let api = clients.get(rt);
   if (!api) {
-    const { createRamApi: create } = loadVendor<{ createRamApi: typeof createRamApi }>('ram-client');
+    const { createRamApi: create } = loadVendor<{ createRamApi: typeof createRamApi }>('ram-client', `${__dirname}/../posture/ram-client`);
     api = create(rt.config.ramEndpoint, rt.credentials);
     clients.set(rt, api);
   }

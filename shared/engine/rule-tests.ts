@@ -1,9 +1,9 @@
 import { InputError, SecEvent } from '../events/event';
 import { normalizeJsonRecord } from '../events/json-record';
 import { normalizeSyslogLine } from '../events/syslog';
-import { Detector } from '../engine/detector';
+import { Detector } from './detector';
 import { MemoryStateStore } from '../state/memory';
-import { CompiledRule } from './rule';
+import { CompiledRule } from '../rules/rule';
 
 export interface RuleTestResult {
   rule: string;

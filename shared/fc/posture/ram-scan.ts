@@ -1,4 +1,4 @@
-import { SecEvent } from '../events/event';
+import { SecEvent } from '../../events/event';
 
 export interface RamUser {
   userName: string;

@@ -1,7 +1,7 @@
 import { InputError, SecEvent, Source } from '../events/event';
 import { DetectionBatch, Detector } from '../engine/detector';
-import { Alert } from '../engine/alert';
-import { InputFormat, readEvents } from '../input/read-events';
+import { Alert } from '../alerts/alert';
+import { InputFormat, readEvents } from './input/read-events';
 import { HeaderOptions } from '../events/syslog/header';
 
 export interface ReplaySummary {

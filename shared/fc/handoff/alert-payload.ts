@@ -1,4 +1,4 @@
-import { Alert } from '../engine/alert';
+import { Alert } from '../../alerts/alert';
 
 /** FC async invocations take at most 128 KB; leave room for headers. */
 export const MAX_ASYNC_PAYLOAD_BYTES = 120 * 1024;

@@ -1,11 +1,11 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Alert } from '../engine/alert';
+import { Alert } from '../alerts/alert';
 import { StateStore } from '../state/store';
 import { Channel, Digest } from './channels/channel';
-import { DispatchConfig, RouteConfig } from './config';
+import { DispatchConfig, RouteConfig } from './delivery-config';
 import { DeliveryError, withRetries } from './retry';
-import { IncidentBook } from './incidents';
+import { IncidentBook } from './incident-books';
 
 const DIGEST_LIMIT = 30;
 const DELIVERED_TTL_MS = 7 * 86_400_000;

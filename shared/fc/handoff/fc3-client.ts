@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import FcClient, { InvokeFunctionHeaders, InvokeFunctionRequest } from '@alicloud/fc20230330';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@darabonba/typescript';
-import { CredentialsRef } from '../runtime/fc-context';
+import { CredentialsRef } from '../context';
 
 export interface Fc3ClientOptions {
   endpoint: string;

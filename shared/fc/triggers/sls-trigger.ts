@@ -1,9 +1,9 @@
-import { InputError } from '../events/event';
-import { normalizeJsonRecord } from '../events/json-record';
-import { isSlsActionTrailLog } from '../events/actiontrail';
+import { InputError } from '../../events/event';
+import { normalizeJsonRecord } from '../../events/json-record';
+import { isSlsActionTrailLog } from '../../events/actiontrail';
 import { logToRecord } from '../sls/log-record';
-import { FunctionRuntime } from '../runtime/function-runtime';
-import { log } from '../runtime/log';
+import { FunctionRuntime } from '../runtime';
+import { log } from '../log';
 import { InvocationSummary } from './summary';
 
 /** The SLS trigger's event (FC log trigger), as documented. */

@@ -1,7 +1,7 @@
-import { EventSink, InputError, Origin, SecEvent } from '../events/event';
-import { JsonShape, normalizeJsonRecord, normalizeJsonRecordInto } from '../events/json-record';
-import { SyslogContext, normalizeSyslogLineInto } from '../events/syslog';
-import { HeaderOptions } from '../events/syslog/header';
+import { EventSink, InputError, Origin, SecEvent } from '../../events/event';
+import { JsonShape, normalizeJsonRecord, normalizeJsonRecordInto } from '../../events/json-record';
+import { SyslogContext, normalizeSyslogLineInto } from '../../events/syslog';
+import { HeaderOptions } from '../../events/syslog/header';
 import { recordsOfDocument } from './json-document';
 import { LineBlock, openInput, readLineBlocks } from './line-reader';
 

@@ -1,4 +1,4 @@
-import { EVIDENCE_LIMIT, EvidenceRef } from './alert';
+import { EVIDENCE_LIMIT, EvidenceRef } from '../../alerts/alert';
 import { Detection } from './threshold';
 
 /**

@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import { isIP } from 'node:net';
 import { inflateSync } from 'node:zlib';
 import type { SlsGateway as SlsGatewayType } from './sls-gateway';
-import { loadVendor } from '../util/vendor';
+import { loadVendor } from '../../util/vendor';
 import { SlsLogGroup } from './log-record';
 
 export interface SlsCredentials {
@@ -87,7 +87,7 @@ export class SlsClient {
       },
     );
     if (!nextCursor) throw new SlsError('PullLogs: answer has no x-log-cursor header', 200);
-    return { groups: body.length === 0 ? [] : loadVendor<typeof import('./log-group')>('sls-protobuf').decodeLogGroupList(body), nextCursor };
+    return { groups: body.length === 0 ? [] : loadVendor<typeof import('./log-group')>('sls-protobuf', `${__dirname}/log-group`).decodeLogGroupList(body), nextCursor };
   }
 
   /**
@@ -138,7 +138,7 @@ export class SlsClient {
     // The gateway adds host, date, x-log-* headers and the signature, and moves the
     // query of `pathname` into `query` (both are part of what is signed).
     /* eslint-disable @typescript-eslint/no-explicit-any */
-    this.gatewayInstance ??= new (loadVendor<typeof import('./sls-gateway')>('sls-gateway').SlsGateway)();
+    this.gatewayInstance ??= new (loadVendor<typeof import('./sls-gateway')>('sls-gateway', `${__dirname}/sls-gateway`).SlsGateway)();
     await this.gatewayInstance.modifyConfiguration(context as any, {} as any);
     await this.gatewayInstance.modifyRequest(context as any, {} as any);
     const req = context.request as unknown as { headers: Record<string, string>; query: Record<string, string | null>; pathname: string };

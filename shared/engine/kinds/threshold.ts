@@ -1,4 +1,4 @@
-import { EVIDENCE_LIMIT, EvidenceRef } from './alert';
+import { EVIDENCE_LIMIT, EvidenceRef } from '../../alerts/alert';
 
 /**
  * Sliding windows on event time, as plain JSON-able state so that any StateStore can

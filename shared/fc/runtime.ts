@@ -1,19 +1,19 @@
 import { ConfigError, SecmonConfig, loadConfig, unknownEnvironmentKeys } from '../config/config';
-import { Alert } from '../engine/alert';
+import { Alert } from '../alerts/alert';
 import { Detector } from '../engine/detector';
-import { AlertSink, LogSink, deliverAlerts } from '../dispatch/deliver';
-import { AsyncInvoker, invokerFor } from '../dispatch/invoker';
-import { packAlerts } from '../dispatch/alert-payload';
+import { AlertSink, LogSink, deliverAlerts } from '../delivery/log-delivery';
+import { AsyncInvoker, invokerFor } from './handoff/invoker';
+import { packAlerts } from './handoff/alert-payload';
 import { resolveRuleDirs } from '../rules/bundled';
 import { formatProblem, loadRules } from '../rules/load';
-import { SlsClient } from '../sls/client';
+import { SlsClient } from './sls/client';
 import { openStateStore } from '../state/open';
 import { StateStore } from '../state/store';
-import { CredentialsRef, FcContext } from './fc-context';
+import { CredentialsRef, FcContext } from './context';
 import { log } from './log';
-import { AlertDispatcher } from '../delivery/dispatcher';
-import { loadDispatchConfig } from '../delivery/config';
-import { StoreIncidentBook } from '../delivery/incidents';
+import { AlertDispatcher } from '../delivery/alert-delivery';
+import { loadDispatchConfig } from '../delivery/delivery-config';
+import { StoreIncidentBook } from '../delivery/incident-books';
 
 /**
  * What one function instance keeps between invocations: configuration, compiled

@@ -1,6 +1,6 @@
 import { readFile, appendFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Alert, Evidence } from '../engine/alert';
+import { Alert, Evidence } from '../alerts/alert';
 import { stableId } from '../util/hash';
 import { StateStore } from '../state/store';
 
