@@ -10,6 +10,7 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmS
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Alerter } from '../shared/alerts/alerter';
 import { Detector } from '../shared/engine/detector';
 import { openInput, readLineBlocks } from '../shared/local/input/line-reader';
 import { MEMORY_BATCH_LINES, ReplaySummary, replayFiles } from '../shared/local/replay';
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
 
       const p0 = cpuMs();
       alerts = 0;
-      summary = await replayFiles(files, new Detector(rules, new MemoryStateStore()), {
+      summary = await replayFiles(files, new Alerter(new Detector(rules, new MemoryStateStore())), {
         format: 'auto',
         syslog: { year: 2026 },
         chunkLines: o.batch,

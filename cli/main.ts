@@ -45,7 +45,8 @@ export function buildProgram(): Command {
     program
       .command('parse')
       .description('print the normalized events as NDJSON: the fields rules can test')
-      .argument('[paths...]', 'files or folders of events; - for standard input'),
+      .argument('[paths...]', 'files or folders of events; - for standard input')
+      .option('--settings <file>', 'JSON file of SECMON_* settings (SECMON_SYSLOG_TZ, as replay reads it)'),
   ).action(async (paths: string[], o) => setExit(await parseCommand(paths, o)));
 
   program
@@ -61,22 +62,23 @@ export function buildProgram(): Command {
     .option('--json', 'one result per line as JSON')
     .action(async (dirs: string[], o) => setExit(await testCommand(dirs, o)));
 
-  const incidents = program.command('incidents').description('list, acknowledge and resolve incidents (the local incident file)');
-  incidents
-    .command('list')
-    .option('--file <file>', 'incident file (default .secmon/incidents.jsonl)')
+  const incidents = program.command('incidents').description('list, acknowledge and resolve incidents (in Redis with --state, else the local incident file)');
+  const incidentStore = (cmd: Command) =>
+    cmd
+      .option('--state <store>', 'state store holding the incidents: redis://host:port (the ones Function Compute opened); default memory: the local file')
+      .option('--settings <file>', 'JSON file of SECMON_* settings')
+      .option('--file <file>', 'local incident file, with the memory store (default .secmon/incidents.jsonl)');
+  incidentStore(incidents.command('list').description('list incidents, newest activity first'))
     .option('--status <status>', 'only open, acknowledged or resolved incidents')
     .option('--json', 'one incident per line as JSON')
     .action(async (o) => setExit(await incidentsList(o)));
-  incidents
-    .command('ack')
+  incidentStore(incidents.command('ack').description('acknowledge an incident'))
     .argument('<id>', 'incident id (INC-…)')
-    .option('--file <file>', 'incident file (default .secmon/incidents.jsonl)')
+    .option('--by <name>', 'who acknowledges (default: the OS user name)')
     .action(async (id: string, o) => setExit(await incidentsSetStatus(id, 'acknowledged', o)));
-  incidents
-    .command('resolve')
+  incidentStore(incidents.command('resolve').description('resolve an incident'))
     .argument('<id>', 'incident id (INC-…)')
-    .option('--file <file>', 'incident file (default .secmon/incidents.jsonl)')
+    .option('--by <name>', 'who resolves (default: the OS user name)')
     .action(async (id: string, o) => setExit(await incidentsSetStatus(id, 'resolved', o)));
 
   return program;

@@ -13,8 +13,17 @@ export function tempDir(files: Record<string, string> = {}): string {
   return dir;
 }
 
+/** A rule definition as a test writes it: any kind with its parameters (the loader's schema checks them). */
+export type RuleOverrides = Partial<Omit<RuleDefinition, 'kind'>> & {
+  kind?: RuleDefinition['kind'];
+  threshold?: { count: number; window: string; distinct?: string };
+  sequence?: { window: string; steps: Array<{ name: string; condition: RuleDefinition['condition']; count?: number }> };
+  newValue?: { field: string; lookback: string; maxValues?: number; alertOnFirstSeenGroup?: boolean };
+  dormancy?: { after: string };
+};
+
 /** A minimal valid rule, to be varied by each test. */
-export function ruleDef(overrides: Partial<RuleDefinition> = {}): RuleDefinition {
+export function ruleDef(overrides: RuleOverrides = {}): RuleDefinition {
   return {
     id: 'test.rule',
     title: 'Test rule',
@@ -25,7 +34,7 @@ export function ruleDef(overrides: Partial<RuleDefinition> = {}): RuleDefinition
     kind: 'match',
     tests: [{ name: 'n', events: ['Nov 20 10:00:00 h sshd[1]: Failed password for root from 198.51.100.1 port 1 ssh2'], expect: { alerts: 1 } }],
     ...overrides,
-  };
+  } as RuleDefinition;
 }
 
 export function failedLogin(iso: string, ip: string, user = 'root'): string {

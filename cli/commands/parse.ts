@@ -1,11 +1,15 @@
+import { syslogOptions } from '../../shared/assembly/assemble';
 import { expandInputs } from '../../shared/local/inputs';
 import { replayFiles } from '../../shared/local/replay';
-import { CliError, EXIT_OK, EXIT_USAGE, InputOptions, headerOptions } from '../options';
+import { CliError, EXIT_OK, EXIT_USAGE, InputOptions } from '../options';
 import { safeText } from '../output/terminal';
+import { SettingsOptions, cliSettings } from '../settings';
 
 /** `secmon parse`: the normalized events as NDJSON, i.e. the fields a rule can test. */
-export async function parseCommand(paths: string[], o: InputOptions): Promise<number> {
+export async function parseCommand(paths: string[], o: InputOptions & SettingsOptions): Promise<number> {
   if (paths.length === 0) throw new CliError('parse: give at least one file or folder of events (or - for standard input)', EXIT_USAGE);
+  // The same settings as replay (SECMON_SYSLOG_TZ above all), so both read a line alike.
+  const config = await cliSettings(o);
   const files = await expandInputs(paths).catch((e: Error) => {
     throw new CliError(e.message, EXIT_USAGE);
   });
@@ -13,7 +17,7 @@ export async function parseCommand(paths: string[], o: InputOptions): Promise<nu
   try {
     summary = await replayFiles(files, undefined, {
       format: o.format,
-      syslog: headerOptions(o),
+      syslog: syslogOptions(config, { year: o.year, tzOffsetMinutes: o.tz }),
       onAlert: () => undefined,
       onSkipped: (err) => process.stderr.write(`skipped ${safeText(err.message, 500)}\n`),
       onEvents: (events) => {

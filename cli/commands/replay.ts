@@ -1,26 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { AlertDispatcher, DeliveryReport, addReport, emptyReport } from '../../shared/delivery/alert-delivery';
-import { loadDispatchConfig } from '../../shared/delivery/delivery-config';
-import { FileIncidentBook, IncidentFile } from '../../shared/delivery/incident-books';
-import { ConfigError, SecmonConfig, configFromJson, loadConfig } from '../../shared/config/config';
-import { Detector } from '../../shared/engine/detector';
+import { DeliveryReport, addReport, emptyReport } from '../../shared/delivery/alert-delivery';
+import { Assembly, RuleLoadError, assemble, syslogOptions } from '../../shared/assembly/assemble';
+import { ConfigError } from '../../shared/config/config';
+import { DispatchConfigError } from '../../shared/delivery/delivery-config';
 import { InputError } from '../../shared/events/event';
 import { expandInputs, totalSize } from '../../shared/local/inputs';
-import { ReplaySummary, replayFiles } from '../../shared/local/replay';
-import { resolveRuleDirs } from '../../shared/rules/bundled';
-import { formatProblem, loadRules } from '../../shared/rules/load';
-import { openStateStore } from '../../shared/state/open';
-import { StateStore } from '../../shared/state/store';
-import { MEMORY_BATCH_LINES } from '../../shared/local/replay';
-import { MemoryStateStore } from '../../shared/state/memory';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions, headerOptions } from '../options';
+import { MEMORY_BATCH_LINES, ReplaySummary, replayFiles } from '../../shared/local/replay';
+import { formatProblem } from '../../shared/rules/load';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions } from '../options';
 import { Colors, alertJson, colors, formatAlert, safeText } from '../output/terminal';
 import { progressFor } from '../output/progress';
+import { SettingsOptions, settingSources } from '../settings';
 
-export interface ReplayCliOptions extends InputOptions {
+export interface ReplayCliOptions extends InputOptions, SettingsOptions {
   rules?: string[];
-  state?: string;
-  settings?: string;
   config?: string;
   json?: boolean;
   dispatch?: boolean;
@@ -30,57 +22,52 @@ export interface ReplayCliOptions extends InputOptions {
 
 export async function replayCommand(paths: string[], o: ReplayCliOptions): Promise<number> {
   if (paths.length === 0) throw new CliError('replay: give at least one file or folder of events (or - for standard input)', EXIT_USAGE);
+  const settings = await settingSources(o);
 
-  // One configuration for FC and the CLI: environment, then --settings file, then flags.
-  let config: SecmonConfig;
+  let assembly: Assembly;
   try {
-    const file = o.settings ? configFromJson(await readFile(o.settings, 'utf8'), o.settings) : {};
-    config = loadConfig(process.env, file, { SECMON_STATE: o.state });
+    assembly = await assemble({
+      env: process.env,
+      settings,
+      rulesDirs: o.rules,
+      delivery: o.dispatch === true,
+      dispatchConfig: o.config,
+      undeliverable: 'file',
+      localIncidents: true,
+    });
   } catch (e) {
-    throw new CliError(e instanceof ConfigError ? e.message : `--settings: ${(e as Error).message}`, EXIT_USAGE);
-  }
-  const syslog = { ...headerOptions(o), tzOffsetMinutes: o.tz ?? config.syslogTzOffsetMinutes };
-
-  const loaded = await loadRules(resolveRuleDirs(o.rules ?? config.rulesDirs));
-  if (loaded.problems.length > 0) {
-    for (const p of loaded.problems) process.stderr.write(`${formatProblem(p)}\n`);
-    process.stderr.write(`secmon: ${loaded.problems.length} rule problem(s); fix them or run 'secmon validate'\n`);
-    return EXIT_FAILED;
-  }
-
-  const files = await expandInputs(paths).catch((e: Error) => {
-    throw new CliError(e.message, EXIT_USAGE);
-  });
-  let store: StateStore;
-  try {
-    store = await openStateStore(config.state, { password: config.redisPassword, keyPrefix: config.redisKeyPrefix });
-  } catch (e) {
+    if (e instanceof RuleLoadError) {
+      for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      process.stderr.write(`secmon: ${e.problems.length} rule problem(s); fix them or run 'secmon validate'\n`);
+      return EXIT_FAILED;
+    }
+    if (e instanceof ConfigError || e instanceof DispatchConfigError) throw new CliError(e.message, EXIT_USAGE);
     throw new CliError(`--state: ${(e as Error).message}`, EXIT_USAGE);
   }
-  let dispatcher: AlertDispatcher | undefined;
-  if (o.dispatch) {
-    const file = o.config ?? config.dispatchConfig;
-    if (!file) throw new CliError('--dispatch needs a dispatch configuration: --config FILE (or SECMON_DISPATCH_CONFIG)', EXIT_USAGE);
-    try {
-      const dispatchConfig = await loadDispatchConfig(file, process.env);
-      dispatcher = new AlertDispatcher(dispatchConfig, store, Date.now, undefined, 'file', new FileIncidentBook(new IncidentFile(dispatchConfig.incidents.file)));
-    } catch (e) {
-      await store.close();
-      throw new CliError((e as Error).message, EXIT_USAGE);
-    }
+  const { config, delivery: dispatcher } = assembly;
+  if (o.dispatch && !dispatcher) {
+    await assembly.close();
+    throw new CliError('--dispatch needs a dispatch configuration: --config FILE (or SECMON_DISPATCH_CONFIG)', EXIT_USAGE);
+  }
+
+  let files: string[];
+  try {
+    files = await expandInputs(paths);
+  } catch (e) {
+    await assembly.close();
+    throw new CliError((e as Error).message, EXIT_USAGE);
   }
   const delivery: DeliveryReport = emptyReport();
   const c = colors(!o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   const errColors = colors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
   const progress = progressFor(await totalSize(files), o.progress);
-  const detector = new Detector(loaded.rules, store);
 
   let summary: ReplaySummary;
   try {
-    summary = await replayFiles(files, detector, {
+    summary = await replayFiles(files, assembly.alerter, {
       format: o.format,
-      syslog,
-      chunkLines: o.batch ?? defaultBatchLines(store),
+      syslog: syslogOptions(config, { year: o.year, tzOffsetMinutes: o.tz }),
+      chunkLines: o.batch ?? defaultBatchLines(config.state),
       onBytes: (b) => progress.update(b),
       onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
       onAlert: async (alert) => {
@@ -94,10 +81,10 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     throw new CliError(`cannot read input: ${(e as Error).message}`, EXIT_USAGE);
   } finally {
     progress.stop();
-    await store.close();
+    await assembly.close();
   }
 
-  let text = formatSummary(summary, loaded.rules.length, o.json ? errColors : c);
+  let text = formatSummary(summary, assembly.rules.length, o.json ? errColors : c);
   if (dispatcher) text += formatDelivery(delivery);
   if (o.json) process.stderr.write(text);
   else process.stdout.write(text);
@@ -113,8 +100,8 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
  * small batches let the events they hold die young (less garbage collection, less
  * memory); Redis transactions cost round trips, so its batches are larger.
  */
-function defaultBatchLines(store: StateStore): number {
-  return store instanceof MemoryStateStore ? MEMORY_BATCH_LINES : 1000;
+function defaultBatchLines(state: string): number {
+  return state === 'memory' ? MEMORY_BATCH_LINES : 1000;
 }
 
 function formatDelivery(d: DeliveryReport): string {

@@ -48,7 +48,7 @@ interface Budget {
  * retried with backoff, and what still fails goes to the dead-letter file with the
  * reason. Nothing is dropped without a trace.
  */
-export class AlertDispatcher {
+export class AlertDelivery {
   constructor(
     private readonly config: DispatchConfig,
     private readonly store: StateStore,

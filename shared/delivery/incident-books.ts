@@ -1,92 +1,82 @@
 import { readFile, appendFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Alert, Evidence } from '../alerts/alert';
-import { stableId } from '../util/hash';
-import { StateStore } from '../state/store';
+import { Alert } from '../alerts/alert';
+import { Incident, IncidentStatus, applyAlert, changeStatus } from '../alerts/incident';
+import { STATE_KEYS, stateKey } from '../state/keys';
+import { StateStore, StateWrite } from '../state/store';
 
-export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
-
-export interface Incident {
-  id: string;
-  rule: string;
-  key: string;
-  title: string;
-  severity: Alert['severity'];
-  status: IncidentStatus;
-  firstSeen: string;
-  lastSeen: string;
-  alertCount: number;
-  /** Ids of the alerts attached, the first ones (bounded). */
-  alerts: string[];
-  evidence: Evidence[];
-  updatedAt: string;
-}
-
-const EVIDENCE_KEPT = 5;
-const ALERT_IDS_KEPT = 50;
-
-/** Opens an incident for an alert, or attaches the alert to the open one of its rule and key. */
-export function applyAlert(current: Incident | undefined, alert: Alert, now: string): { incident: Incident; opened: boolean } {
-  if (current && current.status !== 'resolved') {
-    if (current.alerts.includes(alert.id)) return { incident: current, opened: false };
-    const incident: Incident = {
-      ...current,
-      lastSeen: alert.time > current.lastSeen ? alert.time : current.lastSeen,
-      alertCount: current.alertCount + 1,
-      alerts: current.alerts.length < ALERT_IDS_KEPT ? [...current.alerts, alert.id] : current.alerts,
-      severity: rank(alert.severity) > rank(current.severity) ? alert.severity : current.severity,
-      updatedAt: now,
-    };
-    return { incident, opened: false };
-  }
-  return {
-    opened: true,
-    incident: {
-      id: `INC-${stableId(alert.rule, alert.key, alert.id).slice(0, 10).toUpperCase()}`,
-      rule: alert.rule,
-      key: alert.key,
-      title: alert.title,
-      severity: alert.severity,
-      status: 'open',
-      firstSeen: alert.time,
-      lastSeen: alert.time,
-      alertCount: 1,
-      alerts: [alert.id],
-      evidence: alert.evidence.slice(0, EVIDENCE_KEPT),
-      updatedAt: now,
-    },
-  };
-}
-
-const SEVERITY_RANK = ['info', 'low', 'medium', 'high', 'critical'];
-function rank(s: string): number {
-  return SEVERITY_RANK.indexOf(s);
-}
-
-/** Where incidents live. */
+/** Where incidents live: the StateStore (Function Compute, the CLI on Redis) or the local file (the CLI on memory). */
 export interface IncidentBook {
+  /** Opens an incident for the alert, or attaches it to the open one of its rule and key. */
   record(alert: Alert): Promise<{ incident: Incident; opened: boolean }>;
+  /** Every incident kept, in no particular order. */
+  list(): Promise<Incident[]>;
+  /** Changes an incident's status; throws IncidentStatusError when the change is refused, Error when there is no such incident. */
+  setStatus(id: string, status: IncidentStatus, by: string): Promise<{ incident: Incident; changed: boolean }>;
+  /** Where the incidents are, for messages. */
+  readonly where: string;
 }
+
+/** Incident ids the store index remembers, at most (the oldest are forgotten first). */
+const INDEX_LIMIT = 10_000;
+type IndexEntry = [id: string, incidentKey: string];
 
 /**
- * Incidents in the StateStore (Function Compute, and the CLI on Redis): the open
- * incident of a rule and key is found by that pair, atomically, so concurrent
- * dispatchers attach to one incident instead of opening two.
+ * Incidents in the StateStore. The incident of a rule and key is one key, found by
+ * that pair atomically, so concurrent dispatchers attach to one incident instead of
+ * opening two; an index key lists the incidents by id, for `secmon incidents`. The
+ * latest incident of each rule and key is kept for 90 days after its last change.
  */
 export class StoreIncidentBook implements IncidentBook {
+  private readonly indexKey = stateKey('incidentIndex', 'all');
+  private readonly ttlMs = STATE_KEYS.incident.ttlMs;
+
   constructor(
     private readonly store: StateStore,
     private readonly now: () => number = Date.now,
-    private readonly ttlMs = 90 * 86_400_000,
+    readonly where = 'the state store',
   ) {}
 
   async record(alert: Alert): Promise<{ incident: Incident; opened: boolean }> {
-    const key = `inc:${alert.rule}:${alert.key}`;
+    const key = stateKey('incident', alert.rule, alert.key);
+    const now = this.now();
+    return this.store.transact([key, this.indexKey], now, (cur) => {
+      const r = applyAlert(cur.get(key) as Incident | undefined, alert, new Date(now).toISOString());
+      const writes = new Map<string, StateWrite>([[key, { value: r.incident, ttlMs: this.ttlMs }]]);
+      if (r.opened) {
+        const index = ((cur.get(this.indexKey) as IndexEntry[] | undefined) ?? []).filter((e) => e[1] !== key);
+        index.push([r.incident.id, key]);
+        writes.set(this.indexKey, { value: index.slice(-INDEX_LIMIT), ttlMs: this.ttlMs });
+      }
+      return { writes, result: r };
+    });
+  }
+
+  async list(): Promise<Incident[]> {
+    const index = await this.index();
+    if (index.length === 0) return [];
+    const keys = [...new Set(index.map((e) => e[1]))];
+    return this.store.transact(keys, this.now(), (cur) => ({
+      writes: new Map(),
+      result: keys.map((k) => cur.get(k) as Incident | undefined).filter((i): i is Incident => i !== undefined),
+    }));
+  }
+
+  async setStatus(id: string, status: IncidentStatus, by: string): Promise<{ incident: Incident; changed: boolean }> {
+    const entry = (await this.index()).find((e) => e[0] === id);
+    if (!entry) throw new Error(`no incident ${id} in ${this.where}`);
+    const key = entry[1];
     const now = this.now();
     return this.store.transact([key], now, (cur) => {
-      const r = applyAlert(cur.get(key) as Incident | undefined, alert, new Date(now).toISOString());
-      return { writes: new Map([[key, { value: r.incident, ttlMs: this.ttlMs }]]), result: r };
+      const current = cur.get(key) as Incident | undefined;
+      if (!current || current.id !== id) throw new Error(`no incident ${id} in ${this.where} (expired, or replaced by a newer incident of its rule and key)`);
+      const r = changeStatus(current, status, by, new Date(now).toISOString());
+      return { writes: r.changed ? new Map([[key, { value: r.incident, ttlMs: this.ttlMs }]]) : new Map(), result: r };
     });
+  }
+
+  private index(): Promise<IndexEntry[]> {
+    return this.store.transact([this.indexKey], this.now(), (cur) => ({ writes: new Map(), result: (cur.get(this.indexKey) as IndexEntry[] | undefined) ?? [] }));
   }
 }
 
@@ -104,17 +94,19 @@ export class IncidentFile {
       text = await readFile(this.file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-      throw e;
+      throw new Error(`${this.file}: cannot read the incident file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
     const byId = new Map<string, Incident>();
     text.split('\n').forEach((line, i) => {
       if (!line.trim()) return;
+      let inc: Incident;
       try {
-        const inc = JSON.parse(line) as Incident;
-        byId.set(inc.id, inc);
+        inc = JSON.parse(line) as Incident;
       } catch {
         throw new Error(`${this.file}:${i + 1}: not a JSON incident`);
       }
+      if (inc === null || typeof inc !== 'object' || typeof inc.id !== 'string') throw new Error(`${this.file}:${i + 1}: not an incident (no id)`);
+      byId.set(inc.id, inc);
     });
     return byId;
   }
@@ -123,28 +115,36 @@ export class IncidentFile {
     await mkdir(path.dirname(this.file), { recursive: true });
     await appendFile(this.file, `${JSON.stringify(incident)}\n`);
   }
-
-  async setStatus(id: string, status: IncidentStatus, now = new Date().toISOString()): Promise<Incident> {
-    const current = (await this.all()).get(id);
-    if (!current) throw new Error(`no incident ${id} in ${this.file}`);
-    const updated = { ...current, status, updatedAt: now };
-    await this.append(updated);
-    return updated;
-  }
 }
 
 /** The file as an IncidentBook: the open incident of a rule and key is found in it. */
 export class FileIncidentBook implements IncidentBook {
+  readonly where: string;
+
   constructor(
     private readonly file: IncidentFile,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.where = file.file;
+  }
 
   async record(alert: Alert): Promise<{ incident: Incident; opened: boolean }> {
     const all = await this.file.all();
     const current = [...all.values()].find((i) => i.rule === alert.rule && i.key === alert.key && i.status !== 'resolved');
     const r = applyAlert(current, alert, new Date(this.now()).toISOString());
     if (r.opened || r.incident !== current) await this.file.append(r.incident);
+    return r;
+  }
+
+  async list(): Promise<Incident[]> {
+    return [...(await this.file.all()).values()];
+  }
+
+  async setStatus(id: string, status: IncidentStatus, by: string): Promise<{ incident: Incident; changed: boolean }> {
+    const current = (await this.file.all()).get(id);
+    if (!current) throw new Error(`no incident ${id} in ${this.file.file}`);
+    const r = changeStatus(current, status, by, new Date(this.now()).toISOString());
+    if (r.changed) await this.file.append(r.incident);
     return r;
   }
 }

@@ -1,33 +1,27 @@
-import { ConfigError, SecmonConfig, loadConfig, unknownEnvironmentKeys } from '../config/config';
 import { Alert } from '../alerts/alert';
-import { Detector } from '../engine/detector';
-import { AlertSink, LogSink, deliverAlerts } from '../delivery/log-delivery';
-import { AsyncInvoker, invokerFor } from './handoff/invoker';
-import { packAlerts } from './handoff/alert-payload';
-import { resolveRuleDirs } from '../rules/bundled';
-import { formatProblem, loadRules } from '../rules/load';
-import { SlsClient } from './sls/client';
-import { openStateStore } from '../state/open';
+import { Alerter } from '../alerts/alerter';
+import { Assembly, RuleLoadError, assemble } from '../assembly/assemble';
+import { ConfigError, SecmonConfig, unknownEnvironmentKeys } from '../config/config';
+import { formatProblem } from '../rules/load';
 import { StateStore } from '../state/store';
 import { CredentialsRef, FcContext } from './context';
+import { packAlerts } from './handoff/alert-payload';
+import { invokerFor } from './handoff/invoker';
 import { log } from './log';
-import { AlertDispatcher } from '../delivery/alert-delivery';
-import { loadDispatchConfig } from '../delivery/delivery-config';
-import { StoreIncidentBook } from '../delivery/incident-books';
+import { SlsClient } from './sls/client';
 
 /**
- * What one function instance keeps between invocations: configuration, compiled
- * rules, the state store connection, SDK clients. Built once, by the FC initializer
- * (or the first invocation), so that a misconfiguration fails at start-up, loudly.
+ * What one function instance keeps between invocations: the assembled pipeline
+ * (configuration, compiled rules, the state store connection, delivery) and SDK
+ * clients. Built once, by the FC initializer (or the first invocation), so that a
+ * misconfiguration fails at start-up, loudly.
  */
 export interface FunctionRuntime {
   config: SecmonConfig;
   store: StateStore;
-  detector: Detector;
+  alerter: Alerter;
+  assembly: Assembly;
   credentials: CredentialsRef;
-  sink: AlertSink;
-  /** Channels and routes, when SECMON_DISPATCH_CONFIG names them (else alerts go to the log). */
-  alertDispatcher?: AlertDispatcher;
   /** Hands alerts to the dispatcher: async invocation in FC, in-process when `inline`. */
   dispatchAlerts(alerts: Alert[]): Promise<void>;
   sls(endpoint: string): SlsClient;
@@ -36,49 +30,56 @@ export interface FunctionRuntime {
 
 export interface RuntimeOptions {
   env?: Record<string, string | undefined>;
-  sink?: AlertSink;
   /** false for functions that evaluate nothing (the dispatcher): no rules are loaded. */
   rules?: boolean;
+  /** Where alert lines go without channels (default: stdout, the function's log). */
+  logLine?: (line: string) => void;
 }
 
 export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): Promise<FunctionRuntime> {
   const env = opts.env ?? process.env;
-  const config = loadConfig(env);
   const unknown = unknownEnvironmentKeys(env);
   // Not settings: channel secrets are fine, a misspelt setting is worth seeing (names only, never values).
   if (unknown.length) log('warn', 'SECMON_* environment variables that are not settings', { names: unknown });
   const credentials = new CredentialsRef();
   credentials.set(ctx.credentials);
-  // Bundled rules: the build copies rules/ beside each function's bundle.
-  const loaded = opts.rules === false ? { rules: [], problems: [] } : await loadRules(resolveRuleDirs(config.rulesDirs));
-  if (loaded.problems.length > 0) throw new ConfigError(loaded.problems.map(formatProblem));
+  let assembly: Assembly;
+  try {
+    assembly = await assemble({
+      env,
+      rules: opts.rules,
+      delivery: true,
+      undeliverable: 'throw',
+      logLine: opts.logLine,
+      // fc3 / fc2: alerts go to the dispatcher function by asynchronous invocation.
+      handOff: (config) => {
+        const invoker = invokerFor(config, ctx, credentials);
+        if (!invoker) return undefined;
+        return async (alerts) => {
+          for (const payload of packAlerts(alerts)) await invoker.invokeAsync(payload);
+        };
+      },
+    });
+  } catch (e) {
+    // Bundled rules: the build copies rules/ beside each function's bundle.
+    if (e instanceof RuleLoadError) throw new ConfigError(e.problems.map(formatProblem));
+    throw e;
+  }
+  const { config, store } = assembly;
   if (config.state === 'memory') {
     log('warn', 'SECMON_STATE=memory: state is not shared between function instances; set a redis:// URL in production');
   }
-  const store = await openStateStore(config.state, { password: config.redisPassword, keyPrefix: config.redisKeyPrefix });
-  const detector = new Detector(loaded.rules, store);
-  const sink = opts.sink ?? new LogSink();
-  const alertDispatcher = config.dispatchConfig
-    ? new AlertDispatcher(await loadDispatchConfig(config.dispatchConfig, env), store, Date.now, undefined, 'throw', new StoreIncidentBook(store))
-    : undefined;
-  const invoker: AsyncInvoker | undefined = invokerFor(config, ctx, credentials);
   const slsClients = new Map<string, SlsClient>();
-  log('info', 'secmon runtime ready', { rules: loaded.rules.length, state: config.state.startsWith('redis') ? 'redis' : 'memory', dispatch: config.dispatch });
+  log('info', 'secmon runtime ready', { rules: assembly.rules.length, state: config.state.startsWith('redis') ? 'redis' : 'memory', dispatch: config.dispatch, channels: assembly.delivery ? 'configured' : 'log' });
 
   return {
     config,
     store,
-    detector,
+    alerter: assembly.alerter,
+    assembly,
     credentials,
-    sink,
-    alertDispatcher,
     async dispatchAlerts(alerts) {
-      if (alerts.length === 0) return;
-      if (!invoker) {
-        await deliverAlerts(alerts, store, sink);
-        return;
-      }
-      for (const payload of packAlerts(alerts)) await invoker.invokeAsync(payload);
+      if (alerts.length > 0) await assembly.handOff(alerts);
     },
     sls(endpoint) {
       let client = slsClients.get(endpoint);
@@ -94,7 +95,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
     },
     async close() {
       for (const c of slsClients.values()) c.close();
-      await store.close();
+      await assembly.close();
     },
   };
 }
@@ -111,11 +112,4 @@ export async function runtimeFor(ctx: FcContext, opts: RuntimeOptions = {}): Pro
   const rt = await instance;
   rt.credentials.set(ctx.credentials);
   return rt;
-}
-
-/** For tests: forget (and close) this process's runtime. */
-export async function resetRuntime(): Promise<void> {
-  const current = instance;
-  instance = undefined;
-  if (current) await (await current.catch(() => undefined))?.close();
 }

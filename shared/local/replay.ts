@@ -1,6 +1,6 @@
 import { InputError, SecEvent, Source } from '../events/event';
-import { DetectionBatch, Detector } from '../engine/detector';
 import { Alert } from '../alerts/alert';
+import { AlertBatch, Alerter } from '../alerts/alerter';
 import { InputFormat, readEvents } from './input/read-events';
 import { HeaderOptions } from '../events/syslog/header';
 
@@ -37,14 +37,14 @@ export const MEMORY_BATCH_LINES = 256;
 
 /**
  * The local edge of the pipeline: files in, normalized events, detections out.
- * The same Detector runs in the Function Compute handlers.
+ * The same Alerter runs in the Function Compute handlers.
  */
-export async function replayFiles(files: string[], detector: Detector | undefined, opts: ReplayOptions): Promise<ReplaySummary> {
+export async function replayFiles(files: string[], alerter: Alerter | undefined, opts: ReplayOptions): Promise<ReplaySummary> {
   const summary: ReplaySummary = { files: files.length, records: 0, events: 0, skipped: 0, alerts: 0, alertsByRule: new Map() };
   const batchLines = opts.chunkLines ?? 1000;
   let bytesBefore = 0;
   let bytesInFile = 0;
-  let batch: DetectionBatch | undefined;
+  let batch: AlertBatch | undefined;
   let linesInBatch = 0;
   const finishBatch = async () => {
     if (!batch) return;
@@ -60,16 +60,16 @@ export async function replayFiles(files: string[], detector: Detector | undefine
     }
   };
   // Events go straight from the normalizer to the batch (unless `onEvents` wants them).
-  const sink = detector && !opts.onEvents
+  const sink = alerter && !opts.onEvents
     ? {
         push(event: SecEvent) {
           summary.events++;
-          (batch ??= detector.begin()).add(event);
+          (batch ??= alerter.begin()).add(event);
         },
         // Events of a source no rule reads (cron and other programs' syslog lines) are
         // counted, not built.
         discard(source: Source, count: number) {
-          if (detector.evaluates(source)) return false;
+          if (alerter.evaluates(source)) return false;
           summary.events += count;
           return true;
         },
@@ -86,8 +86,8 @@ export async function replayFiles(files: string[], detector: Detector | undefine
       summary.skipped += chunk.errors.length;
       for (const err of chunk.errors) opts.onSkipped(err);
       opts.onEvents?.(chunk.events);
-      if (!detector) continue;
-      batch ??= detector.begin();
+      if (!alerter) continue;
+      batch ??= alerter.begin();
       for (const event of chunk.events) batch.add(event);
       linesInBatch += chunk.records;
       if (linesInBatch >= batchLines) await finishBatch();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { ParseError, parse as parseJsonc, printParseErrorCode as describeJsoncError } from 'jsonc-parser';
 import schema from '../../rules/rule.schema.json';
-import { Condition, ConditionError, compileCondition } from './condition';
+import { Condition, ConditionError, Predicate, compileCondition } from './condition';
 import { CompiledRule, RuleDefinition } from './rule';
 import { compileTemplate } from './template';
 import { compileFirstValue } from '../util/field-path';
@@ -109,13 +109,13 @@ export function compileRuleText(text: string, file: string): { rule?: CompiledRu
 }
 
 export function compileRule(def: RuleDefinition, file: string): CompiledRule {
-  checkConditionShape(def.condition, '/condition');
-  const matches = compileCondition(def.condition);
-  const steps = (def.sequence?.steps ?? []).map((step, i) => {
-    const pointer = `/sequence/steps/${i}/condition`;
-    checkConditionShape(step.condition, pointer);
-    return { name: step.name, count: step.count ?? 1, matches: compileCondition(step.condition, pointer) };
-  });
+  // Every condition of the rule, wherever its kind puts one (the top level, sequence
+  // steps), is checked and compiled here, and found again by its JSON pointer.
+  const predicates = new Map<string, Predicate>();
+  for (const [pointer, condition] of conditionsOf(def)) {
+    checkConditionShape(condition, pointer);
+    predicates.set(pointer, compileCondition(condition, pointer));
+  }
   const groupFields = def.groupBy ?? [];
   const getters = groupFields.map((f) => compileFirstValue(f));
   const keyOf =
@@ -134,29 +134,37 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     id: def.id,
     file,
     definition: def,
+    kind: def.kind,
     severity: def.severity,
     sources: (Array.isArray(def.source) ? def.source : [def.source]) as Source[],
     enabled: def.enabled !== false,
-    matches,
+    matches: predicates.get('/condition')!,
+    predicate(pointer) {
+      const p = predicates.get(pointer);
+      if (p === undefined) throw new Error(`rule ${def.id}: no condition at ${pointer}`);
+      return p;
+    },
     keyOf,
     groupSignature: JSON.stringify(groupFields),
     groupOf,
-    threshold: def.threshold && {
-      count: def.threshold.count,
-      windowMs: parseDuration(def.threshold.window),
-      distinct: def.threshold.distinct === undefined ? undefined : compileFirstValue(def.threshold.distinct),
-    },
-    sequence: def.sequence && { windowMs: parseDuration(def.sequence.window), steps },
-    newValue: def.newValue && {
-      value: compileFirstValue(def.newValue.field),
-      lookbackMs: parseDuration(def.newValue.lookback),
-      maxValues: def.newValue.maxValues ?? 500,
-      alertOnFirstSeenGroup: def.newValue.alertOnFirstSeenGroup === true,
-    },
-    dormancy: def.dormancy && { afterMs: parseDuration(def.dormancy.after) },
     suppressMs: def.suppress === undefined ? undefined : parseDuration(def.suppress),
     render,
   };
+}
+
+/** Every `condition` of a rule definition with its JSON pointer (its tests excluded: they hold events). */
+function conditionsOf(def: RuleDefinition): Array<[string, Condition]> {
+  const out: Array<[string, Condition]> = [];
+  const walk = (node: unknown, pointer: string) => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      const p = `${pointer}/${k}`;
+      if (k === 'condition' && v !== null && typeof v === 'object' && !Array.isArray(v)) out.push([p, v as Condition]);
+      else if (!(pointer === '' && k === 'tests')) walk(v, p);
+    }
+  };
+  walk(def, '');
+  return out;
 }
 
 function keyPart(v: unknown): string {
@@ -235,7 +243,7 @@ function explainOne(e: ErrorObject): { pointer: string; message: string } {
       return { pointer: e.instancePath, message: patternMessage(e.instancePath, String(p.pattern)) };
     case 'not': {
       // The allOf of the rule schema: a kind's parameters belong to that kind only.
-      const prop = ['threshold', 'sequence', 'newValue', 'dormancy'][Number(/^#\/allOf\/(\d+)\//.exec(e.schemaPath)?.[1] ?? -1)];
+      const prop = kindOfAllOfBranch(e.schemaPath);
       return { pointer: e.instancePath, message: prop ? `${prop} is only allowed with kind "${prop}"` : 'not allowed here' };
     }
     case 'oneOf':
@@ -243,6 +251,14 @@ function explainOne(e: ErrorObject): { pointer: string; message: string } {
     default:
       return { pointer: e.instancePath, message: e.message ?? e.keyword };
   }
+}
+
+/** The kind an `allOf` branch of the rule schema is about (`#/allOf/2/else/not` → its `if`'s kind), read from the schema itself. */
+function kindOfAllOfBranch(schemaPath: string): string | undefined {
+  const i = /^#\/allOf\/(\d+)\//.exec(schemaPath)?.[1];
+  if (i === undefined) return undefined;
+  const branch = (schema as { allOf?: Array<{ if?: { properties?: { kind?: { const?: string } } } }> }).allOf?.[Number(i)];
+  return branch?.if?.properties?.kind?.const;
 }
 
 function patternMessage(pointer: string, pattern: string): string {

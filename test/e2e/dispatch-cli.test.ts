@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './run-cli';
 import { tempDir } from '../helpers';
@@ -75,10 +76,28 @@ test('secmon incidents lists, acknowledges and resolves the incidents a replay o
   const list = await runCli(['incidents', 'list', '--file', incidents, '--json']);
   const [inc] = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
   expect(inc).toMatchObject({ rule: 'sshd.brute-force-then-success', key: '192.0.2.200', status: 'open' });
-  expect((await runCli(['incidents', 'ack', inc.id, '--file', incidents])).stdout).toBe(`${inc.id} is acknowledged\n`);
-  expect((await runCli(['incidents', 'resolve', inc.id, '--file', incidents])).stdout).toBe(`${inc.id} is resolved\n`);
+  expect((await runCli(['incidents', 'ack', inc.id, '--file', incidents, '--by', 'alice'])).stdout).toBe(`${inc.id} is acknowledged (by alice)\n`);
+  expect((await runCli(['incidents', 'ack', inc.id, '--file', incidents, '--by', 'alice'])).stdout).toBe(`${inc.id} is already acknowledged\n`);
+  // Without --by the OS user name is recorded.
+  const resolved = await runCli(['incidents', 'resolve', inc.id, '--file', incidents]);
+  expect(resolved.stdout).toBe(`${inc.id} is resolved (by ${userInfo().username})\n`);
   const human = await runCli(['incidents', 'list', '--file', incidents]);
   expect(human.stdout).toContain(`${inc.id}  resolved`);
+  expect(human.stdout).toContain(`resolved by ${userInfo().username} at `);
+  const [after] = (await runCli(['incidents', 'list', '--file', incidents, '--json', '--status', 'resolved'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(after.history.map((h: { status: string; by: string }) => [h.status, h.by])).toEqual([
+    ['acknowledged', 'alice'],
+    ['resolved', userInfo().username],
+  ]);
+  expect(after.history.every((h: { at: string }) => !Number.isNaN(Date.parse(h.at)))).toBe(true);
+  // A resolved incident is closed: acknowledging it is refused, saying why.
+  const late = await runCli(['incidents', 'ack', inc.id, '--file', incidents, '--by', 'bob']);
+  expect(late.status).toBe(1);
+  expect(late.stderr).toMatch(new RegExp(`${inc.id} is resolved \\(by ${userInfo().username} at .*\\): a resolved incident cannot be acknowledged`));
+  expect((await runCli(['incidents', 'list', '--file', incidents, '--json', '--status', 'open'])).stdout).toBe('');
+  const badStatus = await runCli(['incidents', 'list', '--file', incidents, '--status', 'closed']);
+  expect(badStatus.status).toBe(2);
+  expect(badStatus.stderr).toMatch(/--status: must be one of open, acknowledged, resolved \(got "closed"\)/);
   expect((await runCli(['incidents', 'ack', 'INC-NOPE', '--file', incidents])).status).toBe(2);
   writeFileSync(incidents, `${readFileSync(incidents, 'utf8')}{not json\n`);
   const damaged = await runCli(['incidents', 'list', '--file', incidents]);

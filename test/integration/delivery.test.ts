@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Alert } from '../../shared/alerts/alert';
 import { buildDispatchConfig, DispatchConfigError } from '../../shared/delivery/delivery-config';
-import { AlertDispatcher } from '../../shared/delivery/alert-delivery';
+import { AlertDelivery } from '../../shared/delivery/alert-delivery';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { LocalDingTalk } from '../servers/dingtalk-server';
 import { LocalWebhook } from '../servers/webhook-receiver';
@@ -47,7 +47,7 @@ function dispatcher(overrides: Record<string, unknown> = {}, envOverrides: Recor
     ...overrides,
   };
   const config = buildDispatchConfig(doc, 'dispatch.json', { ...env, DT_WEBHOOK: robot.webhook, ...envOverrides }, now);
-  return { d: new AlertDispatcher(config, new MemoryStateStore(), now, noSleep), deadLetter: doc.deadLetter as string };
+  return { d: new AlertDelivery(config, new MemoryStateStore(), now, noSleep), deadLetter: doc.deadLetter as string };
 }
 
 let n = 0;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { buildDispatchConfig } from '../../shared/delivery/delivery-config';
-import { AlertDispatcher } from '../../shared/delivery/alert-delivery';
+import { AlertDelivery } from '../../shared/delivery/alert-delivery';
 import { StoreIncidentBook } from '../../shared/delivery/incident-books';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { Alert } from '../../shared/alerts/alert';
@@ -36,7 +36,7 @@ test('the enterprise robot sends group messages with a cached access token; new 
     'd.json',
     { DK: 'ding-app-key', DS: 'ding-app-secret' },
   );
-  const d = new AlertDispatcher(config, new MemoryStateStore(), Date.now, async () => undefined, 'file', new StoreIncidentBook(new MemoryStateStore()));
+  const d = new AlertDelivery(config, new MemoryStateStore(), Date.now, async () => undefined, 'file', new StoreIncidentBook(new MemoryStateStore()));
   const report = await d.deliver([alert(), alert(), alert({ key: 'backup-trail' })]);
   expect(report).toMatchObject({ sent: 3, deadLettered: 0, incidentsOpened: 2, incidentsUpdated: 1 });
   expect(api.groupMessages).toHaveLength(3);
@@ -58,7 +58,7 @@ test('a wrong app secret dead-letters with the reason, not the secret', async ()
     'd.json',
     { DK: 'ding-app-key', DS: 'wrong-app-secret-value' },
   );
-  const d = new AlertDispatcher(config, new MemoryStateStore(), Date.now, async () => undefined);
+  const d = new AlertDelivery(config, new MemoryStateStore(), Date.now, async () => undefined);
   expect((await d.deliver([alert()])).deadLettered).toBe(1);
   const dead = require('node:fs').readFileSync(path.join(dir, 'dead.jsonl'), 'utf8') as string;
   expect(dead).toContain('invalidClientIdOrSecret');

@@ -1,5 +1,5 @@
 import { buildDispatchConfig } from '../../shared/delivery/delivery-config';
-import { AlertDispatcher } from '../../shared/delivery/alert-delivery';
+import { AlertDelivery } from '../../shared/delivery/alert-delivery';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { Alert } from '../../shared/alerts/alert';
 import { LocalSmtp } from '../servers/smtp';
@@ -22,7 +22,7 @@ function dispatcher(perMinute?: number) {
     retry: { attempts: 3, baseDelayMs: 1 },
   };
   const config = buildDispatchConfig(doc, 'd.json', { SMTP_USER: 'alerts@example.com', SMTP_PASS: 'smtp-pass-do-not-log' });
-  return new AlertDispatcher(config, new MemoryStateStore(), () => clock.t, async () => undefined);
+  return new AlertDelivery(config, new MemoryStateStore(), () => clock.t, async () => undefined);
 }
 
 const hostile = 'eve<script>alert(1)</script>\r\nBcc: victim@example.com';

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { Alert } from '../../shared/alerts/alert';
 import { buildDispatchConfig } from '../../shared/delivery/delivery-config';
-import { AlertDispatcher } from '../../shared/delivery/alert-delivery';
-import { FileIncidentBook, IncidentFile, StoreIncidentBook, applyAlert } from '../../shared/delivery/incident-books';
+import { AlertDelivery } from '../../shared/delivery/alert-delivery';
+import { FileIncidentBook, IncidentFile, StoreIncidentBook } from '../../shared/delivery/incident-books';
+import { applyAlert } from '../../shared/alerts/incident';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { tempDir } from '../helpers';
 import { LocalWebhook } from '../servers/webhook-receiver';
@@ -42,9 +43,9 @@ describe('incidents', () => {
     const book = new FileIncidentBook(file);
     const opened = await book.record(alert());
     await book.record(alert());
-    await file.setStatus(opened.incident.id, 'acknowledged');
+    await book.setStatus(opened.incident.id, 'acknowledged', 'tester');
     expect((await book.record(alert())).incident).toMatchObject({ id: opened.incident.id, status: 'acknowledged', alertCount: 3 });
-    await file.setStatus(opened.incident.id, 'resolved');
+    await book.setStatus(opened.incident.id, 'resolved', 'tester');
     const next = await book.record(alert());
     expect(next.opened).toBe(true);
     const all = await file.all();
@@ -70,7 +71,7 @@ describe('routes that open incidents', () => {
       { S: 'secret' },
     );
     const file = new IncidentFile(config.incidents.file);
-    const d = new AlertDispatcher(config, new MemoryStateStore(), Date.now, async () => undefined, 'file', new FileIncidentBook(file));
+    const d = new AlertDelivery(config, new MemoryStateStore(), Date.now, async () => undefined, 'file', new FileIncidentBook(file));
     const report = await d.deliver([alert(), alert(), alert({ key: '192.0.2.201' })]);
     expect(report).toMatchObject({ incidentsOpened: 2, incidentsUpdated: 1, sent: 3 });
     expect(hook.received.filter((d) => d.doc.type === 'incident' && d.path === '/jira')).toHaveLength(2);

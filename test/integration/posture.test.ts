@@ -22,7 +22,7 @@ beforeAll(async () => {
     creds.accessKeyId,
   );
   await ram.start();
-  rt = await createRuntime(ctx, { env: { SECMON_RAM_ENDPOINT: ram.endpoint }, sink: { send: async (a) => void delivered.push(a) } });
+  rt = await createRuntime(ctx, { env: { SECMON_RAM_ENDPOINT: ram.endpoint }, logLine: (line) => void delivered.push(JSON.parse(line)) });
 });
 afterAll(async () => {
   await rt.close();

@@ -1,10 +1,11 @@
+import { Alerter } from '../../shared/alerts/alerter';
 import { Detector } from '../../shared/engine/detector';
 import { SecEvent } from '../../shared/events/event';
 import { compileRule } from '../../shared/rules/load';
 import { RuleDefinition } from '../../shared/rules/rule';
 import { MemoryStateStore } from '../../shared/state/memory';
 import { addHit, emptyWindow } from '../../shared/engine/kinds/threshold';
-import { ruleDef } from '../helpers';
+import { RuleOverrides, ruleDef } from '../helpers';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 let seq = 0;
@@ -17,14 +18,14 @@ function fail(secondsAfter: number, ip: string, user = 'root'): SecEvent {
     fields: { id, event: { action: 'auth-failed' }, source: { ip }, user: { name: user }, host: { hostname: 'web-01' } },
   };
 }
-function detector(overrides: Partial<RuleDefinition>, store = new MemoryStateStore()) {
+function detector(overrides: RuleOverrides, store = new MemoryStateStore()) {
   return new Detector([compileRule(ruleDef(overrides), 'rules/t.json')], store);
 }
 const burst = { kind: 'threshold' as const, groupBy: ['source.ip'], threshold: { count: 5, window: '5m' } };
 
 describe('match rules', () => {
   test('every matching event alerts, with message, key and evidence', async () => {
-    const d = detector({ groupBy: ['source.ip', 'user.name'], message: '{{user.name}} from {{source.ip}} ({{count}})' });
+    const d = new Alerter(detector({ groupBy: ['source.ip', 'user.name'], message: '{{user.name}} from {{source.ip}} ({{count}})' }));
     const alerts = await d.process([fail(0, '198.51.100.1'), fail(1, '198.51.100.2', 'admin')]);
     expect(alerts.map((a) => [a.key, a.message, a.count])).toEqual([
       ['198.51.100.1|root', 'root from 198.51.100.1 (1)', 1],

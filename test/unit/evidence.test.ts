@@ -1,4 +1,4 @@
-import { Evidence, asEvidence, detachEvidence, isBatchEvent } from '../../shared/alerts/alert';
+import { Evidence, asEvidence, detachEvidence, isBatchEvent } from '../../shared/engine/evidence';
 import { SecEvent } from '../../shared/events/event';
 
 describe('detached evidence', () => {

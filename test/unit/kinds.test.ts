@@ -2,9 +2,8 @@ import { Detector } from '../../shared/engine/detector';
 import { SecEvent } from '../../shared/events/event';
 import { compileRule } from '../../shared/rules/load';
 import { compileCondition, localClock } from '../../shared/rules/condition';
-import { RuleDefinition } from '../../shared/rules/rule';
 import { MemoryStateStore } from '../../shared/state/memory';
-import { ruleDef } from '../helpers';
+import { RuleOverrides, ruleDef } from '../helpers';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 let seq = 0;
@@ -12,10 +11,10 @@ function ssh(secondsAfter: number, action: string, ip: string, user = 'root'): S
   const id = `k${++seq}`;
   return { source: 'sshd', id, time: T0 + secondsAfter * 1000, fields: { id, event: { action, outcome: action === 'login' ? 'success' : 'failure' }, source: { ip }, user: { name: user } } };
 }
-const detector = (o: Partial<RuleDefinition>) => new Detector([compileRule(ruleDef(o), 'rules/t.json')], new MemoryStateStore());
+const detector = (o: RuleOverrides) => new Detector([compileRule(ruleDef(o), 'rules/t.json')], new MemoryStateStore());
 
 describe('sequence rules', () => {
-  const bruteThenSuccess: Partial<RuleDefinition> = {
+  const bruteThenSuccess: RuleOverrides = {
     kind: 'sequence',
     condition: { field: 'event.action', op: 'in', value: ['auth-failed', 'login'] },
     groupBy: ['source.ip'],
@@ -83,7 +82,7 @@ describe('sequence rules', () => {
 });
 
 describe('new-value rules', () => {
-  const newIp: Partial<RuleDefinition> = { kind: 'newValue', condition: { field: 'event.action', op: 'equals', value: 'login' }, groupBy: ['user.name'], newValue: { field: 'source.ip', lookback: '30d' } };
+  const newIp: RuleOverrides = { kind: 'newValue', condition: { field: 'event.action', op: 'equals', value: 'login' }, groupBy: ['user.name'], newValue: { field: 'source.ip', lookback: '30d' } };
 
   test('a known user from a new address alerts; the first ever login only teaches', async () => {
     const d = detector(newIp);

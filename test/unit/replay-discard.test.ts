@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { Alerter } from '../../shared/alerts/alerter';
 import { Detector } from '../../shared/engine/detector';
 import { SecEvent } from '../../shared/events/event';
 import { normalizeSyslogLineInto } from '../../shared/events/syslog';
@@ -19,7 +20,7 @@ async function replay(rules = [compileRule(ruleDef({ groupBy: ['source.ip'] }), 
   const dir = tempDir({ 'auth.log': lines.join('\n') + '\n' });
   const errors: string[] = [];
   const alerts: string[] = [];
-  const summary = await replayFiles([path.join(dir, 'auth.log')], new Detector(rules, new MemoryStateStore()), {
+  const summary = await replayFiles([path.join(dir, 'auth.log')], new Alerter(new Detector(rules, new MemoryStateStore())), {
     format: 'auto',
     syslog: { year: 2026 },
     onAlert: (a) => void alerts.push(a.evidence[0].id),

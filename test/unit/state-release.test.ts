@@ -1,5 +1,5 @@
-import { Evidence, asEvidence } from '../../shared/alerts/alert';
-import { SequenceSpec, emptySequence, sequenceStep } from '../../shared/engine/kinds/stateful';
+import { Evidence, asEvidence } from '../../shared/engine/evidence';
+import { SequenceSpec, emptySequence, sequenceStep } from '../../shared/engine/kinds/sequence';
 import { WindowEntry, addHit, emptyWindow } from '../../shared/engine/kinds/threshold';
 
 /**

@@ -1,5 +1,5 @@
 import { Alert } from '../../alerts/alert';
-import type { Incident } from '../incident-books';
+import type { Incident } from '../../alerts/incident';
 
 /** A digest: alerts held back by a rate limit, summarized in one message. */
 export interface Digest {

@@ -3,7 +3,7 @@ import { loadVendor } from '../../util/vendor';
 import type { DingTalkApi, DingTalkApiOptions, createDingTalkApi } from './dingtalk-openapi';
 import { dingtalkText } from '../escape';
 import { DeliveryError } from '../retry';
-import type { Incident } from '../incident-books';
+import type { Incident } from '../../alerts/incident';
 import { Channel, Digest } from './channel';
 
 function api(o: DingTalkApiOptions): DingTalkApi {

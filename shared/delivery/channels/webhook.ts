@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Alert } from '../../alerts/alert';
 import { Channel, Digest } from './channel';
-import type { Incident } from '../incident-books';
+import type { Incident } from '../../alerts/incident';
 import { postJson } from './http';
 
 /**

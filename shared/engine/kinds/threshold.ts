@@ -1,4 +1,8 @@
-import { EVIDENCE_LIMIT, EvidenceRef } from '../../alerts/alert';
+import { compileFirstValue } from '../../util/field-path';
+import { parseDuration } from '../../util/duration';
+import { Completion } from '../detection';
+import { EVIDENCE_LIMIT, EvidenceRef } from '../evidence';
+import { RuleKindModule, stateText } from '../kind';
 
 /**
  * Sliding windows on event time, as plain JSON-able state so that any StateStore can
@@ -16,11 +20,45 @@ export interface WindowState {
   h: WindowEntry[];
 }
 
-export interface Detection {
-  t: number;
+export interface ThresholdSpec {
   count: number;
-  evidence: EvidenceRef[];
+  windowMs: number;
+  /** The distinct-count field's (first) value of an event. */
+  distinct?: (fields: Record<string, unknown>) => unknown;
 }
+
+/**
+ * At least `count` matching events (or distinct values of a field) per group within a
+ * sliding window of event time.
+ */
+export const thresholdKind: RuleKindModule<'threshold', ThresholdSpec, WindowState> = {
+  kind: 'threshold',
+  stateful: true,
+  state: 'window',
+  compile: (def) => ({
+    count: def.threshold.count,
+    windowMs: parseDuration(def.threshold.window),
+    distinct: def.threshold.distinct === undefined ? undefined : compileFirstValue(def.threshold.distinct),
+  }),
+  valueOf(spec, fields) {
+    if (spec.distinct === undefined) return null;
+    const value = spec.distinct(fields);
+    return value === undefined || value === null ? undefined : stateText(value);
+  },
+  advance(spec, stored, { events, values }, ctx) {
+    const state = stored ?? emptyWindow();
+    const distinct = spec.distinct !== undefined;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      ctx.emit(addHit(state, e.time, e.id, (values[i] ?? undefined) as string | undefined, e, spec.count, spec.windowMs, distinct), e);
+    }
+    // An entry's window completes within windowMs of it: if that is still inside the
+    // suppression period, the detection will be held back and its evidence never shown.
+    const until = ctx.suppressedUntil();
+    for (const entry of state.h) if (entry[2] !== null) entry[2] = entry[0] + spec.windowMs < until ? null : ctx.detach(entry[2]);
+    return state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs };
+  },
+};
 
 export function emptyWindow(): WindowState {
   return { h: [] };
@@ -33,7 +71,7 @@ export function emptyWindow(): WindowState {
  * values when `distinct`), after which the window starts again empty. The same event
  * counted twice (a redelivered batch) is counted once.
  */
-export function addHit(state: WindowState, t: number, id: string, v: string | undefined, evidence: EvidenceRef, count: number, windowMs: number, distinct: boolean): Detection | undefined {
+export function addHit(state: WindowState, t: number, id: string, v: string | undefined, evidence: EvidenceRef, count: number, windowMs: number, distinct: boolean): Completion | undefined {
   const h = state.h;
   // Entries are sorted by time: an event newer than the newest cannot be one of them.
   if (h.length > 0 && t <= h[h.length - 1][0] && h.some((e) => e[3] === id)) return undefined;
@@ -64,7 +102,7 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
     if (e[2] !== null) kept.push(e[2]);
     release(e);
   }
-  const detection: Detection = { t: newest, count: h.length, evidence: kept };
+  const detection: Completion = { t: newest, count: h.length, evidence: kept };
   state.h = [];
   return detection;
 }

@@ -1,12 +1,12 @@
-import { deliverAlerts } from '../../delivery/log-delivery';
 import { parseAlertPayload } from '../handoff/alert-payload';
 import { FunctionRuntime } from '../runtime';
 import { log } from '../log';
 
 /**
  * The dispatcher function: receives alerts by asynchronous invocation and delivers
- * each one once. A delivery failure throws, so FC's async retries and on-failure
- * destination take over.
+ * each one once, through the channels and routes of SECMON_DISPATCH_CONFIG (or, without
+ * one, as alert lines in its log). A delivery failure throws, so FC's async retries and
+ * on-failure destination take over.
  */
 export async function handleDispatch(payload: Buffer | string, rt: FunctionRuntime, requestId = ''): Promise<{ delivered: number; duplicates: number }> {
   let alerts;
@@ -16,12 +16,7 @@ export async function handleDispatch(payload: Buffer | string, rt: FunctionRunti
     log('error', 'dispatcher payload rejected; dropped', { requestId, error: (e as Error).message });
     return { delivered: 0, duplicates: 0 };
   }
-  if (rt.alertDispatcher) {
-    const report = await rt.alertDispatcher.deliver(alerts);
-    log('info', 'alerts dispatched', { requestId, ...report });
-    return { delivered: report.sent + report.digested, duplicates: report.duplicates };
-  }
-  const result = await deliverAlerts(alerts, rt.store, rt.sink);
-  log('info', 'alerts dispatched', { requestId, ...result });
-  return result;
+  const report = await rt.assembly.deliver(alerts);
+  log('info', 'alerts dispatched', { requestId, ...report });
+  return { delivered: report.sent + report.digested, duplicates: report.duplicates };
 }

@@ -34,7 +34,7 @@ export async function handleEventBridgeEvent(payload: Buffer | string, rt: Funct
   });
   // EventBridge retries deliver the same event ids: they identify the batch.
   const ids = items.map((it) => String((it as { id?: unknown })?.id ?? '')).sort();
-  const alerts = await rt.detector.process(events, { batchId: `eb:${stableId(...ids)}` });
+  const alerts = await rt.alerter.process(events, { batchId: `eb:${stableId(...ids)}` });
   await rt.dispatchAlerts(alerts);
   const summary = { events: events.length, skipped, alerts: alerts.length };
   log('info', 'EventBridge batch evaluated', { requestId, ...summary });

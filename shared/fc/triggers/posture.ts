@@ -21,7 +21,7 @@ export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext
     clients.set(rt, api);
   }
   const events = await scanConsoleUsersWithoutMfa(api, ctx.accountId, now);
-  const alerts = await rt.detector.process(events);
+  const alerts = await rt.alerter.process(events);
   await rt.dispatchAlerts(alerts);
   const summary = { events: events.length, skipped: 0, alerts: alerts.length };
   log('info', 'posture scan done', { requestId: ctx.requestId, check: CHECK_CONSOLE_WITHOUT_MFA, findings: events.length, alerts: alerts.length });

@@ -70,7 +70,7 @@ export async function handleSlsTrigger(payload: Buffer | string, rt: FunctionRun
   const expect = trigger.parameter.source ?? 'auto';
   const client = rt.sls(endpoint);
   // Events are matched as they are normalized; the range's state transaction runs at the end.
-  const batch = rt.detector.begin();
+  const batch = rt.alerter.begin();
   let skipped = 0;
   const syslog = { tzOffsetMinutes: rt.config.syslogTzOffsetMinutes };
   for await (const page of client.readRange(projectName, logstoreName, shardId, beginCursor, endCursor, rt.config.slsPageSize)) {

@@ -1,16 +1,52 @@
-import { EVIDENCE_LIMIT, EvidenceRef } from '../../alerts/alert';
-import { Detection } from './threshold';
+import { Predicate } from '../../rules/condition';
+import { parseDuration } from '../../util/duration';
+import { Completion } from '../detection';
+import { EVIDENCE_LIMIT, EvidenceRef } from '../evidence';
+import { RuleKindModule } from '../kind';
 
 /**
- * State machines of the sequence, new-value and dormancy rule kinds. Like the
- * threshold windows, each keeps plain JSON-able state per group, bounded in size,
- * and advances on event time.
+ * Ordered steps joined on the group key within a window of event time (a failed-auth
+ * burst, then a successful login from the same address). Plain JSON-able state per
+ * group, bounded in size.
  */
-
 export interface SequenceSpec {
   windowMs: number;
-  steps: Array<{ name: string; count: number }>;
+  steps: Array<{ name: string; count: number; matches?: Predicate }>;
 }
+
+export const sequenceKind: RuleKindModule<'sequence', SequenceSpec, SequenceState> = {
+  kind: 'sequence',
+  stateful: true,
+  state: 'sequence',
+  compile: (def, rule) => ({
+    windowMs: parseDuration(def.sequence.window),
+    steps: def.sequence.steps.map((step, i) => ({ name: step.name, count: step.count ?? 1, matches: rule.predicate(`/sequence/steps/${i}/condition`) })),
+  }),
+  valueOf(spec, fields) {
+    // A bit mask: bit i set when the event matches step i.
+    let steps = 0;
+    for (let i = 0; i < spec.steps.length; i++) if (spec.steps[i].matches!(fields)) steps |= 1 << i;
+    return steps === 0 ? undefined : steps;
+  },
+  advance(spec, stored, { events, values }, ctx) {
+    const state = stored ?? emptySequence();
+    let completed = false;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      const d = sequenceStep(state, e.time, e.id, values[i] as number, e, spec);
+      if (d) completed = true;
+      ctx.emit(d, e);
+    }
+    // A group that had no state and none of whose events started the sequence (a
+    // login with no failures before it, most logins) has nothing worth keeping.
+    if (stored === undefined && !completed && state.stage === 0 && state.n === 0) return undefined;
+    // A sequence completes within windowMs of its start: evidence of one that can only
+    // complete inside the suppression period would never be shown.
+    if (state.start + spec.windowMs < ctx.suppressedUntil()) state.ev.length = 0;
+    for (let i = 0; i < state.ev.length; i++) state.ev[i] = ctx.detach(state.ev[i]);
+    return { value: state, ttlMs: spec.windowMs };
+  },
+};
 
 /** Where a group is in its sequence. */
 export interface SequenceState {
@@ -40,7 +76,7 @@ export function emptySequence(): SequenceState {
  * window since the first step's first event has passed, the group starts again (and
  * this event may begin a new sequence). Completing the last step is a detection.
  */
-export function sequenceStep(state: SequenceState, t: number, id: string, steps: number, evidence: EvidenceRef, spec: SequenceSpec): Detection | undefined {
+export function sequenceStep(state: SequenceState, t: number, id: string, steps: number, evidence: EvidenceRef, spec: SequenceSpec): Completion | undefined {
   // Logs mostly arrive in time order, so most events are newer than every id kept
   // and need no search (state written without tmax: always search).
   const tmax = state.tmax ?? (state.ids.length > 0 ? Number.MAX_SAFE_INTEGER : -Infinity);
@@ -68,7 +104,7 @@ export function sequenceStep(state: SequenceState, t: number, id: string, steps:
   state.stage++;
   state.n = 0;
   if (state.stage < spec.steps.length) return undefined;
-  const detection: Detection = { t, count: state.total, evidence: state.ev.slice() };
+  const detection: Completion = { t, count: state.total, evidence: state.ev.slice() };
   restart(state);
   return detection;
 }
@@ -87,50 +123,3 @@ function restart(state: SequenceState): void {
   state.ev.length = 0;
 }
 
-export interface NewValueSpec {
-  lookbackMs: number;
-  maxValues: number;
-  alertOnFirstSeenGroup: boolean;
-}
-
-/** Values seen for a group, most recent last: `[value, last seen]`. */
-export interface NewValueState {
-  v: Array<[string, number]>;
-}
-
-/**
- * A value not seen for the group within the lookback is a detection, unless the group
- * has no history at all (its first event ever), which only teaches.
- */
-export function newValueStep(state: NewValueState | undefined, hit: { t: number; value: string; evidence: EvidenceRef }, spec: NewValueSpec): { state: NewValueState; detection?: Detection } {
-  const s = state ?? { v: [] };
-  const firstOfGroup = s.v.length === 0;
-  const at = s.v.findIndex((e) => e[0] === hit.value);
-  let isNew: boolean;
-  if (at >= 0) {
-    const last = s.v[at][1];
-    isNew = hit.t - last > spec.lookbackMs;
-    s.v.splice(at, 1);
-    s.v.push([hit.value, Math.max(last, hit.t)]);
-  } else {
-    isNew = true;
-    s.v.push([hit.value, hit.t]);
-    if (s.v.length > spec.maxValues) s.v.shift();
-  }
-  const alert = isNew && (!firstOfGroup || spec.alertOnFirstSeenGroup);
-  return { state: s, detection: alert ? { t: hit.t, count: 1, evidence: [hit.evidence] } : undefined };
-}
-
-/** When a group was last active. */
-export interface DormancyState {
-  last: number;
-}
-
-/** Activity after at least `afterMs` of silence is a detection; the count is the days of silence. */
-export function dormancyStep(state: DormancyState | undefined, hit: { t: number; evidence: EvidenceRef }, afterMs: number): { state: DormancyState; detection?: Detection } {
-  if (state === undefined) return { state: { last: hit.t } };
-  const silent = hit.t - state.last;
-  const next = { last: Math.max(state.last, hit.t) };
-  if (silent < afterMs) return { state: next };
-  return { state: next, detection: { t: hit.t, count: Math.floor(silent / 86_400_000), evidence: [hit.evidence] } };
-}

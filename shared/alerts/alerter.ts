@@ -1,0 +1,53 @@
+import { SecEvent, Source } from '../events/event';
+import { DetectionBatch, Detector, ProcessOptions } from '../engine/detector';
+import { CompiledRule } from '../rules/rule';
+import { Alert, alertOf } from './alert';
+
+/** A batch of events being evaluated into alerts (see DetectionBatch). */
+export class AlertBatch {
+  constructor(
+    private readonly batch: DetectionBatch,
+    private readonly rules: ReadonlyMap<string, CompiledRule>,
+  ) {}
+
+  get size(): number {
+    return this.batch.size;
+  }
+
+  add(event: SecEvent): void {
+    this.batch.add(event);
+  }
+
+  async finish(opts: ProcessOptions = {}): Promise<Alert[]> {
+    const alerts: Alert[] = [];
+    for (const d of await this.batch.finish(opts)) {
+      // A redelivered batch's detections were kept: a rule removed since has no alert to make.
+      const rule = this.rules.get(d.rule);
+      if (rule !== undefined) alerts.push(alertOf(d, rule));
+    }
+    return alerts;
+  }
+}
+
+/** The detector with its rules' presentation: events in, alerts out. */
+export class Alerter {
+  private readonly byId: ReadonlyMap<string, CompiledRule>;
+
+  constructor(readonly detector: Detector) {
+    this.byId = new Map(detector.rules.map((r) => [r.id, r]));
+  }
+
+  evaluates(source: Source): boolean {
+    return this.detector.evaluates(source);
+  }
+
+  begin(): AlertBatch {
+    return new AlertBatch(this.detector.begin(), this.byId);
+  }
+
+  async process(events: readonly SecEvent[], opts: ProcessOptions = {}): Promise<Alert[]> {
+    const batch = this.begin();
+    for (let i = 0; i < events.length; i++) batch.add(events[i]);
+    return batch.finish(opts);
+  }
+}

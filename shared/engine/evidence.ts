@@ -1,0 +1,46 @@
+import { SecEvent, Source } from '../events/event';
+import { isoTimestamp } from '../util/time';
+
+/** One event shown with a detection, so a responder sees what happened without a search. */
+export interface Evidence {
+  id: string;
+  time: string;
+  source: Source;
+  fields: Record<string, unknown>;
+}
+
+/** Events kept as evidence of one detection, at most. */
+export const EVIDENCE_LIMIT = 5;
+
+/**
+ * Evidence that outlives its batch (kept in a window or sequence across batches): the
+ * JSON text of an Evidence. One flat string rather than a copy of the event's object
+ * tree: an event's strings are slices of the 32 KB input block they were read from,
+ * and holding one would keep the whole block; and one string is one object for the
+ * garbage collector to move when the window is promoted, where a tree is dozens. It is
+ * parsed back only for a detection that is raised, and it is what the Redis store
+ * would hold anyway (so both stores show the same evidence).
+ */
+export type DetachedEvidence = string;
+
+/** Evidence, the event it will be made from if a detection using it is raised, or detached evidence. */
+export type EvidenceRef = Evidence | SecEvent | DetachedEvidence;
+
+export function asEvidence(ref: EvidenceRef): Evidence {
+  if (typeof ref === 'string') return JSON.parse(ref) as Evidence;
+  return typeof ref.time === 'number' ? toEvidence(ref as SecEvent) : (ref as Evidence);
+}
+
+export function toEvidence(e: SecEvent): Evidence {
+  return { id: e.id, time: isoTimestamp(e.time), source: e.source, fields: e.fields };
+}
+
+/** Whether a reference is an event of the batch being evaluated (not yet detached). */
+export function isBatchEvent(ref: EvidenceRef): ref is SecEvent {
+  return typeof ref !== 'string' && typeof ref.time === 'number';
+}
+
+/** The detached form of evidence (see DetachedEvidence); evidence detached already is returned as it is. */
+export function detachEvidence(ref: EvidenceRef): DetachedEvidence {
+  return typeof ref === 'string' ? ref : JSON.stringify(asEvidence(ref));
+}

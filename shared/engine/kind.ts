@@ -1,0 +1,58 @@
+import { SecEvent } from '../events/event';
+import { CompiledRule, DefinitionOf, RuleKind } from '../rules/rule';
+import { StateKeyKind } from '../state/keys';
+import { StateWrite } from '../state/store';
+import { ownString } from '../util/own-string';
+import { Completion } from './detection';
+import { EvidenceRef } from './evidence';
+
+/** A group's hits in one batch, in time order, and beside each event the value its kind recorded for it. */
+export interface GroupHits {
+  events: SecEvent[];
+  values: Array<string | number | null>;
+}
+
+/** What a kind may ask of the detector while it advances one group. */
+export interface GroupContext {
+  /** Reports a completed detection; suppression decides whether it is raised. */
+  emit(completion: Completion | undefined, event: SecEvent): void;
+  /** Until when (event time) the group's detections are held back by suppression. */
+  suppressedUntil(): number;
+  /** Evidence made fit to outlive the batch. */
+  detach(ref: EvidenceRef): EvidenceRef;
+}
+
+/**
+ * One rule kind: how its parameters compile, and, for a stateful kind, what a
+ * matching event records and how a group's state advances. Adding a kind is a module
+ * implementing this, its line in `kinds/index.ts` and its branch of the rule schema.
+ */
+export type RuleKindModule<K extends RuleKind, Spec, State> =
+  | { kind: K; stateful: false; compile(def: DefinitionOf<K>, rule: CompiledRule): Spec }
+  | {
+      kind: K;
+      stateful: true;
+      /** Where the group state lives (state/keys.ts). */
+      state: StateKeyKind;
+      compile(def: DefinitionOf<K>, rule: CompiledRule): Spec;
+      /** What a matching event records for its group; undefined: the event does not count. */
+      valueOf(spec: Spec, fields: Record<string, unknown>): string | number | null | undefined;
+      /** Advances a group's stored state over its hits; the write (null deletes, undefined leaves the key as it is). */
+      advance(spec: Spec, stored: State | undefined, hits: GroupHits, ctx: GroupContext): StateWrite | null | undefined;
+    };
+
+/** A rule with its kind's module and compiled parameters. */
+export interface ArmedRule {
+  rule: CompiledRule;
+  module: RuleKindModule<RuleKind, unknown, unknown>;
+  spec: unknown;
+}
+
+/**
+ * A distinct-count or new value as state keeps it: its text, of its own (a user name
+ * captured from a syslog line would otherwise keep the line's input block alive for as
+ * long as the window holds it).
+ */
+export function stateText(value: unknown): string {
+  return typeof value === 'object' ? JSON.stringify(value) : ownString(String(value));
+}

@@ -1,0 +1,163 @@
+import { Source } from '../events/event';
+import { Condition, scalarText } from '../rules/condition';
+import { ArmedRule } from './kind';
+
+/**
+ * The fields each source's rules are indexed on, most selective first: an event is
+ * only tested against rules that can match its values of these fields.
+ */
+export const INDEX_FIELDS: Record<Source, string[]> = {
+  actiontrail: ['eventName', 'userIdentity.type', 'eventType'],
+  sshd: ['event.action'],
+  sudo: ['event.action'],
+  account: ['event.action'],
+  syslog: ['event.action'],
+  webserver: ['event.action'],
+  osquery: ['osquery.name'],
+  json: ['event.action'],
+  posture: ['posture.check'],
+};
+
+/** Stands for a missing value (or one no equality test can match) in the candidate cache. */
+const NO_VALUE = '\u0000';
+/** Stands for values the index cannot tell (arrays, literal dotted keys): every rule filed under the field is a candidate. */
+const ANY_VALUE = '\u0001';
+/** Distinct value combinations remembered; beyond, candidates are computed each time. */
+const MAX_CACHED = 10_000;
+
+/** The rules to test an event against; `check[i]` false when the index lookup itself proved `rules[i]`'s whole condition. */
+export interface Candidates {
+  rules: ArmedRule[];
+  check: boolean[];
+}
+
+interface CacheNode {
+  found?: Candidates;
+  next?: Map<string, CacheNode>;
+}
+
+/**
+ * Rules of one source, pre-filtered by the values of a few fields. A rule whose
+ * condition requires (at its top level) some of these fields to equal one of some
+ * values is a candidate only for events whose values of those fields are among them
+ * (all of them: a console sign-in rule that also requires a RAM user is not tested
+ * against API calls of RAM users); any other rule is tested against every event of
+ * the source. The candidates of each combination of values are computed once, in load
+ * order, and found again through a tree of maps (one level per field), without
+ * building a key per event.
+ */
+export class RuleIndex {
+  private readonly rules: ArmedRule[] = [];
+  /** Per rule, per index field: the values its condition requires, if it requires any. */
+  private readonly required = new Map<ArmedRule, Array<Set<string> | undefined>>();
+  /** Rules whose condition is nothing but equality tests of index fields. */
+  private readonly proven = new Set<ArmedRule>();
+  private readonly paths: string[][];
+  /** The values of the event being looked up (one slot per field, reused). */
+  private readonly values: string[];
+  private cache: CacheNode = {};
+  private cached = 0;
+
+  constructor(private readonly fields: string[]) {
+    this.paths = fields.map((f) => f.split('.'));
+    this.values = fields.map(() => NO_VALUE);
+  }
+
+  add(rule: ArmedRule): void {
+    const cond = rule.rule.definition.condition;
+    const required = this.fields.map((f) => {
+      const values = requiredValues(cond, f);
+      return values === undefined ? undefined : new Set(values);
+    });
+    this.rules.push(rule);
+    this.required.set(rule, required);
+    if (onlyIndexedTests(cond, this.fields)) this.proven.add(rule);
+    this.cache = {};
+    this.cached = 0;
+  }
+
+  candidates(fields: Record<string, unknown>): Candidates {
+    const paths = this.paths;
+    let node: CacheNode | undefined = this.cache;
+    for (let i = 0; i < paths.length; i++) {
+      const value = indexValue(fields, paths[i]);
+      this.values[i] = value;
+      if (node === undefined) continue;
+      let next: CacheNode | undefined = node.next?.get(value);
+      if (next === undefined && this.cached < MAX_CACHED) {
+        next = {};
+        (node.next ??= new Map()).set(value, next);
+      }
+      node = next;
+    }
+    if (node === undefined) return this.merge();
+    if (node.found === undefined) {
+      node.found = this.merge();
+      this.cached++;
+    }
+    return node.found;
+  }
+
+  /** The candidates for the values in `this.values`, in load order. */
+  private merge(): Candidates {
+    const rules: ArmedRule[] = [];
+    const check: boolean[] = [];
+    for (const rule of this.rules) {
+      const required = this.required.get(rule)!;
+      let possible = true;
+      // Every requirement checked against a known value: the lookup itself proved them.
+      let decided = true;
+      for (let i = 0; i < required.length && possible; i++) {
+        const values = required[i];
+        if (values === undefined) continue;
+        if (this.values[i] === ANY_VALUE) decided = false;
+        else possible = values.has(this.values[i]);
+      }
+      if (!possible) continue;
+      rules.push(rule);
+      check.push(!(decided && this.proven.has(rule)));
+    }
+    return { rules, check };
+  }
+}
+
+/**
+ * An event's value of an index field, as conditions compare it (scalars by their
+ * text). Where a condition would look further (into arrays, or for a literal dotted
+ * key when an object on the way is missing), ANY_VALUE.
+ */
+function indexValue(fields: Record<string, unknown>, path: string[]): string {
+  let node: unknown = fields;
+  const last = path.length - 1;
+  for (let i = 0; i <= last; i++) {
+    if (Array.isArray(node)) return ANY_VALUE;
+    const next = (node as Record<string, unknown>)[path[i]];
+    if (next === undefined || next === null || typeof next !== 'object' || i === last) {
+      if (i < last) return next === undefined ? ANY_VALUE : NO_VALUE;
+      node = next;
+      break;
+    }
+    node = next;
+  }
+  return scalarText(node) ?? (Array.isArray(node) ? ANY_VALUE : NO_VALUE);
+}
+
+/** Whether a condition is nothing but tests that requiredValues reads (equals/in of index fields, alone or in an `all`). */
+function onlyIndexedTests(cond: Condition, fields: string[]): boolean {
+  const tests = 'all' in cond ? cond.all : [cond];
+  if (tests.length === 0 || !tests.every((t) => 'field' in t && fields.includes(t.field) && requiredValues(t, t.field) !== undefined)) return false;
+  // requiredValues reads the first test of a field: a second test of the same field is left to the condition.
+  return new Set(tests.map((t) => ('field' in t ? t.field : ''))).size === tests.length;
+}
+
+/** Values a condition requires `field` to have (top-level equals/in on scalars, case-sensitive), as text, if it does. */
+function requiredValues(cond: Condition, field: string): string[] | undefined {
+  const tests = 'all' in cond ? cond.all : [cond];
+  for (const t of tests) {
+    if (!('field' in t) || t.field !== field || t.caseInsensitive) continue;
+    const values = t.op === 'equals' ? [t.value] : t.op === 'in' && Array.isArray(t.value) ? t.value : [];
+    const texts = values.map(scalarText);
+    if (texts.length > 0 && texts.every((x) => x !== undefined)) return texts as string[];
+  }
+  return undefined;
+}

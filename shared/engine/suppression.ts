@@ -1,0 +1,52 @@
+import { STATE_KEYS } from '../state/keys';
+import { StateWrite } from '../state/store';
+
+interface SuppressionState {
+  until: number;
+  suppressed: number;
+}
+
+/**
+ * At most one detection per rule and key per period; what was held back is counted
+ * into the next one. Works on one transaction's copy of the state: each key is read
+ * once, changed in place as detections are decided, and written back at the end.
+ */
+export class Suppression {
+  private readonly byKey = new Map<string, SuppressionState | null>();
+
+  constructor(private readonly current: Map<string, unknown>) {}
+
+  /** Whether a detection at `t` is raised (the count it reports as held back) or held back (undefined). */
+  decide(sk: string, t: number, period: number): number | undefined {
+    let s = this.byKey.get(sk);
+    if (s === undefined) {
+      s = (this.current.get(sk) as SuppressionState | undefined) ?? null;
+      this.byKey.set(sk, s);
+    }
+    if (s !== null && t < s.until) {
+      s.suppressed++;
+      return undefined;
+    }
+    const held = s?.suppressed ?? 0;
+    if (s === null) this.byKey.set(sk, { until: t + period, suppressed: 0 });
+    else {
+      s.until = t + period;
+      s.suppressed = 0;
+    }
+    return held;
+  }
+
+  /** Until when detections of a key are held back (read only: an unchanged state is not written back). */
+  until(sk: string): number {
+    const s = this.byKey.has(sk) ? this.byKey.get(sk) : (this.current.get(sk) as SuppressionState | undefined);
+    return s?.until ?? -Infinity;
+  }
+
+  /** The changed states, as writes of the transaction. */
+  write(writes: Map<string, StateWrite | null>, now: number): void {
+    for (const [sk, s] of this.byKey) {
+      // Held-back detections are reported by the next one, so their count outlives the period.
+      if (s !== null) writes.set(sk, { value: s, ttlMs: Math.max(0, s.until - now) + (s.suppressed > 0 ? STATE_KEYS.suppression.heldCountTtlMs : 1000) });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Every kind of key secmon keeps in a StateStore, with its prefix and, where it is
+ * fixed, how long it lives: the one registry, so that no two stages share a prefix
+ * and a retention is changed in one place.
+ */
+const DAY_MS = 86_400_000;
+
+export const STATE_KEYS = {
+  /** Threshold window of a rule's group (lives as long as its window). */
+  window: { prefix: 'w' },
+  /** Sequence progress of a rule's group (lives as long as its window). */
+  sequence: { prefix: 'q' },
+  /** Values seen for a rule's group (twice the lookback). */
+  newValue: { prefix: 'n' },
+  /** Last activity of a rule's group (twice the silence). */
+  dormancy: { prefix: 'z' },
+  /** Suppression of a rule and key: until when, and how many were held back (the count outlives the period). */
+  suppression: { prefix: 's', heldCountTtlMs: 7 * DAY_MS },
+  /** An alert id raised once: remembered so the same detection is never raised twice. */
+  alertClaim: { prefix: 'a', ttlMs: 7 * DAY_MS },
+  /** The detections of an evaluated delivery unit (an SLS cursor range), for its redelivery. */
+  batch: { prefix: 'b', ttlMs: DAY_MS },
+  /** An alert written to the dispatcher's log (no channels configured). */
+  logDelivered: { prefix: 'd', ttlMs: 7 * DAY_MS },
+  /** An alert delivered to one channel. */
+  delivered: { prefix: 'dl', ttlMs: 7 * DAY_MS },
+  /** A rate-limited channel's messages of the last minute. */
+  budget: { prefix: 'budget', ttlMs: 60_000 },
+  /** Alerts a channel holds for its next digest. */
+  digest: { prefix: 'digest', ttlMs: 7 * DAY_MS },
+  /** The incident of a rule and key. */
+  incident: { prefix: 'inc', ttlMs: 90 * DAY_MS },
+  /** The index of incident ids (id to rule and key), for listing and changing them by id. */
+  incidentIndex: { prefix: 'incidx', ttlMs: 90 * DAY_MS },
+} as const;
+
+export type StateKeyKind = keyof typeof STATE_KEYS;
+
+/** `prefix:part:part…` */
+export function stateKey(kind: StateKeyKind, ...parts: string[]): string {
+  return `${STATE_KEYS[kind].prefix}:${parts.join(':')}`;
+}
