@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from 'commander';
 import { INPUT_FORMATS, InputFormat } from '../shared/local/input/read-events';
-import { HeaderOptions } from '../shared/events/syslog/header';
 import { parseUtcOffset } from '../shared/config/config';
 
 /** Exit statuses of DESIGN §6. */
@@ -53,8 +52,4 @@ export interface InputOptions {
   year?: number;
   tz?: number;
   strict?: boolean;
-}
-
-export function headerOptions(o: InputOptions): HeaderOptions {
-  return { year: o.year, tzOffsetMinutes: o.tz ?? 0 };
 }

@@ -126,13 +126,13 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
 }
 
 /** The default local incident file. */
-export const LOCAL_INCIDENT_FILE = '.secmon/incidents.jsonl';
+const LOCAL_INCIDENT_FILE = '.secmon/incidents.jsonl';
 
 /**
  * Incidents live in the StateStore; in the CLI the memory store ends with its process,
  * so there they live in the local incident file instead.
  */
-export function incidentBook(config: SecmonConfig, store: StateStore, local: boolean, file?: string): IncidentBook {
+function incidentBook(config: SecmonConfig, store: StateStore, local: boolean, file?: string): IncidentBook {
   if (local && config.state === 'memory') return new FileIncidentBook(new IncidentFile(file ?? LOCAL_INCIDENT_FILE));
   return new StoreIncidentBook(store, Date.now, 'Redis');
 }

@@ -67,12 +67,21 @@ export class StoreIncidentBook implements IncidentBook {
     if (!entry) throw new Error(`no incident ${id} in ${this.where}`);
     const key = entry[1];
     const now = this.now();
-    return this.store.transact([key], now, (cur) => {
+    // A refused change is the transaction's result, not an exception inside it (the
+    // store would report that as a failed transaction).
+    const r = await this.store.transact<Error | { incident: Incident; changed: boolean }>([key], now, (cur) => {
       const current = cur.get(key) as Incident | undefined;
-      if (!current || current.id !== id) throw new Error(`no incident ${id} in ${this.where} (expired, or replaced by a newer incident of its rule and key)`);
-      const r = changeStatus(current, status, by, new Date(now).toISOString());
-      return { writes: r.changed ? new Map([[key, { value: r.incident, ttlMs: this.ttlMs }]]) : new Map(), result: r };
+      if (!current || current.id !== id) return { writes: new Map(), result: new Error(`no incident ${id} in ${this.where} (expired, or replaced by a newer incident of its rule and key)`) };
+      let change: { incident: Incident; changed: boolean };
+      try {
+        change = changeStatus(current, status, by, new Date(now).toISOString());
+      } catch (e) {
+        return { writes: new Map(), result: e as Error };
+      }
+      return { writes: change.changed ? new Map([[key, { value: change.incident, ttlMs: this.ttlMs }]]) : new Map(), result: change };
     });
+    if (r instanceof Error) throw r;
+    return r;
   }
 
   private index(): Promise<IndexEntry[]> {

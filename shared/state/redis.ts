@@ -60,12 +60,24 @@ export class RedisStateStore implements StateStore {
     };
     if (opts.password) options.password = opts.password;
     const redis = new Redis(opts.url, options);
-    redis.on('error', () => undefined); // errors surface on the commands that fail
+    // Errors surface on the commands that fail; a refused password ends the connecting at
+    // once (ioredis would retry it, then report only that the connection closed).
+    let refused: Error | undefined;
+    const refusal = new Promise<never>((_, reject) => {
+      redis.on('error', (e: Error) => {
+        if (refused === undefined && /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(e.message)) {
+          refused = e;
+          reject(e);
+        }
+      });
+    });
+    refusal.catch(() => undefined);
     try {
-      await redis.connect();
+      await Promise.race([redis.connect(), refusal]);
     } catch (e) {
       redis.disconnect();
-      throw new StateStoreError(`cannot connect to Redis at ${redactUrl(opts.url)}: ${(e as Error).message}`, e);
+      const why = refused ? `Redis refused the password (${refused.message.split(' ')[0]}): check SECMON_REDIS_PASSWORD` : (e as Error).message;
+      throw new StateStoreError(`cannot connect to Redis at ${redactUrl(opts.url)}: ${why}`, e);
     }
     return new RedisStateStore(redis, opts);
   }
