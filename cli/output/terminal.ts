@@ -28,10 +28,8 @@ export function colors(enabled: boolean): Colors {
   return { bold: c.bold, dim: c.dim, red: c.red, yellow: c.yellow, green: c.green, cyan: c.cyan, magenta: c.magenta };
 }
 
-const SEVERITY_LABEL: Record<Severity, string> = { info: 'INFO', low: 'LOW', medium: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' };
-
 function paintSeverity(c: Colors, s: Severity): string {
-  const label = SEVERITY_LABEL[s].padEnd(8);
+  const label = s.toUpperCase().padEnd(8);
   switch (s) {
     case 'critical':
       return c.bold(c.magenta(label));

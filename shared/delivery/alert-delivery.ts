@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Alert } from '../alerts/alert';
+import { STATE_KEYS, stateKey } from '../state/keys';
 import { StateStore } from '../state/store';
 import { Channel, Digest } from './channels/channel';
 import { DispatchConfig, RouteConfig } from './delivery-config';
@@ -8,7 +9,6 @@ import { DeliveryError, withRetries } from './retry';
 import { IncidentBook } from './incident-books';
 
 const DIGEST_LIMIT = 30;
-const DELIVERED_TTL_MS = 7 * 86_400_000;
 
 export interface DeliveryReport {
   /** Sent on their own. */
@@ -110,7 +110,7 @@ export class AlertDelivery {
   }
 
   private async deliverOne(channel: Channel, alert: Alert, mentions: string[], report: DeliveryReport): Promise<void> {
-    const deliveredKey = `dl:${channel.name}:${alert.id}`;
+    const deliveredKey = stateKey('delivered', channel.name, alert.id);
     const already = await this.store.transact([deliveredKey], this.now(), (cur) => ({ writes: new Map(), result: cur.has(deliveredKey) }));
     if (already) {
       report.duplicates++;
@@ -123,7 +123,7 @@ export class AlertDelivery {
     }
     try {
       await withRetries(() => channel.send(alert, { mentions }), { ...this.config.retry, sleep: this.sleep });
-      await this.store.claim([deliveredKey], this.now(), DELIVERED_TTL_MS);
+      await this.store.claim([deliveredKey], this.now(), STATE_KEYS.delivered.ttlMs);
       report.sent++;
     } catch (e) {
       await this.deadLetter(channel.name, (e as Error).message, { alert });
@@ -151,34 +151,34 @@ export class AlertDelivery {
 
   /** Takes one message slot of the channel's per-minute budget, if one is free. */
   private async takeBudget(channel: Channel): Promise<boolean> {
-    const key = `budget:${channel.name}`;
+    const key = stateKey('budget', channel.name);
     const now = this.now();
     return this.store.transact([key], now, (cur) => {
       const sent = ((cur.get(key) as Budget | undefined)?.sent ?? []).filter((t) => t > now - 60_000);
-      if (sent.length >= channel.perMinute!) return { writes: new Map([[key, { value: { sent }, ttlMs: 60_000 }]]), result: false };
+      if (sent.length >= channel.perMinute!) return { writes: new Map([[key, { value: { sent }, ttlMs: STATE_KEYS.budget.ttlMs }]]), result: false };
       sent.push(now);
-      return { writes: new Map([[key, { value: { sent }, ttlMs: 60_000 }]]), result: true };
+      return { writes: new Map([[key, { value: { sent }, ttlMs: STATE_KEYS.budget.ttlMs }]]), result: true };
     });
   }
 
   private async hold(channel: Channel, alert: Alert): Promise<void> {
-    const key = `digest:${channel.name}`;
+    const key = stateKey('digest', channel.name);
     await this.store.transact([key], this.now(), (cur) => {
       const d = (cur.get(key) as Digest | undefined) ?? { count: 0, alerts: [] };
       d.count++;
       if (d.alerts.length < DIGEST_LIMIT) d.alerts.push({ id: alert.id, rule: alert.rule, severity: alert.severity, title: alert.title, time: alert.time, key: alert.key, count: alert.count });
-      return { writes: new Map([[key, { value: d, ttlMs: DELIVERED_TTL_MS }]]), result: undefined };
+      return { writes: new Map([[key, { value: d, ttlMs: STATE_KEYS.digest.ttlMs }]]), result: undefined };
     });
   }
 
   private async peekDigest(channel: Channel): Promise<boolean> {
-    const key = `digest:${channel.name}`;
+    const key = stateKey('digest', channel.name);
     return this.store.transact([key], this.now(), (cur) => ({ writes: new Map(), result: cur.has(key) }));
   }
 
   /** Sends what a channel holds as one digest, if its budget has a slot. */
   private async flushDigest(channel: Channel, report: DeliveryReport): Promise<void> {
-    const key = `digest:${channel.name}`;
+    const key = stateKey('digest', channel.name);
     if (!(await this.peekDigest(channel))) return;
     if (channel.perMinute !== undefined && !(await this.takeBudget(channel))) return;
     const digest = await this.store.transact([key], this.now(), (cur) => ({ writes: new Map([[key, null]]), result: cur.get(key) as Digest | undefined }));

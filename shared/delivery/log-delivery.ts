@@ -1,4 +1,5 @@
 import { Alert } from '../alerts/alert';
+import { STATE_KEYS, stateKey } from '../state/keys';
 import { StateStore } from '../state/store';
 
 /** Where the dispatcher sends an alert. Channels (DingTalk, email, webhook) implement this. */
@@ -18,7 +19,6 @@ export class LogSink implements AlertSink {
   }
 }
 
-const DELIVERED_TTL_MS = 7 * 86_400_000;
 
 /**
  * Sends alerts not delivered before: a retried invocation (FC async retry, a
@@ -26,7 +26,7 @@ const DELIVERED_TTL_MS = 7 * 86_400_000;
  */
 export async function deliverAlerts(alerts: Alert[], store: StateStore, sink: AlertSink, now = Date.now()): Promise<{ delivered: number; duplicates: number }> {
   if (alerts.length === 0) return { delivered: 0, duplicates: 0 };
-  const fresh = await store.claim(alerts.map((a) => `d:${a.id}`), now, DELIVERED_TTL_MS);
+  const fresh = await store.claim(alerts.map((a) => stateKey('logDelivered', a.id)), now, STATE_KEYS.logDelivered.ttlMs);
   let delivered = 0;
   for (let i = 0; i < alerts.length; i++) {
     if (!fresh[i]) continue;

@@ -130,6 +130,7 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     return out;
   };
   const render = compileTemplate(def.message ?? def.title);
+  // The definition and its kind travel together: one member of the union (TypeScript cannot see it through `def.kind`).
   return {
     id: def.id,
     file,
@@ -149,7 +150,7 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     groupOf,
     suppressMs: def.suppress === undefined ? undefined : parseDuration(def.suppress),
     render,
-  };
+  } as CompiledRule;
 }
 
 /** Every `condition` of a rule definition with its JSON pointer (its tests excluded: they hold events). */

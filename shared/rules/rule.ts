@@ -43,11 +43,9 @@ export interface RuleTest {
 }
 
 /** A rule ready to evaluate: everything that can be computed once is. */
-export interface CompiledRule {
+interface CompiledRuleBase {
   id: string;
   file: string;
-  definition: RuleDefinition;
-  kind: RuleKind;
   severity: Severity;
   sources: readonly Source[];
   enabled: boolean;
@@ -64,3 +62,6 @@ export interface CompiledRule {
   suppressMs?: number;
   render(fields: Record<string, unknown>, vars: { count: number; key: string }): string;
 }
+
+/** A compiled rule: one member per kind, its definition that kind's. */
+export type CompiledRule = { [K in RuleKind]: CompiledRuleBase & { kind: K; definition: DefinitionOf<K> } }[RuleKind];

@@ -1,5 +1,6 @@
 import { Alert } from '../../alerts/alert';
 import { loadVendor } from '../../util/vendor';
+import type { Severity } from '../../rules/severity';
 import type { DingTalkApi, DingTalkApiOptions, createDingTalkApi } from './dingtalk-openapi';
 import { dingtalkText } from '../escape';
 import { DeliveryError } from '../retry';
@@ -62,7 +63,7 @@ export class DingTalkAppRobot implements Channel {
   }
 }
 
-const PRIORITY: Record<string, number> = { critical: 40, high: 30, medium: 20, low: 10, info: 10 };
+const PRIORITY: Record<Severity, number> = { critical: 40, high: 30, medium: 20, low: 10, info: 10 };
 
 /** A DingTalk to-do task for each new incident (`todo_1_0` createTodoTask), assigned to the responders. */
 export class DingTalkTodo implements Channel {

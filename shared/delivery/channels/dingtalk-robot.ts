@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { Alert } from '../../alerts/alert';
+import type { Severity } from '../../rules/severity';
 import { dingtalkText } from '../escape';
 import { DeliveryError } from '../retry';
 import { Channel, Digest, SendContext } from './channel';
 import { postJson, redactedUrl } from './http';
 
-const SEVERITY_MARK: Record<string, string> = { critical: '🟥 CRITICAL', high: '🟧 HIGH', medium: '🟨 MEDIUM', low: '🟦 LOW', info: '⬜ INFO' };
+const SEVERITY_MARK: Record<Severity, string> = { critical: '🟥 CRITICAL', high: '🟧 HIGH', medium: '🟨 MEDIUM', low: '🟦 LOW', info: '⬜ INFO' };
 
 /**
  * DingTalk custom robot (group webhook) with signing: every request carries a fresh
