@@ -1,7 +1,7 @@
 import { SecEvent, Source } from '../events/event';
 import { CompiledRule } from '../rules/rule';
 import { STATE_KEYS, stateKey } from '../state/keys';
-import { StateStore, StateWrite } from '../state/store';
+import { StateStore, StateWrite, TransactionResult } from '../state/store';
 import { stableId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
 import { Completion, Detection } from './detection';
@@ -108,6 +108,7 @@ export class DetectionBatch {
   /** Per rule, its groups by key: the state key string is built once per group, not per hit. */
   private readonly byRule = new Map<ArmedRule, RuleGroups>();
   private now = 0;
+  private earliest = Infinity;
   private finished = false;
   private added = 0;
 
@@ -126,6 +127,7 @@ export class DetectionBatch {
     if (this.finished) throw new Error('DetectionBatch.add after finish');
     this.added++;
     if (event.time > this.now) this.now = event.time;
+    if (event.time < this.earliest) this.earliest = event.time;
     const index = this.bySource.get(event.source);
     if (index === undefined) return;
     const fields = event.fields;
@@ -175,40 +177,24 @@ export class DetectionBatch {
     this.finished = true;
     const { candidates, groups, now } = this;
     if (opts.batchId === undefined && groups.size === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
-      return this.firstSeen(candidates.map((c) => toDetection(c, 0)), now);
+      if (candidates.length === 0) return [];
+      const detections = candidates.map((c) => toDetection(c, 0));
+      return this.store.transact([], now, () => ({ writes: new Map(), result: detections, claim: firstSeen(detections) }));
     }
-    const { detections, replayed } = await this.evaluateStateful(candidates, groups, now, opts.batchId);
-    return replayed ? detections : this.firstSeen(detections, now);
+    return this.evaluateStateful(candidates, groups, now, opts.batchId);
   }
 
-  /** Drops detections already raised (same detection replayed, or seen by another instance). */
-  private async firstSeen(detections: Detection[], now: number): Promise<Detection[]> {
-    if (detections.length === 0) return detections;
-    const fresh = await this.store.claim(
-      detections.map((d) => stateKey('alertClaim', d.id)),
-      now,
-      STATE_KEYS.alertClaim.ttlMs,
-    );
-    return detections.filter((_, i) => fresh[i]);
-  }
-
-  private async evaluateStateful(
-    matched: Candidate[],
-    groups: Map<string, Group>,
-    now: number,
-    batchId: string | undefined,
-  ): Promise<{ detections: Detection[]; replayed: boolean }> {
+  private async evaluateStateful(matched: Candidate[], groups: Map<string, Group>, now: number, batchId: string | undefined): Promise<Detection[]> {
     const batchKey = batchId === undefined ? undefined : stateKey('batch', batchId);
     const keys = new Set<string>(groups.keys());
     if (batchKey) keys.add(batchKey);
     for (const c of matched) if (c.rule.suppressMs !== undefined) keys.add((c.sk = suppressionKey(c.rule, c.key)));
     for (const g of groups.values()) if (g.armed.rule.suppressMs !== undefined) keys.add((g.sk = suppressionKey(g.armed.rule, g.key)));
 
-    return this.store.transact<{ detections: Detection[]; replayed: boolean }>([...keys], now, (current) => {
+    const update = (current: Map<string, unknown>): TransactionResult<Detection[]> => {
       const writes = new Map<string, StateWrite | null>();
-      if (batchKey && current.has(batchKey)) {
-        return { writes, result: { detections: current.get(batchKey) as Detection[], replayed: true } };
-      }
+      // A batch evaluated before: its detections again (the dispatcher delivers each once).
+      if (batchKey && current.has(batchKey)) return { writes, result: current.get(batchKey) as Detection[] };
       const candidates = [...matched];
       // What stays in a window outlives this batch and is detached; an event held by
       // several rules' windows is detached once. Evidence of earlier batches is detached
@@ -242,8 +228,8 @@ export class DetectionBatch {
           detach,
         };
         inTimeOrder(group.events, group.values);
-        const write = kind.advance(armed.spec, current.get(stateKey), group, ctx);
-        if (write !== undefined) writes.set(stateKey, write);
+        const kept = kind.advance(armed.spec, current.get(stateKey), group, ctx);
+        if (kept !== undefined) writes.set(stateKey, kept === null ? null : { value: kept.value, ttlMs: ttlUntil(kept.until, now) });
       }
 
       candidates.sort((a, b) => a.completion.t - b.completion.t);
@@ -254,11 +240,34 @@ export class DetectionBatch {
         const held = c.held ?? (period === undefined ? 0 : suppression.decide(c.sk!, c.completion.t, period));
         if (held !== undefined) detections.push(toDetection(c, held));
       }
-      suppression.write(writes, now);
+      suppression.write(writes, (until) => ttlUntil(until, now));
       if (batchKey) writes.set(batchKey, { value: detections, ttlMs: STATE_KEYS.batch.ttlMs });
-      return { writes, result: { detections, replayed: false } };
-    });
+      // State and alert-id claims commit in one step: a crash between them could
+      // otherwise keep a window's or suppression's change and lose its alert.
+      return { writes, result: detections, claim: firstSeen(detections) };
+    };
+    return this.store.transact([...keys], now, update, { earliest: this.earliest });
   }
+}
+
+/**
+ * How late an event may arrive, behind the latest event already evaluated, and still
+ * find the state it belongs to: state is kept this much longer than its kind needs it.
+ */
+export const LATE_DATA_ALLOWANCE_MS = 15 * 60_000;
+
+/** The TTL (after the batch's latest event) of state that matters until event time `until`. */
+function ttlUntil(until: number, now: number): number {
+  return Math.max(0, until - now) + LATE_DATA_ALLOWANCE_MS;
+}
+
+/** The claims that raise each detection once: a detection another batch or instance raised already is dropped. */
+function firstSeen(detections: Detection[]): TransactionResult<Detection[]>['claim'] {
+  return {
+    keys: detections.map((d) => stateKey('alertClaim', d.id)),
+    ttlMs: STATE_KEYS.alertClaim.ttlMs,
+    settle: (fresh) => detections.filter((_, i) => fresh[i]),
+  };
 }
 
 function toDetection(c: Candidate, suppressed: number): Detection {

@@ -1,7 +1,6 @@
 import { SecEvent } from '../events/event';
 import { CompiledRule, DefinitionOf, RuleKind } from '../rules/rule';
 import { StateKeyKind } from '../state/keys';
-import { StateWrite } from '../state/store';
 import { ownString } from '../util/own-string';
 import { Completion } from './detection';
 import { EvidenceRef } from './evidence';
@@ -10,6 +9,17 @@ import { EvidenceRef } from './evidence';
 export interface GroupHits {
   events: SecEvent[];
   values: Array<string | number | null>;
+}
+
+/**
+ * A group's state after a batch, and the latest event time for which it still matters:
+ * the kind treats it as absent for any event after `until` (a window whose newest hit
+ * has slid out, a sequence past its window, values older than the lookback's memory),
+ * so a store may drop it then without changing any result.
+ */
+export interface GroupState<State> {
+  value: State;
+  until: number;
 }
 
 /** What a kind may ask of the detector while it advances one group. */
@@ -37,8 +47,8 @@ export type RuleKindModule<K extends RuleKind, Spec, State> =
       compile(def: DefinitionOf<K>, rule: CompiledRule): Spec;
       /** What a matching event records for its group; undefined: the event does not count. */
       valueOf(spec: Spec, fields: Record<string, unknown>): string | number | null | undefined;
-      /** Advances a group's stored state over its hits; the write (null deletes, undefined leaves the key as it is). */
-      advance(spec: Spec, stored: State | undefined, hits: GroupHits, ctx: GroupContext): StateWrite | null | undefined;
+      /** Advances a group's stored state over its hits; the state to keep (null deletes, undefined leaves the key as it is). */
+      advance(spec: Spec, stored: State | undefined, hits: GroupHits, ctx: GroupContext): GroupState<State> | null | undefined;
     };
 
 /** A rule with its kind's module and compiled parameters. */

@@ -27,7 +27,8 @@ export class Suppression {
       s.suppressed++;
       return undefined;
     }
-    const held = s?.suppressed ?? 0;
+    // The count of held-back detections is reported by the next one, for a while.
+    const held = s !== null && t - s.until <= STATE_KEYS.suppression.heldCountTtlMs ? s.suppressed : 0;
     if (s === null) this.byKey.set(sk, { until: t + period, suppressed: 0 });
     else {
       s.until = t + period;
@@ -42,11 +43,11 @@ export class Suppression {
     return s?.until ?? -Infinity;
   }
 
-  /** The changed states, as writes of the transaction. */
-  write(writes: Map<string, StateWrite | null>, now: number): void {
+  /** The changed states, as writes of the transaction (`ttl` of state that matters until an event time). */
+  write(writes: Map<string, StateWrite | null>, ttl: (until: number) => number): void {
     for (const [sk, s] of this.byKey) {
       // Held-back detections are reported by the next one, so their count outlives the period.
-      if (s !== null) writes.set(sk, { value: s, ttlMs: Math.max(0, s.until - now) + (s.suppressed > 0 ? STATE_KEYS.suppression.heldCountTtlMs : 1000) });
+      if (s !== null) writes.set(sk, { value: s, ttlMs: ttl(s.until + (s.suppressed > 0 ? STATE_KEYS.suppression.heldCountTtlMs : 0)) });
     }
   }
 }

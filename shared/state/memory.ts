@@ -1,4 +1,4 @@
-import { StateStore, TransactionResult } from './store';
+import { StateStore, TransactOptions, TransactionResult } from './store';
 
 interface Entry {
   value: unknown;
@@ -29,21 +29,22 @@ export class MemoryStateStore implements StateStore {
   private readonly claimedFirst = new Set<number>();
   private sweepAt = 10_000;
 
-  async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
+  async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>, opts: TransactOptions = {}): Promise<R> {
+    const earliest = Math.min(opts.earliest ?? now, now);
     const current = new Map<string, unknown>();
     for (const key of keys) {
       const e = this.entries.get(key);
       if (e !== undefined) {
-        if (e.expiresAt < now) this.entries.delete(key);
+        if (e.expiresAt < earliest) this.entries.delete(key);
         else current.set(key, e.value);
       } else if (this.mayBeClaimed(key)) {
         const until = this.claims.get(key);
         if (until === undefined) continue;
-        if (until < now) this.claims.delete(key);
+        if (until < earliest) this.claims.delete(key);
         else current.set(key, 1);
       }
     }
-    const { writes, result } = update(current);
+    const { writes, result, claim } = update(current);
     for (const [key, w] of writes) {
       // A write replaces a claim of its key; a deletion removes both.
       if (this.mayBeClaimed(key)) this.claims.delete(key);
@@ -58,12 +59,20 @@ export class MemoryStateStore implements StateStore {
         e.expiresAt = now + w.ttlMs;
       }
     }
-    if (this.size > this.sweepAt) this.sweep(now);
-    return result;
+    // Nothing can interleave: the claims are part of the same step.
+    const settled = claim === undefined ? result : claim.settle(this.claimNow(claim.keys, now, claim.ttlMs));
+    if (this.size > this.sweepAt) this.sweep(earliest);
+    return settled;
   }
 
   async claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]> {
-    const fresh = keys.map((key) => {
+    const fresh = this.claimNow(keys, now, ttlMs);
+    if (this.size > this.sweepAt) this.sweep(now);
+    return fresh;
+  }
+
+  private claimNow(keys: readonly string[], now: number, ttlMs: number): boolean[] {
+    return keys.map((key) => {
       const e = this.entries.get(key);
       if (e !== undefined) {
         if (e.expiresAt >= now) return false;
@@ -75,8 +84,6 @@ export class MemoryStateStore implements StateStore {
       this.claims.set(key, now + ttlMs);
       return true;
     });
-    if (this.size > this.sweepAt) this.sweep(now);
-    return fresh;
   }
 
   /** Number of live keys (for tests and the bench's memory figures). */

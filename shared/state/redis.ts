@@ -103,23 +103,26 @@ export class RedisStateStore implements StateStore {
             if (v !== null) current.set(keys[i], JSON.parse(v));
           });
         }
-        const { writes, result } = update(current);
-        if (writes.size === 0) {
+        const { writes, result, claim } = update(current);
+        if (writes.size === 0 && (claim === undefined || claim.keys.length === 0)) {
           if (full.length > 0) await this.redis.unwatch();
           if (full.length > 0) this.roundTrips++;
-          return result;
+          return claim === undefined ? result : claim.settle([]);
         }
+        // One MULTI/EXEC: the writes and the claims commit together or not at all.
         const multi = this.redis.multi();
         for (const [key, w] of writes) {
           if (w === null) multi.del(this.prefix + key);
-          else multi.set(this.prefix + key, JSON.stringify(w.value), 'PX', Math.max(1, Math.ceil(w.ttlMs)));
+          else multi.set(this.prefix + key, JSON.stringify(w.value), 'PX', ttlOf(w.ttlMs));
         }
+        for (const key of claim?.keys ?? []) multi.set(this.prefix + key, '1', 'PX', ttlOf(claim!.ttlMs), 'NX');
         const committed = await multi.exec();
         this.roundTrips++;
         if (committed !== null) {
           const failed = committed.find(([err]) => err);
           if (failed) throw failed[0];
-          return result;
+          if (claim === undefined) return result;
+          return claim.settle(committed.slice(writes.size).map(([, reply]) => reply === 'OK'));
         }
       } catch (e) {
         await this.redis.unwatch().catch(() => undefined);
@@ -134,7 +137,7 @@ export class RedisStateStore implements StateStore {
   async claim(keys: readonly string[], _now: number, ttlMs: number): Promise<boolean[]> {
     if (keys.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.set(this.prefix + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+    for (const key of keys) pipeline.set(this.prefix + key, '1', 'PX', ttlOf(ttlMs), 'NX');
     let replies;
     try {
       replies = await pipeline.exec();
@@ -152,6 +155,11 @@ export class RedisStateStore implements StateStore {
     await this.queue;
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
+
+/** Redis PX argument: a whole number of milliseconds, at least 1. */
+function ttlOf(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
 }
 
 /** A Redis URL without its password, for messages. */

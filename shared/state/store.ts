@@ -18,6 +18,22 @@ export interface TransactionResult<R> {
   /** New values per key; `null` deletes. Keys not mentioned are left as they are. */
   writes: Map<string, StateWrite | null>;
   result: R;
+  /**
+   * Keys to claim (set if absent, for `ttlMs`) in the same atomic step as the writes,
+   * so that a crash can never keep one without the other. The transaction's result is
+   * then `settle(fresh)`, `fresh[i]` telling whether this transaction set `keys[i]`.
+   */
+  claim?: { keys: string[]; ttlMs: number; settle(fresh: boolean[]): R };
+}
+
+export interface TransactOptions {
+  /**
+   * The earliest event time the update will evaluate (default `now`): a value is read as
+   * expired only if it expired before it, so an entry that the batch's earliest events
+   * still need is never dropped because a later event of the same batch came after its
+   * expiry. Results then do not depend on where batch boundaries fall.
+   */
+  earliest?: number;
 }
 
 export interface StateStore {
@@ -27,7 +43,7 @@ export interface StateStore {
    * @param update receives the current value of each present key (its own copy: it
    *   may change them in place and write them back)
    */
-  transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R>;
+  transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>, opts?: TransactOptions): Promise<R>;
   /**
    * Sets each key that does not exist yet (for `ttlMs` after `now`), atomically per
    * key, in one round trip; tells for each key whether this call set it. Used for

@@ -12,9 +12,17 @@ export interface DormancyState {
   last: number;
 }
 
+/**
+ * How long the last activity is remembered: at least a year, and twice the silence
+ * (a group silent for longer is seen as new, and raises nothing).
+ */
+export function memoryOf(afterMs: number): number {
+  return Math.max(2 * afterMs, 366 * 86_400_000);
+}
+
 /** Activity after at least `afterMs` of silence is a detection; the count is the days of silence. */
 export function dormancyStep(state: DormancyState | undefined, hit: { t: number; evidence: EvidenceRef }, afterMs: number): { state: DormancyState; detection?: Completion } {
-  if (state === undefined) return { state: { last: hit.t } };
+  if (state === undefined || hit.t - state.last > memoryOf(afterMs)) return { state: { last: hit.t } };
   const silent = hit.t - state.last;
   const next = { last: Math.max(state.last, hit.t) };
   if (silent < afterMs) return { state: next };
@@ -35,7 +43,7 @@ export const dormancyKind: RuleKindModule<'dormancy', DormancySpec, DormancyStat
       state = r.state;
       ctx.emit(r.detection, events[i]);
     }
-    // Silence is only noticed if the last activity is remembered longer than the silence.
-    return { value: state, ttlMs: spec.afterMs * 2 };
+    // Silence is only noticed while the last activity is remembered.
+    return state === undefined ? undefined : { value: state, until: state.last + memoryOf(spec.afterMs) };
   },
 };

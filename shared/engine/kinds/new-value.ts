@@ -34,14 +34,25 @@ export const newValueKind: RuleKindModule<'newValue', NewValueSpec, NewValueStat
       state = r.state;
       ctx.emit(r.detection, e);
     }
-    // Kept for twice the lookback: a group back after a long absence has history, so its values count as new.
-    return { value: state, ttlMs: spec.lookbackMs * 2 };
+    // Remembered for twice the lookback: a group back after a long absence has history, so its values count as new.
+    return state === undefined ? undefined : { value: state, until: latestOf(state) + memoryOf(spec) };
   },
 };
 
 /** Values seen for a group, most recent last: `[value, last seen]`. */
 export interface NewValueState {
   v: Array<[string, number]>;
+  /** The latest time any value was seen (absent in older state: the last value's). */
+  t?: number;
+}
+
+/** How long a group's history is remembered: twice the lookback. */
+function memoryOf(spec: NewValueSpec): number {
+  return spec.lookbackMs * 2;
+}
+
+function latestOf(s: NewValueState): number {
+  return s.t ?? s.v[s.v.length - 1]?.[1] ?? -Infinity;
 }
 
 /**
@@ -49,7 +60,8 @@ export interface NewValueState {
  * has no history at all (its first event ever), which only teaches.
  */
 export function newValueStep(state: NewValueState | undefined, hit: { t: number; value: string; evidence: EvidenceRef }, spec: NewValueSpec): { state: NewValueState; detection?: Completion } {
-  const s = state ?? { v: [] };
+  // History older than the kind's memory is forgotten, whether or not a store still holds it.
+  const s = state !== undefined && hit.t - latestOf(state) <= memoryOf(spec) ? state : { v: [] };
   const firstOfGroup = s.v.length === 0;
   const at = s.v.findIndex((e) => e[0] === hit.value);
   let isNew: boolean;
@@ -63,6 +75,7 @@ export function newValueStep(state: NewValueState | undefined, hit: { t: number;
     s.v.push([hit.value, hit.t]);
     if (s.v.length > spec.maxValues) s.v.shift();
   }
+  s.t = Math.max(s.t ?? -Infinity, hit.t);
   const alert = isNew && (!firstOfGroup || spec.alertOnFirstSeenGroup);
   return { state: s, detection: alert ? { t: hit.t, count: 1, evidence: [hit.evidence] } : undefined };
 }

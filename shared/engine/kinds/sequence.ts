@@ -44,7 +44,8 @@ export const sequenceKind: RuleKindModule<'sequence', SequenceSpec, SequenceStat
     // complete inside the suppression period would never be shown.
     if (state.start + spec.windowMs < ctx.suppressedUntil()) state.ev.length = 0;
     for (let i = 0; i < state.ev.length; i++) state.ev[i] = ctx.detach(state.ev[i]);
-    return { value: state, ttlMs: spec.windowMs };
+    // Past the window of its start (or of the latest id it remembers) it is as good as absent.
+    return { value: state, until: Math.max(state.start, state.tmax ?? state.start) + spec.windowMs };
   },
 };
 

@@ -56,7 +56,7 @@ export const thresholdKind: RuleKindModule<'threshold', ThresholdSpec, WindowSta
     // suppression period, the detection will be held back and its evidence never shown.
     const until = ctx.suppressedUntil();
     for (const entry of state.h) if (entry[2] !== null) entry[2] = entry[0] + spec.windowMs < until ? null : ctx.detach(entry[2]);
-    return state.h.length === 0 ? null : { value: state, ttlMs: spec.windowMs };
+    return state.h.length === 0 ? null : { value: state, until: state.h[state.h.length - 1][0] + spec.windowMs };
   },
 };
 
@@ -75,6 +75,12 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
   const h = state.h;
   // Entries are sorted by time: an event newer than the newest cannot be one of them.
   if (h.length > 0 && t <= h[h.length - 1][0] && h.some((e) => e[3] === id)) return undefined;
+  // Slide first: what is out of the window of the newest hit (this one, when it is the
+  // newest) is gone before this hit meets it, exactly as if the state had expired; a
+  // hit older than that window has nothing to count with.
+  const latest = h.length > 0 && h[h.length - 1][0] > t ? h[h.length - 1][0] : t;
+  while (h.length > 0 && h[0][0] < latest - windowMs) release(h.shift()!);
+  if (t < latest - windowMs) return undefined;
   if (distinct) {
     const at = h.findIndex((e) => e[1] === v);
     if (at >= 0) {
@@ -90,9 +96,8 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
   } else {
     insertSorted(h, [t, null, null, id]);
   }
-  // Slide: drop what fell out of the window of the newest hit, then keep at most `count`.
+  // Keep at most `count`: the newest.
   const newest = h[h.length - 1][0];
-  while (h.length > 0 && h[0][0] < newest - windowMs) release(h.shift()!);
   while (h.length > count) release(h.shift()!);
   attachEvidence(h, id, evidence);
 

@@ -1,0 +1,253 @@
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import { Alert } from '../../shared/alerts/alert';
+import { Alerter } from '../../shared/alerts/alerter';
+import { Detector } from '../../shared/engine/detector';
+import { SecEvent } from '../../shared/events/event';
+import { readEvents } from '../../shared/local/input/read-events';
+import { replayFiles } from '../../shared/local/replay';
+import { bundledRulesDir } from '../../shared/rules/bundled';
+import { compileRule, loadRules } from '../../shared/rules/load';
+import { CompiledRule } from '../../shared/rules/rule';
+import { MemoryStateStore } from '../../shared/state/memory';
+import { RedisStateStore } from '../../shared/state/redis';
+import { StateStore } from '../../shared/state/store';
+import { ROOT } from '../e2e/run-cli';
+import { ruleDef, tempDir } from '../helpers';
+import { RedisServer, startRedis } from '../redis-server';
+
+/**
+ * Results are a function of the events alone: the same events, cut into batches of
+ * any size or at any points, raise the same alerts (ids, counts, held-back counts),
+ * on the memory store and on Redis.
+ */
+const BATCH_SIZES = [1, 2, 3, 7, 64, 256, 1000];
+
+/** A small deterministic PRNG (mulberry32), so a failing case can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Host logs of one day in time order: brute-force bursts from a few addresses at
+ * varying paces (some just inside the 5-minute window, some just outside, long ones
+ * that the one-hour suppression holds back), password spraying, successes after a
+ * burst and not after one, and noise. Lines in OpenSSH's own wording.
+ */
+function hostLog(rand: () => number): string {
+  const lines: Array<[number, string]> = [];
+  const start = Date.parse('2026-11-21T00:00:00Z');
+  let pid = 2000;
+  const line = (t: number, msg: string) => lines.push([t, `${new Date(t).toISOString()} app-0${1 + (pid % 3)} sshd[${pid++}]: ${msg}`]);
+  for (let a = 0; a < 24; a++) {
+    const ip = `203.0.113.${10 + a}`;
+    let t = start + Math.floor(rand() * 20 * 3_600_000);
+    const attempts = 3 + Math.floor(rand() * 14);
+    // Paces around the window: 5 attempts take 4 gaps, so 70-80 s gaps straddle 5 minutes.
+    const gap = [5_000, 30_000, 70_000, 76_000, 80_000, 400_000][Math.floor(rand() * 6)];
+    const spraying = rand() < 0.3;
+    for (let i = 0; i < attempts; i++) {
+      const user = spraying ? `user${i % 7}` : rand() < 0.8 ? 'root' : 'admin';
+      line(t, `Failed password for ${user === 'root' ? '' : 'invalid user '}${user} from ${ip} port ${40000 + i} ssh2`);
+      t += gap + Math.floor(rand() * 3000);
+    }
+    if (rand() < 0.5) line(t + Math.floor(rand() * 120_000), `Accepted password for root from ${ip} port 41000 ssh2`);
+  }
+  for (let i = 0; i < 300; i++) {
+    const t = start + Math.floor(rand() * 24 * 3_600_000);
+    const ip = `198.51.100.${Math.floor(rand() * 40)}`;
+    const r = rand();
+    if (r < 0.3) line(t, `Accepted publickey for deploy from ${ip} port ${50000 + i} ssh2: ED25519 SHA256:k${i}`);
+    else if (r < 0.6) line(t, `Received disconnect from ${ip} port ${50000 + i}:11: disconnected by user`);
+    else line(t, `Failed password for deploy from ${ip} port ${50000 + i} ssh2`);
+  }
+  lines.sort((x, y) => x[0] - y[0]);
+  return lines.map((l) => l[1]).join('\n') + '\n';
+}
+
+/**
+ * A year of console sign-ins (as ActionTrail records them) by a few RAM users: new
+ * addresses, long silences (the 90-day dormancy rule), failure bursts.
+ */
+function signins(rand: () => number): string {
+  const records: Array<Record<string, unknown>> = [];
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const users = ['alice', 'bob', 'carol', 'dave'];
+  for (let i = 0; i < 700; i++) {
+    t += rand() < 0.02 ? 100 * 86_400_000 : Math.floor(rand() * 12 * 3_600_000);
+    const user = users[Math.floor(rand() * users.length)];
+    const failed = rand() < 0.25;
+    const ip = `192.0.2.${Math.floor(rand() * (failed ? 3 : 12))}`;
+    for (let k = 0; k < (failed ? 1 + Math.floor(rand() * 7) : 1); k++) {
+      t += 20_000 + Math.floor(rand() * 60_000);
+      records.push({
+        eventId: `E${i}-${k}-${Math.floor(rand() * 1e9)}`,
+        eventVersion: 1,
+        eventType: 'ConsoleSignin',
+        eventName: 'ConsoleSignin',
+        eventSource: 'signin.aliyun.com',
+        serviceName: 'AasSub',
+        eventTime: new Date(t).toISOString().replace('.000Z', 'Z'),
+        sourceIpAddress: ip,
+        acsRegion: 'cn-hangzhou',
+        userIdentity: { type: 'ram-user', principalId: `2099817363541${users.indexOf(user)}`, accountId: '1234567890123456', userName: user },
+        additionalEventData: { isMFAChecked: 'true', loginAccount: `${user}@1234567890123456.onaliyun.com` },
+        ...(failed ? { errorCode: 'Login.Failed', errorMessage: 'Invalid password' } : { errorMessage: 'success' }),
+      });
+    }
+  }
+  return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+}
+
+let rules: CompiledRule[];
+let generated: string[];
+let redis: RedisServer | undefined;
+let prefixes = 0;
+
+beforeAll(async () => {
+  const loaded = await loadRules([bundledRulesDir()]);
+  expect(loaded.problems).toEqual([]);
+  rules = loaded.rules;
+  const rand = prng(20261201);
+  const dir = tempDir();
+  generated = [path.join(dir, 'auth.log'), path.join(dir, 'signins.jsonl')];
+  writeFileSync(generated[0], hostLog(rand));
+  writeFileSync(generated[1], signins(rand));
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const stores: Record<string, () => Promise<StateStore>> = {
+  memory: async () => new MemoryStateStore(),
+  redis: () => RedisStateStore.connect({ url: redis!.url, keyPrefix: `batching-${prefixes++}:` }),
+};
+
+/** What must not change with batching: each alert's id, count and held-back count, in a stable order. */
+const outcome = (alerts: Alert[]) => alerts.map((a) => `${a.id} ${a.rule} ${a.key} ${a.time} count=${a.count} held=${a.suppressed}`).sort();
+
+async function replayAt(files: string[], batch: number, store: StateStore): Promise<string[]> {
+  const alerts: Alert[] = [];
+  try {
+    await replayFiles(files, new Alerter(new Detector(rules, store)), {
+      format: 'auto',
+      syslog: { year: 2026 },
+      chunkLines: batch,
+      onAlert: (a) => void alerts.push(a),
+      onSkipped: (e) => {
+        throw e;
+      },
+    });
+  } finally {
+    await store.close();
+  }
+  return outcome(alerts);
+}
+
+/** All events of the files, in order, as the replay reads them. */
+async function eventsOf(files: string[]): Promise<SecEvent[]> {
+  const out: SecEvent[] = [];
+  for (const file of files) for await (const chunk of readEvents(file, { format: 'auto', syslog: { year: 2026 } })) out.push(...chunk.events);
+  return out;
+}
+
+/** The events cut into batches at the given points. */
+async function evaluateSplit(events: SecEvent[], cuts: number[], store: StateStore): Promise<string[]> {
+  const alerter = new Alerter(new Detector(rules, store));
+  const alerts: Alert[] = [];
+  let from = 0;
+  try {
+    for (const to of [...cuts, events.length]) {
+      const batch = alerter.begin();
+      for (let i = from; i < to; i++) batch.add(events[i]);
+      alerts.push(...(await batch.finish()));
+      from = to;
+    }
+  } finally {
+    await store.close();
+  }
+  return outcome(alerts);
+}
+
+function sampleFiles(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir)
+      .sort()
+      .flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? walk(path.join(dir, n)) : n.endsWith('.md') ? [] : [path.join(dir, n)]));
+  return walk(path.join(ROOT, 'samples'));
+}
+
+describe.each(['memory', 'redis'])('on the %s store', (kind) => {
+  test('the bundled samples raise the same alerts at every batch size', async () => {
+    const files = sampleFiles();
+    const reference = await replayAt(files, 1_000_000, await stores[kind]());
+    expect(reference.length).toBeGreaterThan(50);
+    for (const size of BATCH_SIZES) expect({ size, alerts: await replayAt(files, size, await stores[kind]()) }).toEqual({ size, alerts: reference });
+  });
+
+  test('generated attacks and noise raise the same alerts at every batch size and at random cuts', async () => {
+    const events = await eventsOf(generated);
+    const reference = await evaluateSplit(events, [], await stores[kind]());
+    // Every kind is exercised: thresholds (plain and distinct), the sequence, new values and dormancy, with suppression.
+    const rulesHit = new Set(reference.map((a) => a.split(' ')[1]));
+    for (const rule of ['sshd.failed-auth-burst', 'sshd.password-spraying', 'sshd.brute-force-then-success', 'actiontrail.console-signin-new-ip', 'actiontrail.console-signin-after-dormancy', 'actiontrail.console-signin-failures']) {
+      expect(rulesHit).toContain(rule);
+    }
+    expect(reference.some((a) => !a.endsWith('held=0'))).toBe(true);
+    const sizes = kind === 'redis' ? BATCH_SIZES.filter((s) => s !== 1 && s !== 2) : BATCH_SIZES;
+    for (const size of sizes) {
+      const cuts = Array.from({ length: Math.ceil(events.length / size) - 1 }, (_, i) => (i + 1) * size);
+      expect({ size, alerts: await evaluateSplit(events, cuts, await stores[kind]()) }).toEqual({ size, alerts: reference });
+    }
+    const rand = prng(kind === 'memory' ? 7 : 11);
+    for (let round = 0; round < 5; round++) {
+      const cuts = [...new Set(Array.from({ length: 20 + Math.floor(rand() * 200) }, () => 1 + Math.floor(rand() * (events.length - 1))))].sort((a, b) => a - b);
+      expect({ round, alerts: await evaluateSplit(events, cuts, await stores[kind]()) }).toEqual({ round, alerts: reference });
+    }
+  });
+});
+
+describe('Redis TTLs on event time, with the late-data allowance', () => {
+  const burstRule = () =>
+    compileRule(ruleDef({ id: 'fast.burst', kind: 'threshold', groupBy: ['source.ip'], threshold: { count: 5, window: '2s' } }), 'fast.burst.json');
+  const fail = (ms: number, i: number): SecEvent => ({
+    id: `f${i}`,
+    source: 'sshd',
+    time: Date.parse('2026-11-21T10:00:00Z') + ms,
+    fields: { id: `f${i}`, event: { action: 'auth-failed' }, source: { ip: '203.0.113.99' } },
+  });
+
+  test('a window a delayed batch still needs outlives its window in wall-clock time, and still expires', async () => {
+    const store = await RedisStateStore.connect({ url: redis!.url, keyPrefix: 'late:' });
+    const alerter = new Alerter(new Detector([burstRule()], store));
+    const client = new Redis(redis!.url);
+    try {
+      const first = alerter.begin();
+      for (let i = 0; i < 4; i++) first.add(fail(i * 300, i));
+      expect(await first.finish()).toEqual([]);
+      // Kept past its 2-second window (the allowance), but not forever.
+      const windowTtl = await client.pttl('late:w:fast.burst:203.0.113.99');
+      expect(windowTtl).toBeGreaterThan(2_000);
+      expect(windowTtl).toBeLessThanOrEqual(2_000 + 15 * 60_000);
+      // The next batch arrives later than the window, in wall-clock time.
+      await new Promise((r) => setTimeout(r, 2_500));
+      const second = alerter.begin();
+      second.add(fail(1_500, 4));
+      expect((await second.finish()).map((a) => [a.rule, a.count])).toEqual([['fast.burst', 5]]);
+      // Every key kept has a TTL.
+      for (const key of await client.keys('late:*')) expect(await client.pttl(key)).toBeGreaterThan(0);
+    } finally {
+      client.disconnect();
+      await store.close();
+    }
+  });
+});
