@@ -6,6 +6,7 @@ import { InputError } from '../../shared/events/event';
 import { expandInputs, totalSize } from '../../shared/local/inputs';
 import { MEMORY_BATCH_LINES, ReplaySummary, replayFiles } from '../../shared/local/replay';
 import { formatProblem } from '../../shared/rules/load';
+import { StateStoreError } from '../../shared/state/redis';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions } from '../options';
 import { Colors, alertJson, colors, formatAlert, safeText } from '../output/terminal';
 import { progressFor } from '../output/progress';
@@ -68,6 +69,8 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
       format: o.format,
       syslog: syslogOptions(config, { year: o.year, tzOffsetMinutes: o.tz }),
       chunkLines: o.batch ?? defaultBatchLines(config.state),
+      // A persistent store: each batch gets an identity, so that a replay run again after a crash is whole.
+      batchIds: config.state !== 'memory',
       onBytes: (b) => progress.update(b),
       onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
       onAlert: async (alert) => {
@@ -78,6 +81,10 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     // Digests held by a rate limit go out once the channel's budget allows (at most about a minute).
     if (dispatcher) addReport(delivery, await dispatcher.flush(true));
   } catch (e) {
+    if (e instanceof StateStoreError) {
+      // What was committed stays committed; run again, the replay picks up where it was.
+      throw new CliError(`state store failed: ${e.message}; the replay stopped (run it again: the batches it committed are neither lost nor counted twice)`, EXIT_USAGE);
+    }
     throw new CliError(`cannot read input: ${(e as Error).message}`, EXIT_USAGE);
   } finally {
     progress.stop();

@@ -14,6 +14,10 @@ export class AlertBatch {
     return this.batch.size;
   }
 
+  get fingerprint(): string {
+    return this.batch.fingerprint;
+  }
+
   add(event: SecEvent): void {
     this.batch.add(event);
   }

@@ -111,6 +111,8 @@ export class DetectionBatch {
   private earliest = Infinity;
   private finished = false;
   private added = 0;
+  private firstId = '';
+  private lastId = '';
 
   constructor(
     private readonly bySource: Map<Source, RuleIndex>,
@@ -122,10 +124,16 @@ export class DetectionBatch {
     return this.added;
   }
 
+  /** The batch's events in a few characters (count, first and last id): with its source, an identity for a redelivery. */
+  get fingerprint(): string {
+    return `${this.added}:${this.firstId}:${this.lastId}`;
+  }
+
   /** Tests one event against the rules of its source. Synchronous: no I/O until `finish`. */
   add(event: SecEvent): void {
     if (this.finished) throw new Error('DetectionBatch.add after finish');
-    this.added++;
+    if (this.added++ === 0) this.firstId = event.id;
+    this.lastId = event.id;
     if (event.time > this.now) this.now = event.time;
     if (event.time < this.earliest) this.earliest = event.time;
     const index = this.bySource.get(event.source);

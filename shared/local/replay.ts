@@ -2,7 +2,9 @@ import { InputError, SecEvent, Source } from '../events/event';
 import { Alert } from '../alerts/alert';
 import { AlertBatch, Alerter } from '../alerts/alerter';
 import { InputFormat, readEvents } from './input/read-events';
+import { resolve as resolvePath } from 'node:path';
 import { HeaderOptions } from '../events/syslog/header';
+import { stableId } from '../util/hash';
 
 export interface ReplaySummary {
   files: number;
@@ -21,6 +23,13 @@ export interface ReplayOptions {
   onAlert(alert: Alert): void | Promise<void>;
   onSkipped(error: InputError): void;
   onBytes?(bytes: number): void;
+  /**
+   * Give each batch an identity (its file, records and events), as Function Compute's
+   * cursor ranges are: with a persistent store, a replay run again after a crash gets
+   * the detections of the batches the first run committed, instead of finding them
+   * claimed and printing nothing (see the README's "Exactly once").
+   */
+  batchIds?: boolean;
   /** Sees each chunk's events before evaluation (used by `parse`). */
   onEvents?(events: SecEvent[]): void;
 }
@@ -46,13 +55,20 @@ export async function replayFiles(files: string[], alerter: Alerter | undefined,
   let bytesInFile = 0;
   let batch: AlertBatch | undefined;
   let linesInBatch = 0;
+  let file = '';
+  /** Records of the current file before the current batch. */
+  let recordsBefore = 0;
+  let recordsInFile = 0;
   const finishBatch = async () => {
     if (!batch) return;
     const done = batch;
     batch = undefined;
     linesInBatch = 0;
+    const from = recordsBefore;
+    recordsBefore = recordsInFile;
     if (done.size === 0) return;
-    for (const alert of await done.finish()) {
+    const batchId = opts.batchIds && file !== '-' ? `replay:${stableId(resolvePath(file), from, recordsInFile, done.fingerprint)}` : undefined;
+    for (const alert of await done.finish({ batchId })) {
       summary.alerts++;
       summary.alertsByRule.set(alert.rule, (summary.alertsByRule.get(alert.rule) ?? 0) + 1);
       const pending = opts.onAlert(alert);
@@ -75,13 +91,16 @@ export async function replayFiles(files: string[], alerter: Alerter | undefined,
         },
       }
     : undefined;
-  for (const file of files) {
+  for (file of files) {
+    recordsBefore = 0;
+    recordsInFile = 0;
     const onBytes = opts.onBytes && ((b: number) => {
       bytesInFile = b;
       opts.onBytes!(bytesBefore + b);
     });
     for await (const chunk of readEvents(file, { format: opts.format, syslog: opts.syslog, onBytes, chunkLines: Math.min(READ_LINES, batchLines), sink })) {
       summary.records += chunk.records;
+      recordsInFile += chunk.records;
       summary.events += chunk.events.length;
       summary.skipped += chunk.errors.length;
       for (const err of chunk.errors) opts.onSkipped(err);

@@ -1,4 +1,5 @@
 import { RedisServer, startRedis } from '../redis-server';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from './run-cli';
 import { tempDir } from '../helpers';
@@ -14,15 +15,33 @@ afterAll(async () => {
 const pick = (stdout: string) =>
   stdout.trim() === '' ? [] : stdout.trim().split('\n').map((l) => { const a = JSON.parse(l); return [a.rule, a.key, a.time, a.count]; });
 
-test('replay on Redis gives the memory store\'s alerts, and a second replay into the same Redis raises none again', async () => {
+const ids = (stdout: string) => (stdout.trim() === '' ? [] : stdout.trim().split('\n').map((l) => JSON.parse(l).id as string));
+
+/** A dispatch configuration delivering every alert to a JSONL file. */
+function fileDispatch(): { config: string; delivered(): string[] } {
+  const dir = tempDir();
+  const config = path.join(dir, 'dispatch.json');
+  writeFileSync(config, JSON.stringify({ channels: { inbox: { type: 'file', path: path.join(dir, 'inbox.jsonl') } }, routes: [{ channels: ['inbox'] }], deadLetter: path.join(dir, 'dead.jsonl') }));
+  return { config, delivered: () => (existsSync(path.join(dir, 'inbox.jsonl')) ? ids(readFileSync(path.join(dir, 'inbox.jsonl'), 'utf8')) : []) };
+}
+
+test("replay on Redis gives the memory store's alerts; run again it gives the same ones, and delivers none twice", async () => {
   const memory = await runCli(['replay', 'samples/', '--json', '--year', '2026']);
   const first = await runCli(['replay', 'samples/', '--json', '--year', '2026', '--state', redis.url]);
   expect(first.status).toBe(0);
   expect(pick(first.stdout)).toEqual(pick(memory.stdout));
   expect(pick(first.stdout).length).toBeGreaterThan(0);
+  // The same events into the same Redis: the same alerts, the same ids (as after a crash).
   const second = await runCli(['replay', 'samples/', '--json', '--year', '2026', '--state', redis.url]);
   expect(second.status).toBe(0);
-  expect(pick(second.stdout)).toEqual([]);
+  expect(ids(second.stdout)).toEqual(ids(first.stdout));
+  // Delivered through channels, each alert goes out once however often it is replayed.
+  const inbox = fileDispatch();
+  for (let run = 0; run < 2; run++) {
+    const r = await runCli(['replay', 'samples/', '--json', '--year', '2026', '--state', redis.url, '--dispatch', '--config', inbox.config]);
+    expect(r.status).toBe(0);
+  }
+  expect(inbox.delivered().sort()).toEqual(ids(first.stdout).sort());
 });
 
 test('an unreachable Redis is bad usage (exit 2) with a clear message', async () => {
@@ -35,9 +54,14 @@ test('settings come from the environment or a --settings file with the same keys
   const dir = tempDir({ 'secmon.json': JSON.stringify({ SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' }), 'typo.json': JSON.stringify({ SECMON_STAET: 'memory' }) });
   const viaFile = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--settings', path.join(dir, 'secmon.json')]);
   expect(pick(viaFile.stdout).map((a) => a[0])).toEqual(['sshd.successful-login', 'sudo.command']);
-  // Same Redis, same prefix, given through the environment: already raised, so nothing new.
-  const viaEnv = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026'], { env: { SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' } });
-  expect(pick(viaEnv.stdout)).toEqual([]);
+  // Same Redis, same prefix, given through the environment: the same store, so what the file's run delivered is not delivered again.
+  const inbox = fileDispatch();
+  await runCli(['replay', 'samples/hosts/secure', '--year', '2026', '--settings', path.join(dir, 'secmon.json'), '--dispatch', '--config', inbox.config]);
+  expect(inbox.delivered()).toHaveLength(2);
+  const viaEnv = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--dispatch', '--config', inbox.config], { env: { SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' } });
+  expect(pick(viaEnv.stdout)).toEqual(pick(viaFile.stdout));
+  expect(viaEnv.stderr).toMatch(/already sent\s+2/);
+  expect(inbox.delivered()).toHaveLength(2);
   const typo = await runCli(['replay', 'samples/hosts/secure', '--settings', path.join(dir, 'typo.json')]);
   expect(typo.status).toBe(2);
   expect(typo.stderr).toContain('SECMON_STAET: unknown setting');
