@@ -2,6 +2,7 @@ import { InputError, Origin, SecEvent } from './event';
 import { setPath } from '../util/field-path';
 import { stableId } from '../util/hash';
 import { parseIsoTime } from '../util/time';
+import { checkNesting } from './limits';
 
 /**
  * ActionTrail records in the three shapes they arrive in:
@@ -16,6 +17,7 @@ export function normalizeActionTrailRecord(record: Record<string, unknown>, orig
   if (typeof record.eventName !== 'string' || record.eventName === '') {
     throw new InputError(origin, 'ActionTrail record has no eventName');
   }
+  checkNesting(record, origin);
   const timeText = typeof record.eventTime === 'string' ? record.eventTime : fallbackTime;
   if (timeText === undefined) throw new InputError(origin, 'ActionTrail record has no eventTime');
   const time = parseIsoTime(timeText);

@@ -4,6 +4,7 @@ import { normalizeSyslogLine } from './syslog';
 import { HeaderOptions } from './syslog/header';
 import { stableId } from '../util/hash';
 import { isOsqueryResult, normalizeOsqueryResult } from './osquery';
+import { checkNesting } from './limits';
 
 /** How a JSON record is read; `auto` recognizes the shape of each record. */
 export type JsonShape = 'auto' | 'actiontrail' | 'eventbridge' | 'sls' | 'osquery' | 'json';
@@ -46,8 +47,10 @@ function toEvents(value: unknown, origin: Origin | undefined, shape: JsonShape, 
       return normalizeActionTrailRecord(obj, origin);
     case 'osquery':
       if (!isOsqueryResult(obj)) throw new InputError(origin, 'not an osquery result (needs name, hostIdentifier and columns, diffResults or snapshot)');
+      checkNesting(obj, origin);
       return normalizeOsqueryResult(obj, origin);
     case 'json':
+      checkNesting(obj, origin);
       return normalizeEcsJson(obj, origin);
     default:
       throw new InputError(
@@ -76,7 +79,10 @@ function isSlsHostLog(obj: Record<string, unknown>): boolean {
 function normalizeSlsLog(obj: Record<string, unknown>, origin: Origin | undefined, syslog: HeaderOptions): SecEvent[] {
   if (isSlsActionTrailLog(obj)) return [normalizeSlsActionTrail(obj, origin)];
   // osquery results collected by Logtail in JSON mode arrive as the result's own keys.
-  if (isOsqueryResult(obj)) return normalizeOsqueryResult(obj, origin);
+  if (isOsqueryResult(obj)) {
+    checkNesting(obj, origin);
+    return normalizeOsqueryResult(obj, origin);
+  }
   if (typeof obj.content === 'string') {
     const receivedAt = Number(obj.__time__);
     const opts: HeaderOptions = Number.isFinite(receivedAt) && receivedAt > 0 ? { ...syslog, referenceTime: receivedAt * 1000 } : syslog;

@@ -31,6 +31,30 @@ let validator: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (!validator) {
     const ajv = new Ajv({ allErrors: true, strict: false });
+    // The schema bounds each duration (`minDuration`, `maxDuration`), so that a rule
+    // cannot ask for state kept beyond what the stores' TTLs can express.
+    for (const [keyword, outside, says] of [
+      ['minDuration', (ms: number, bound: number) => ms < bound, 'at least'],
+      ['maxDuration', (ms: number, bound: number) => ms > bound, 'at most'],
+    ] as const) {
+      ajv.addKeyword({
+        keyword,
+        type: 'string',
+        schemaType: 'string',
+        errors: true,
+        validate: function check(bound: string, value: string): boolean {
+          let ms: number;
+          try {
+            ms = parseDuration(value);
+          } catch {
+            return true; // the pattern reports it
+          }
+          if (!outside(ms, parseDuration(bound))) return true;
+          (check as unknown as { errors: Array<Partial<ErrorObject>> }).errors = [{ keyword, message: `must be ${says} ${bound}`, params: { bound } }];
+          return false;
+        },
+      });
+    }
     validator = ajv.compile(schema);
   }
   return validator;

@@ -81,3 +81,78 @@ describe('reading input files', () => {
     expect(r.chunks.map((c) => c.records)).toEqual([10, 10, 5]);
   });
 });
+
+describe('the format of each record', () => {
+  test('a garbage first line does not turn a JSON-lines file into syslog', async () => {
+    const lines = ['garbage: not an event', ...Array.from({ length: 500 }, (_, i) => at(`e${i}`))];
+    const file = path.join(tempDir({ 'trail.jsonl': lines.join('\n') + '\n' }), 'trail.jsonl');
+    const r = await readAll(file);
+    expect(r.events).toHaveLength(500);
+    expect(r.errors).toEqual([expect.stringMatching(new RegExp(`^${file}:1: `))]);
+  });
+
+  test('a broken first JSON record is one skipped record, not a broken document', async () => {
+    const file = path.join(tempDir({ 'trail.jsonl': ['{"eventId": "1", "eventName": "Desc', at('2'), at('3')].join('\n') + '\n' }), 'trail.jsonl');
+    const r = await readAll(file);
+    expect(r.events.map((e) => e.id)).toEqual(['2', '3']);
+    expect(r.errors).toEqual([expect.stringMatching(new RegExp(`^${file}:1: malformed JSON`))]);
+  });
+
+  test('a file mixing syslog lines and JSON records reads each as what it is', async () => {
+    const file = path.join(
+      tempDir({
+        'mixed.log': ['Nov 20 10:00:00 web-01 sshd[1]: Failed password for root from 198.51.100.1 port 1 ssh2', at('j1'), 'Nov 20 10:00:01 web-01 sshd[2]: Accepted publickey for deploy from 198.51.100.2 port 2 ssh2: ED25519 SHA256:x'].join('\n') + '\n',
+      }),
+      'mixed.log',
+    );
+    const r = await readAll(file);
+    expect(r.errors).toEqual([]);
+    expect(r.events.map((e) => e.source)).toEqual(['sshd', 'actiontrail', 'sshd']);
+  });
+
+  test('Apache and nginx error logs are read, though Apache lines start with "["', async () => {
+    const apache = [
+      '[Fri Nov 20 10:00:00.123456 2026] [core:error] [pid 2041:tid 140233] [client 203.0.113.5:50010] AH00126: Invalid URI in request GET /..%2f..%2fetc/passwd HTTP/1.1',
+      '[Fri Nov 20 10:00:02 2026] [authz_core:error] [pid 2041] [client 203.0.113.5:50011] AH01630: client denied by server configuration: /var/www/html/.git',
+    ];
+    const nginx = '2026/11/20 10:00:05 [error] 2211#2211: *9 open() "/usr/share/nginx/html/wp-login.php" failed (2: No such file or directory), client: 203.0.113.5, server: shop.example.com, request: "GET /wp-login.php HTTP/1.1", host: "shop.example.com"';
+    const file = path.join(tempDir({ 'error.log': [...apache, nginx].join('\n') + '\n' }), 'error.log');
+    const r = await readAll(file);
+    expect(r.errors).toEqual([]);
+    expect(r.events.map((e) => [e.source, (e.fields as any).process.name, (e.fields as any).source?.ip])).toEqual([
+      ['webserver', 'apache', '203.0.113.5'],
+      ['webserver', 'apache', '203.0.113.5'],
+      ['webserver', 'nginx', '203.0.113.5'],
+    ]);
+  });
+
+  test('a compact JSON array on one line is one record per element', async () => {
+    const file = path.join(tempDir({ 'page.json': `[${at('a')},${at('b')}]\n` }), 'page.json');
+    expect((await readAll(file)).events.map((e) => e.id)).toEqual(['a', 'b']);
+  });
+
+  test('--format forces JSON: a text line is one malformed record', async () => {
+    const file = path.join(tempDir({ 'trail.jsonl': [at('1'), 'Nov 20 10:00:00 web-01 sshd[1]: Failed password for root from 198.51.100.1 port 1 ssh2', at('2')].join('\n') + '\n' }), 'trail.jsonl');
+    const r = await readAll(file, 'actiontrail');
+    expect(r.events.map((e) => e.id)).toEqual(['1', '2']);
+    expect(r.errors).toEqual([expect.stringMatching(new RegExp(`^${file}:2: malformed JSON`))]);
+  });
+});
+
+describe('limits, each a clear error for one record', () => {
+  test('a record nested 100,000 deep is refused; the records around it are read', async () => {
+    const deep = `{"eventId":"deep","eventName":"X","eventType":"ApiCall","eventTime":"2026-11-20T01:00:00Z","requestParameters":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+    const file = path.join(tempDir({ 'deep.jsonl': [at('1'), deep, at('2')].join('\n') + '\n' }), 'deep.jsonl');
+    const r = await readAll(file);
+    expect(r.events.map((e) => e.id)).toEqual(['1', '2']);
+    expect(r.errors).toEqual([`${file}:2: record nested deeper than 100 levels: refused`]);
+  });
+
+  test('a line over 1 MB is reported with its length and the limit', async () => {
+    const long = JSON.stringify({ eventId: 'long', eventName: 'X', eventType: 'ApiCall', eventTime: '2026-11-20T01:00:00Z', pad: 'x'.repeat(1_100_000) });
+    const file = path.join(tempDir({ 'long.jsonl': [at('1'), long, at('2')].join('\n') + '\n' }), 'long.jsonl');
+    const r = await readAll(file);
+    expect(r.events.map((e) => e.id)).toEqual(['1', '2']);
+    expect(r.errors).toEqual([`${file}:2: line of ${long.length} characters is longer than the 1048576 allowed: skipped`]);
+  });
+});

@@ -103,3 +103,27 @@ describe('rule loading', () => {
     expect(loaded.rules.length).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe('bounds checked at load', () => {
+  const threshold = (window: string, extra: Record<string, unknown> = {}) => ruleDef({ kind: 'threshold', groupBy: ['source.ip'], threshold: { count: 5, window }, ...extra });
+
+  test('a duration beyond its maximum, or below its minimum, names the file and JSON path', () => {
+    // 10^20 days: once passed validation, then made every Redis transaction fail (PX overflow).
+    expect(problemsOf(threshold('99999999999999999999d'))).toEqual(['rules/x.json: /threshold/window: must be at most 7d']);
+    expect(problemsOf(threshold('0s'))).toEqual(['rules/x.json: /threshold/window: must be at least 1s']);
+    expect(problemsOf(threshold('5m', { suppress: '99999999999999999999d' }))).toEqual(['rules/x.json: /suppress: must be at most 30d']);
+    expect(problemsOf(ruleDef({ kind: 'newValue', groupBy: ['user.name'], newValue: { field: 'source.ip', lookback: '366d' } }))).toEqual(['rules/x.json: /newValue/lookback: must be at most 365d']);
+    expect(problemsOf(ruleDef({ kind: 'dormancy', groupBy: ['user.name'], dormancy: { after: '400d' } }))).toEqual(['rules/x.json: /dormancy/after: must be at most 365d']);
+    const steps = [
+      { name: 'a', condition: { field: 'event.action', op: 'equals' as const, value: 'auth-failed' } },
+      { name: 'b', condition: { field: 'event.action', op: 'equals' as const, value: 'login' } },
+    ];
+    expect(problemsOf(ruleDef({ kind: 'sequence', groupBy: ['source.ip'], sequence: { window: '8d', steps } }))).toEqual(['rules/x.json: /sequence/window: must be at most 7d']);
+  });
+
+  test('the bounds themselves are accepted, and a malformed duration still says how to write one', () => {
+    expect(problemsOf(threshold('7d', { suppress: '30d' }))).toEqual([]);
+    expect(problemsOf(threshold('1s'))).toEqual([]);
+    expect(problemsOf(threshold('5 minutes'))).toEqual(['rules/x.json: /threshold/window: must be a duration such as 30s, 5m, 1h or 7d']);
+  });
+});

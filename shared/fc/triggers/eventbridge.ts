@@ -1,4 +1,4 @@
-import { InputError, SecEvent } from '../../events/event';
+import { InputError } from '../../events/event';
 import { normalizeEventBridge } from '../../events/actiontrail';
 import { stableId } from '../../util/hash';
 import { FunctionRuntime } from '../runtime';
@@ -21,22 +21,24 @@ export async function handleEventBridgeEvent(payload: Buffer | string, rt: Funct
     return { events: 0, skipped: 1, alerts: 0 };
   }
   const items = Array.isArray(doc) ? doc : [doc];
-  const events: SecEvent[] = [];
+  // Each event is matched as it is normalized; one that cannot be (a poison record) is
+  // reported and skipped, so a retry of the batch is never needed for it.
+  const batch = rt.alerter.begin();
   let skipped = 0;
   items.forEach((item, i) => {
     try {
       if (item === null || typeof item !== 'object') throw new InputError(undefined, 'not a JSON object');
-      events.push(normalizeEventBridge(item as Record<string, unknown>));
+      batch.add(normalizeEventBridge(item as Record<string, unknown>));
     } catch (e) {
       skipped++;
-      log('error', 'EventBridge event skipped', { requestId, index: i, error: (e as Error).message });
+      log('error', 'EventBridge event skipped', { requestId, index: i, id: typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : undefined, error: (e as Error).message });
     }
   });
   // EventBridge retries deliver the same event ids: they identify the batch.
   const ids = items.map((it) => String((it as { id?: unknown })?.id ?? '')).sort();
-  const alerts = await rt.alerter.process(events, { batchId: `eb:${stableId(...ids)}` });
+  const alerts = await batch.finish({ batchId: `eb:${stableId(...ids)}` });
   await rt.dispatchAlerts(alerts);
-  const summary = { events: events.length, skipped, alerts: alerts.length };
+  const summary = { events: batch.size, skipped, alerts: alerts.length };
   log('info', 'EventBridge batch evaluated', { requestId, ...summary });
   return summary;
 }

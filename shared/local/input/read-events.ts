@@ -2,6 +2,7 @@ import { EventSink, InputError, Origin, SecEvent } from '../../events/event';
 import { JsonShape, normalizeJsonRecord, normalizeJsonRecordInto } from '../../events/json-record';
 import { SyslogContext, normalizeSyslogLineInto } from '../../events/syslog';
 import { HeaderOptions } from '../../events/syslog/header';
+import { isWebServerErrorLine } from '../../events/webserver';
 import { recordsOfDocument } from './json-document';
 import { LineBlock, openInput, readLineBlocks } from './line-reader';
 
@@ -41,7 +42,8 @@ const MAX_LINE_CHARS = 1024 * 1024;
 export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerator<InputChunk> {
   const chunkLines = opts.chunkLines ?? 1000;
   const blocks = readLineBlocks(openInput(path, opts.onBytes));
-  let mode: 'syslog' | 'jsonl' | undefined = opts.format === 'syslog' ? 'syslog' : undefined;
+  // `auto`: each line by its own first character; `syslog` / `jsonl`: as --format forces.
+  let mode: 'auto' | 'syslog' | 'jsonl' | undefined;
   const shape: JsonShape = jsonShapeOf(opts.format);
   // One context object reused for every line (no allocation per line).
   const syslogBase: SyslogContext = { ...opts.syslog };
@@ -57,19 +59,20 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
       if (mode === undefined) {
         const first = text.trim();
         if (first === '') continue;
-        mode = detectLineMode(first, opts.format);
-        if (mode === undefined) {
+        if (startsDocument(first, opts.format)) {
           // A pretty-printed JSON document: gather the rest of it and parse it whole.
           yield await readDocument(path, line, lines.slice(k), blocks, shape, opts.syslog);
           return;
         }
+        mode = opts.format === 'auto' ? 'auto' : opts.format === 'syslog' ? 'syslog' : 'jsonl';
       }
       if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) continue;
       const origin: Origin = { path, line };
       chunk.records++;
       try {
-        if (text.length > MAX_LINE_CHARS) throw new InputError(origin, `line longer than ${MAX_LINE_CHARS} characters`);
-        if (mode === 'syslog') {
+        if (text.length > MAX_LINE_CHARS) throw new InputError(origin, `line of ${text.length} characters is longer than the ${MAX_LINE_CHARS} allowed: skipped`);
+        // Each record's own format: a JSON line in a syslog file is JSON, a text line in a JSON-lines file is text.
+        if (mode === 'syslog' || (mode === 'auto' && !isJsonLine(text))) {
           syslogBase.origin = origin;
           normalizeSyslogLineInto(text, syslogBase, out);
         } else {
@@ -79,7 +82,16 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
           } catch (e) {
             throw new InputError(origin, `malformed JSON: ${(e as Error).message}`);
           }
-          normalizeJsonRecordInto(value, origin, shape, opts.syslog, out);
+          // A line holding an array (a compact LookupEvents page) is one record per element.
+          if (Array.isArray(value)) {
+            for (const item of value) {
+              try {
+                normalizeJsonRecordInto(item, origin, shape, opts.syslog, out);
+              } catch (e) {
+                chunk.errors.push(asInputError(e, origin));
+              }
+            }
+          } else normalizeJsonRecordInto(value, origin, shape, opts.syslog, out);
         }
       } catch (e) {
         chunk.errors.push(asInputError(e, origin));
@@ -117,18 +129,31 @@ function jsonShapeOf(format: InputFormat): JsonShape {
   }
 }
 
-/** `jsonl` when the first line is a whole JSON value, undefined for a multi-line document, else `syslog`. */
-function detectLineMode(first: string, format: InputFormat): 'syslog' | 'jsonl' | undefined {
-  const looksJson = first.startsWith('{') || first.startsWith('[');
-  if (!looksJson) {
-    return format === 'auto' ? 'syslog' : 'jsonl';
-  }
-  if (first.startsWith('[')) return undefined;
+/** Whether a line is a JSON record (in `auto` mode): it starts with `{`, or with `[` and is not a web server error line. */
+function isJsonLine(text: string): boolean {
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  const c = text.charCodeAt(i);
+  if (c === 123) return true; // {
+  return c === 91 && !isWebServerErrorLine(text.slice(i)); // [
+}
+
+/**
+ * Whether the first non-empty line opens a multi-line JSON document: a lone `{` or `[`
+ * (as pretty-printers write them), a `[` line that is no whole JSON value and no web
+ * server log line, or a `{` line left open (`{"Events": [`). A first line that is a
+ * broken JSON record is one bad record, not a document: the lines after it are read.
+ */
+function startsDocument(first: string, format: InputFormat): boolean {
+  if (format === 'syslog') return false;
+  if (first === '{' || first === '[') return true;
+  const open = first.startsWith('[') ? !isWebServerErrorLine(first) : first.startsWith('{') && /[[{]$/.test(first);
+  if (!open) return false;
   try {
     JSON.parse(first);
-    return 'jsonl';
+    return false;
   } catch {
-    return undefined;
+    return true;
   }
 }
 
