@@ -1,5 +1,5 @@
 import { syslogOptions } from '../../shared/assembly/assemble';
-import { expandInputs } from '../../shared/local/inputs';
+import { inputFiles, strictStatus } from '../inputs';
 import { replayFiles } from '../../shared/local/replay';
 import { CliError, EXIT_OK, EXIT_USAGE, InputOptions } from '../options';
 import { safeText } from '../output/terminal';
@@ -10,9 +10,7 @@ export async function parseCommand(paths: string[], o: InputOptions & SettingsOp
   if (paths.length === 0) throw new CliError('parse: give at least one file or folder of events (or - for standard input)', EXIT_USAGE);
   // The same settings as replay (SECMON_SYSLOG_TZ above all), so both read a line alike.
   const config = await cliSettings(o);
-  const files = await expandInputs(paths).catch((e: Error) => {
-    throw new CliError(e.message, EXIT_USAGE);
-  });
+  const { files, problems } = await inputFiles(paths);
   let summary;
   try {
     summary = await replayFiles(files, undefined, {
@@ -28,6 +26,9 @@ export async function parseCommand(paths: string[], o: InputOptions & SettingsOp
   } catch (e) {
     throw new CliError(`cannot read input: ${(e as Error).message}`, EXIT_USAGE);
   }
-  process.stderr.write(`parsed ${summary.events} event(s) from ${summary.records} record(s) in ${summary.files} file(s), ${summary.skipped} skipped\n`);
-  return o.strict && summary.skipped > 0 ? EXIT_USAGE : EXIT_OK;
+  const filesSkipped = summary.filesSkipped + problems.length;
+  process.stderr.write(
+    `parsed ${summary.events} event(s) from ${summary.records} record(s) in ${summary.files - summary.filesSkipped} file(s), ${summary.skipped} skipped${filesSkipped ? `, ${filesSkipped} file(s) or path(s) skipped` : ''}\n`,
+  );
+  return strictStatus(o.strict, summary.skipped, filesSkipped) ?? EXIT_OK;
 }

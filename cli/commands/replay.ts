@@ -3,7 +3,8 @@ import { Assembly, RuleLoadError, assemble, syslogOptions } from '../../shared/a
 import { ConfigError } from '../../shared/config/config';
 import { DispatchConfigError } from '../../shared/delivery/delivery-config';
 import { InputError } from '../../shared/events/event';
-import { expandInputs, totalSize } from '../../shared/local/inputs';
+import { totalSize } from '../../shared/local/inputs';
+import { inputFiles, strictStatus } from '../inputs';
 import { MEMORY_BATCH_LINES, ReplaySummary, replayFiles } from '../../shared/local/replay';
 import { formatProblem } from '../../shared/rules/load';
 import { StateStoreError } from '../../shared/state/redis';
@@ -35,6 +36,8 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
       dispatchConfig: o.config,
       undeliverable: 'file',
       localIncidents: true,
+      // Each line of it escaped for the terminal (a dead letter holds attacker-controlled text), none cut.
+      problem: (m) => process.stderr.write(`${m.split('\n').map((l) => safeText(l, Number.MAX_SAFE_INTEGER)).join('\n')}\n`),
     });
   } catch (e) {
     if (e instanceof RuleLoadError) {
@@ -51,16 +54,19 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     throw new CliError('--dispatch needs a dispatch configuration: --config FILE (or SECMON_DISPATCH_CONFIG)', EXIT_USAGE);
   }
 
-  let files: string[];
-  try {
-    files = await expandInputs(paths);
-  } catch (e) {
-    await assembly.close();
-    throw new CliError((e as Error).message, EXIT_USAGE);
-  }
-  const delivery: DeliveryReport = emptyReport();
   const c = colors(!o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   const errColors = colors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+  let files: string[];
+  let badPaths: number;
+  try {
+    const inputs = await inputFiles(paths, errColors.yellow);
+    files = inputs.files;
+    badPaths = inputs.problems.length;
+  } catch (e) {
+    await assembly.close();
+    throw e;
+  }
+  const delivery: DeliveryReport = emptyReport();
   const progress = progressFor(await totalSize(files), o.progress);
 
   let summary: ReplaySummary;
@@ -91,15 +97,11 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     await assembly.close();
   }
 
-  let text = formatSummary(summary, assembly.rules.length, o.json ? errColors : c);
+  let text = formatSummary(summary, assembly.rules.length, o.json ? errColors : c, badPaths);
   if (dispatcher) text += formatDelivery(delivery);
   if (o.json) process.stderr.write(text);
   else process.stdout.write(text);
-  if (o.strict && summary.skipped > 0) {
-    process.stderr.write(`secmon: --strict: ${summary.skipped} input record(s) skipped\n`);
-    return EXIT_USAGE;
-  }
-  return EXIT_OK;
+  return strictStatus(o.strict, summary.skipped, summary.filesSkipped + badPaths) ?? EXIT_OK;
 }
 
 /**
@@ -120,13 +122,16 @@ function formatDelivery(d: DeliveryReport): string {
     `  unrouted        ${d.unrouted}`,
     `  dead-lettered   ${d.deadLettered}`,
     `  incidents       ${d.incidentsOpened} opened, ${d.incidentsUpdated} updated`,
+    ...(d.problems > 0 ? [`  not recorded    ${d.problems} incident(s) (see above)`] : []),
   ].join('\n')}\n`;
 }
 
-export function formatSummary(s: ReplaySummary, ruleCount: number, c: Colors): string {
+/** `badPaths`: paths given that could not be read at all (not in `s.files`). */
+export function formatSummary(s: ReplaySummary, ruleCount: number, c: Colors, badPaths = 0): string {
+  const skippedFiles = s.filesSkipped + badPaths;
   const lines = [
     c.bold('Summary'),
-    `  files read      ${s.files}`,
+    `  files read      ${s.files - s.filesSkipped}${skippedFiles > 0 ? c.yellow(` (${skippedFiles} skipped)`) : ''}`,
     `  records read    ${s.records}`,
     `  events          ${s.events}`,
     `  skipped         ${s.skipped > 0 ? c.yellow(String(s.skipped)) : '0'}`,

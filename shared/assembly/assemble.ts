@@ -60,6 +60,8 @@ export interface AssemblyOptions {
   handOff?: (config: SecmonConfig) => HandOff | undefined;
   /** With the memory store, keep incidents in the local incident file (the CLI: the store ends with the process). */
   localIncidents?: boolean;
+  /** Told of local files delivery could not use (incident file, dead-letter file) and what was done instead. */
+  problem?: (message: string) => void;
   /** Where alert lines go when no channels are configured (the dispatcher's log). */
   logLine?: (line: string) => void;
 }
@@ -100,7 +102,7 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
     const dispatchFile = opts.dispatchConfig ?? config.dispatchConfig;
     const dispatch = opts.delivery && dispatchFile ? await loadDispatchConfig(dispatchFile, opts.env) : undefined;
     const incidents = incidentBook(config, store, opts.localIncidents === true, dispatch?.incidents.file);
-    const delivery = dispatch && new AlertDelivery(dispatch, store, Date.now, undefined, opts.undeliverable, incidents);
+    const delivery = dispatch && new AlertDelivery(dispatch, store, Date.now, undefined, opts.undeliverable, incidents, opts.problem);
     const sink = new LogSink(opts.logLine);
     const deliver = async (alerts: Alert[]): Promise<DeliveryReport> => {
       if (delivery) return delivery.deliver(alerts);

@@ -25,10 +25,12 @@ export interface DeliveryReport {
   unrouted: number;
   incidentsOpened: number;
   incidentsUpdated: number;
+  /** Local files that failed (incident file, dead-letter file), reported as they happened. */
+  problems: number;
 }
 
 export function emptyReport(): DeliveryReport {
-  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0, incidentsOpened: 0, incidentsUpdated: 0 };
+  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0, incidentsOpened: 0, incidentsUpdated: 0, problems: 0 };
 }
 
 export function addReport(into: DeliveryReport, r: DeliveryReport): void {
@@ -62,6 +64,12 @@ export class AlertDelivery {
     private readonly undeliverable: 'file' | 'throw' = 'file',
     /** Where incidents live: the local file (CLI) or the StateStore (FC). */
     private readonly incidents?: IncidentBook,
+    /**
+     * With `file`: told of what could not be kept (the incident file cannot be read,
+     * the dead-letter file cannot be written), with what was done instead, so that a
+     * broken local file never ends the delivery of the other alerts.
+     */
+    private readonly problem: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
   ) {}
 
   routesFor(alert: Alert): RouteConfig[] {
@@ -81,7 +89,15 @@ export class AlertDelivery {
         report.unrouted++;
         continue;
       }
-      if (this.incidents && routes.some((r) => r.incident)) await this.recordIncident(alert, report);
+      if (this.incidents && routes.some((r) => r.incident)) {
+        try {
+          await this.recordIncident(alert, report);
+        } catch (e) {
+          if (this.undeliverable === 'throw') throw e;
+          report.problems++;
+          this.problem(`incident not recorded for alert ${alert.id} (${alert.rule}): ${(e as Error).message}; the alert is still delivered`);
+        }
+      }
       // One delivery per channel, with the mentions of every route that chose it.
       const byChannel = new Map<string, string[]>();
       for (const r of routes) for (const c of r.channels) byChannel.set(c, [...(byChannel.get(c) ?? []), ...(r.mentions ?? [])]);
@@ -196,7 +212,13 @@ export class AlertDelivery {
 
   private async deadLetter(channel: string, reason: string, what: object): Promise<void> {
     if (this.undeliverable === 'throw') throw new DeliveryError(`channel ${channel}: ${reason}`, true);
-    await mkdir(path.dirname(this.config.deadLetter), { recursive: true });
-    await appendFile(this.config.deadLetter, `${JSON.stringify({ time: new Date(this.now()).toISOString(), channel, reason, ...what })}\n`);
+    const line = JSON.stringify({ time: new Date(this.now()).toISOString(), channel, reason, ...what });
+    try {
+      await mkdir(path.dirname(this.config.deadLetter), { recursive: true });
+      await appendFile(this.config.deadLetter, `${line}\n`);
+    } catch (e) {
+      // The last place it can go: the person running the replay sees it whole.
+      this.problem(`cannot write the dead letter to ${this.config.deadLetter} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); it follows here:\n${line}`);
+    }
   }
 }

@@ -2,12 +2,15 @@ import { InputError, SecEvent, Source } from '../events/event';
 import { Alert } from '../alerts/alert';
 import { AlertBatch, Alerter } from '../alerts/alerter';
 import { InputFormat, readEvents } from './input/read-events';
+import { LineTooLongError } from './input/line-reader';
 import { resolve as resolvePath } from 'node:path';
 import { HeaderOptions } from '../events/syslog/header';
 import { stableId } from '../util/hash';
 
 export interface ReplaySummary {
   files: number;
+  /** Files (or the rest of a file) that could not be read: reported, and the others read. */
+  filesSkipped: number;
   records: number;
   events: number;
   skipped: number;
@@ -49,7 +52,7 @@ export const MEMORY_BATCH_LINES = 256;
  * The same Alerter runs in the Function Compute handlers.
  */
 export async function replayFiles(files: string[], alerter: Alerter | undefined, opts: ReplayOptions): Promise<ReplaySummary> {
-  const summary: ReplaySummary = { files: files.length, records: 0, events: 0, skipped: 0, alerts: 0, alertsByRule: new Map() };
+  const summary: ReplaySummary = { files: files.length, filesSkipped: 0, records: 0, events: 0, skipped: 0, alerts: 0, alertsByRule: new Map() };
   const batchLines = opts.chunkLines ?? 1000;
   let bytesBefore = 0;
   let bytesInFile = 0;
@@ -98,18 +101,26 @@ export async function replayFiles(files: string[], alerter: Alerter | undefined,
       bytesInFile = b;
       opts.onBytes!(bytesBefore + b);
     });
-    for await (const chunk of readEvents(file, { format: opts.format, syslog: opts.syslog, onBytes, chunkLines: Math.min(READ_LINES, batchLines), sink })) {
-      summary.records += chunk.records;
-      recordsInFile += chunk.records;
-      summary.events += chunk.events.length;
-      summary.skipped += chunk.errors.length;
-      for (const err of chunk.errors) opts.onSkipped(err);
-      opts.onEvents?.(chunk.events);
-      if (!alerter) continue;
-      batch ??= alerter.begin();
-      for (const event of chunk.events) batch.add(event);
-      linesInBatch += chunk.records;
-      if (linesInBatch >= batchLines) await finishBatch();
+    try {
+      for await (const chunk of readEvents(file, { format: opts.format, syslog: opts.syslog, onBytes, chunkLines: Math.min(READ_LINES, batchLines), sink })) {
+        summary.records += chunk.records;
+        recordsInFile += chunk.records;
+        summary.events += chunk.events.length;
+        summary.skipped += chunk.errors.length;
+        for (const err of chunk.errors) opts.onSkipped(err);
+        opts.onEvents?.(chunk.events);
+        if (!alerter) continue;
+        batch ??= alerter.begin();
+        for (const event of chunk.events) batch.add(event);
+        linesInBatch += chunk.records;
+        if (linesInBatch >= batchLines) await finishBatch();
+      }
+    } catch (e) {
+      if (!isReadError(e)) throw e;
+      // A file that cannot be opened, or breaks off (a truncated .gz): what was read of it is evaluated, the next file read.
+      summary.filesSkipped++;
+      const read = recordsInFile > 0 ? `the ${recordsInFile} record(s) before it are evaluated, the rest of the file skipped` : 'file skipped';
+      opts.onSkipped(new InputError(undefined, `${file}: cannot read (${readErrorText(e)}): ${read}`));
     }
     // A batch never spans files: each file's alerts are out before the next one is read.
     await finishBatch();
@@ -117,4 +128,16 @@ export async function replayFiles(files: string[], alerter: Alerter | undefined,
     bytesInFile = 0;
   }
   return summary;
+}
+
+/** Errors of reading a file (opening, decompressing, an endless line), as opposed to evaluating it (a state store failure). */
+function isReadError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (typeof code === 'string' && (code.startsWith('E') || code.startsWith('Z_'))) || e instanceof LineTooLongError;
+}
+
+function readErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const message = (e as Error).message ?? String(e);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -37,7 +37,8 @@ describe('secmon CLI contract', () => {
     expect(badBatch.stderr).toContain('--batch');
     const noFile = await runCli(['parse', 'no/such/file.log']);
     expect(noFile.status).toBe(2);
-    expect(noFile.stderr).toContain('no/such/file.log: cannot read input (ENOENT)');
+    expect(noFile.stderr).toContain('skipped no/such/file.log: cannot read (ENOENT)');
+    expect(noFile.stderr).toContain('secmon: no input could be read (1 path(s) skipped)');
   });
 
   test('the batch size changes when state is written, not what is detected', async () => {

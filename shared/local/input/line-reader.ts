@@ -26,6 +26,14 @@ export function openInput(path: string, onBytes?: (bytes: number) => void): Read
   return path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
 }
 
+/** A line with no end in sight: the file cannot be read on from there. */
+export class LineTooLongError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LineTooLongError';
+  }
+}
+
 /** Beyond this, a line without an end is not input secmon can use (and would exhaust memory). */
 const MAX_CARRY_CHARS = 256 * 1024 * 1024;
 
@@ -40,7 +48,7 @@ export async function* readLineBlocks(input: Readable): AsyncGenerator<LineBlock
       const lines = (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer)).split('\n');
       if (carry.length > 0) lines[0] = carry + lines[0];
       carry = lines.pop() ?? '';
-      if (carry.length > MAX_CARRY_CHARS) throw new Error(`line ${lineNo + lines.length} is longer than ${MAX_CARRY_CHARS / 1048576} MB`);
+      if (carry.length > MAX_CARRY_CHARS) throw new LineTooLongError(`line ${lineNo + lines.length} is longer than ${MAX_CARRY_CHARS / 1048576} MB`);
       if (lines.length === 0) continue;
       for (let i = 0; i < lines.length; i++) {
         const l = lines[i];

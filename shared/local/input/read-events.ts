@@ -50,58 +50,64 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
   let chunk: InputChunk = { events: [], errors: [], records: 0 };
   let out: EventSink = opts.sink ?? chunk.events;
 
-  for await (const block of blocks) {
-    const lines = block.lines;
-    for (let k = 0; k < lines.length; k++) {
-      const line = block.firstLine + k;
-      let text = lines[k];
-      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (mode === undefined) {
-        const first = text.trim();
-        if (first === '') continue;
-        if (startsDocument(first, opts.format)) {
-          // A pretty-printed JSON document: gather the rest of it and parse it whole.
-          yield await readDocument(path, line, lines.slice(k), blocks, shape, opts.syslog);
-          return;
-        }
-        mode = opts.format === 'auto' ? 'auto' : opts.format === 'syslog' ? 'syslog' : 'jsonl';
-      }
-      if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) continue;
-      const origin: Origin = { path, line };
-      chunk.records++;
-      try {
-        if (text.length > MAX_LINE_CHARS) throw new InputError(origin, `line of ${text.length} characters is longer than the ${MAX_LINE_CHARS} allowed: skipped`);
-        // Each record's own format: a JSON line in a syslog file is JSON, a text line in a JSON-lines file is text.
-        if (mode === 'syslog' || (mode === 'auto' && !isJsonLine(text))) {
-          syslogBase.origin = origin;
-          normalizeSyslogLineInto(text, syslogBase, out);
-        } else {
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (e) {
-            throw new InputError(origin, `malformed JSON: ${(e as Error).message}`);
+  try {
+    for await (const block of blocks) {
+      const lines = block.lines;
+      for (let k = 0; k < lines.length; k++) {
+        const line = block.firstLine + k;
+        let text = lines[k];
+        if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        if (mode === undefined) {
+          const first = text.trim();
+          if (first === '') continue;
+          if (startsDocument(first, opts.format)) {
+            // A pretty-printed JSON document: gather the rest of it and parse it whole.
+            yield await readDocument(path, line, lines.slice(k), blocks, shape, opts.syslog);
+            return;
           }
-          // A line holding an array (a compact LookupEvents page) is one record per element.
-          if (Array.isArray(value)) {
-            for (const item of value) {
-              try {
-                normalizeJsonRecordInto(item, origin, shape, opts.syslog, out);
-              } catch (e) {
-                chunk.errors.push(asInputError(e, origin));
-              }
-            }
-          } else normalizeJsonRecordInto(value, origin, shape, opts.syslog, out);
+          mode = opts.format === 'auto' ? 'auto' : opts.format === 'syslog' ? 'syslog' : 'jsonl';
         }
-      } catch (e) {
-        chunk.errors.push(asInputError(e, origin));
-      }
-      if (chunk.records >= chunkLines) {
-        yield chunk;
-        chunk = { events: [], errors: [], records: 0 };
-        out = opts.sink ?? chunk.events;
+        if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) continue;
+        const origin: Origin = { path, line };
+        chunk.records++;
+        try {
+          if (text.length > MAX_LINE_CHARS) throw new InputError(origin, `line of ${text.length} characters is longer than the ${MAX_LINE_CHARS} allowed: skipped`);
+          // Each record's own format: a JSON line in a syslog file is JSON, a text line in a JSON-lines file is text.
+          if (mode === 'syslog' || (mode === 'auto' && !isJsonLine(text))) {
+            syslogBase.origin = origin;
+            normalizeSyslogLineInto(text, syslogBase, out);
+          } else {
+            let value: unknown;
+            try {
+              value = JSON.parse(text);
+            } catch (e) {
+              throw new InputError(origin, `malformed JSON: ${(e as Error).message}`);
+            }
+            // A line holding an array (a compact LookupEvents page) is one record per element.
+            if (Array.isArray(value)) {
+              for (const item of value) {
+                try {
+                  normalizeJsonRecordInto(item, origin, shape, opts.syslog, out);
+                } catch (e) {
+                  chunk.errors.push(asInputError(e, origin));
+                }
+              }
+            } else normalizeJsonRecordInto(value, origin, shape, opts.syslog, out);
+          }
+        } catch (e) {
+          chunk.errors.push(asInputError(e, origin));
+        }
+        if (chunk.records >= chunkLines) {
+          yield chunk;
+          chunk = { events: [], errors: [], records: 0 };
+          out = opts.sink ?? chunk.events;
+        }
       }
     }
+  } catch (e) {
+    // The file broke off (a truncated .gz, a read error): what was read of it counts, then the error is the caller's.
+    if (chunk.records > 0 || chunk.errors.length > 0) yield chunk;
+    throw e;
   }
   if (chunk.records > 0 || chunk.errors.length > 0) yield chunk;
 }
