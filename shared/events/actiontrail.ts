@@ -3,6 +3,7 @@ import { setPath } from '../util/field-path';
 import { stableId } from '../util/hash';
 import { parseIsoTime } from '../util/time';
 import { checkNesting } from './limits';
+import { normalizeActionTrailShape } from './actiontrail-shape';
 
 /**
  * ActionTrail records in the three shapes they arrive in:
@@ -18,6 +19,7 @@ export function normalizeActionTrailRecord(record: Record<string, unknown>, orig
     throw new InputError(origin, 'ActionTrail record has no eventName');
   }
   checkNesting(record, origin);
+  normalizeActionTrailShape(record);
   const timeText = typeof record.eventTime === 'string' ? record.eventTime : fallbackTime;
   if (timeText === undefined) throw new InputError(origin, 'ActionTrail record has no eventTime');
   const time = parseIsoTime(timeText);

@@ -9,6 +9,7 @@ export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition }
+  | { some: string; where: Condition }
   | FieldTest;
 
 export interface FieldTest {
@@ -58,6 +59,16 @@ export function compileCondition(cond: Condition, pointer = '/condition'): Predi
   if ('not' in cond) {
     const inner = compileCondition(cond.not, `${pointer}/not`);
     return (f) => !inner(f);
+  }
+  if ('some' in cond) {
+    // One element must satisfy the whole of `where` (its field paths relative to the
+    // element): port 22 and 0.0.0.0/0 in the same security-group permission, not one in each.
+    const where = compileCondition(cond.where, `${pointer}/where`);
+    try {
+      return compileFieldPredicate(cond.some, (el) => el !== null && typeof el === 'object' && !Array.isArray(el) && where(el as Record<string, unknown>));
+    } catch (e) {
+      throw new ConditionError(`${pointer}/some`, (e as Error).message);
+    }
   }
   return compileFieldTest(cond, pointer);
 }

@@ -6,7 +6,7 @@ import schema from '../../rules/rule.schema.json';
 import { Condition, ConditionError, Predicate, compileCondition } from './condition';
 import { CompiledRule, RuleDefinition } from './rule';
 import { compileTemplate } from './template';
-import { compileFirstValue } from '../util/field-path';
+import { compileFirstOf } from '../util/field-path';
 import { parseDuration } from '../util/duration';
 import { Source } from '../events/event';
 
@@ -141,7 +141,7 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     predicates.set(pointer, compileCondition(condition, pointer));
   }
   const groupFields = def.groupBy ?? [];
-  const getters = groupFields.map((f) => compileFirstValue(f));
+  const getters = groupFields.map((f) => compileFirstOf(f));
   const keyOf =
     getters.length === 0
       ? () => '*'
@@ -199,13 +199,14 @@ function keyPart(v: unknown): string {
 
 /** The schema allows any mix of keys; a condition node must hold exactly one form. */
 function checkConditionShape(c: Condition, pointer: string): void {
-  const forms = ['all', 'any', 'not', 'field'].filter((k) => k in c);
+  const forms = ['all', 'any', 'not', 'some', 'field'].filter((k) => k in c);
   if (forms.length !== 1) {
-    throw new ConditionError(pointer, `a condition holds exactly one of all, any, not, or field with op (found ${forms.join(', ') || 'none'})`);
+    throw new ConditionError(pointer, `a condition holds exactly one of all, any, not, some with where, or field with op (found ${forms.join(', ') || 'none'})`);
   }
   if ('all' in c) c.all.forEach((x, i) => checkConditionShape(x, `${pointer}/all/${i}`));
   else if ('any' in c) c.any.forEach((x, i) => checkConditionShape(x, `${pointer}/any/${i}`));
   else if ('not' in c) checkConditionShape(c.not, `${pointer}/not`);
+  else if ('some' in c) checkConditionShape(c.where, `${pointer}/where`);
 }
 
 /**

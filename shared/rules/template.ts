@@ -1,4 +1,4 @@
-import { compileFieldPath, getFirst } from '../util/field-path';
+import { compileFirstOf } from '../util/field-path';
 
 export type TemplateVars = { count: number; key: string };
 
@@ -9,14 +9,15 @@ export type TemplateVars = { count: number; key: string };
 export function compileTemplate(template: string): (fields: Record<string, unknown>, vars: TemplateVars) => string {
   const parts: Array<string | ((f: Record<string, unknown>, v: TemplateVars) => string)> = [];
   let last = 0;
-  for (const m of template.matchAll(/\{\{\s*([^{}\s]+)\s*\}\}/g)) {
+  // `{{path}}`, or `{{path ?? other.path}}` for the first that has a value.
+  for (const m of template.matchAll(/\{\{\s*([^{}\s]+(?:\s*\?\?\s*[^{}\s]+)*)\s*\}\}/g)) {
     if (m.index! > last) parts.push(template.slice(last, m.index));
     const name = m[1];
     if (name === 'count') parts.push((_f, v) => String(v.count));
     else if (name === 'key') parts.push((_f, v) => v.key);
     else {
-      const get = compileFieldPath(name);
-      parts.push((f) => show(getFirst(f, get)));
+      const get = compileFirstOf(name);
+      parts.push((f) => show(get(f)));
     }
     last = m.index! + m[0].length;
   }

@@ -84,6 +84,24 @@ function someAt(node: unknown, segs: string[], i: number, pred: (v: unknown) => 
 }
 
 /** The first value at `path` (or undefined), walking plain objects without allocating. */
+/**
+ * `a ?? b ?? c`: the first of the paths' first values that is present (not missing,
+ * null or empty): the created resource's id from `responseElements` when the request
+ * has none, say. A single path is compileFirstValue.
+ */
+export function compileFirstOf(expression: string): (root: unknown) => unknown {
+  const paths = expression.split('??').map((p) => p.trim());
+  if (paths.length === 1) return compileFirstValue(paths[0]);
+  const getters = paths.map((p) => compileFirstValue(p));
+  return (root) => {
+    for (const get of getters) {
+      const v = get(root);
+      if (v !== undefined && v !== null && v !== '') return v;
+    }
+    return undefined;
+  };
+}
+
 export function compileFirstValue(path: string): (root: unknown) => unknown {
   const getter = compileFieldPath(path);
   const segments = path.split('.');
