@@ -25,7 +25,7 @@ const EXPECTED = [
   // samples/actiontrail/trail-2026-11-20.jsonl: the 21:58 (Shanghai) sign-in is off hours
   ['actiontrail.console-signin-without-mfa', 'bob', '2026-11-20T01:30:47.000Z'],
   ['actiontrail.root-console-signin', '1234567890123456|203.0.113.7', '2026-11-20T02:10:30.000Z'],
-  ['actiontrail.security-group-change', '-', '2026-11-20T03:00:05.000Z'],
+  ['actiontrail.security-group-change', 'sg-bp67acfmxazb4p2xwm8c', '2026-11-20T03:00:05.000Z'],
   ['actiontrail.security-group-change', 'sg-bp67acfmxazb4p2xwm8c', '2026-11-20T03:01:11.000Z'],
   ['actiontrail.security-group-change', 'sg-bp1fg655nh68xyz9', '2026-11-20T03:05:42.000Z'],
   ['actiontrail.security-group-open-admin-port', 'sg-bp1fg655nh68xyz9', '2026-11-20T03:05:42.000Z'],

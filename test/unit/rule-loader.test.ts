@@ -56,7 +56,7 @@ describe('rule loading', () => {
 
   test('a condition mixing forms is refused', () => {
     expect(problemsOf(ruleDef({ condition: { field: 'a', op: 'exists', all: [{ field: 'b', op: 'exists' }] } as never }))).toEqual([
-      'rules/x.json: /condition: a condition holds exactly one of all, any, not, or field with op (found all, field)',
+      'rules/x.json: /condition: a condition holds exactly one of all, any, not, some with where, or field with op (found all, field)',
     ]);
   });
 
