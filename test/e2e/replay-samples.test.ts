@@ -20,8 +20,20 @@ const EXPECTED = [
   ['actiontrail.console-signin-failures', '198.51.100.66', '2026-11-23T03:24:14.000Z'],
   ['actiontrail.unauthorized-api-calls', '281736450918273645', '2026-11-23T04:00:36.000Z'],
   ['actiontrail.ram-policy-change', 'AttachPolicyToUser|AdministratorAccess', '2026-11-23T04:05:10.000Z'],
+  ['actiontrail.ram-privilege-escalation', 'AttachPolicyToUser|AdministratorAccess', '2026-11-23T04:05:10.000Z'],
   ['actiontrail.trail-changed', 'audit-trail', '2026-11-23T04:06:30.000Z'],
   ['actiontrail.root-accesskey-use', 'LTAI5tROOTLEGACYKEY', '2026-11-23T05:00:00.000Z'],
+  // samples/actiontrail/landing-zone-2026-11-25.jsonl: the landing-zone monitors, written as ActionTrail writes successful calls (empty error fields, RPC-flattened arrays)
+  ['actiontrail.accesskey-created', 'ci-deployer', '2026-11-25T02:13:00.000Z'],
+  ['actiontrail.ecs-instance-or-disk-release', 'DeleteInstances|bob', '2026-11-25T02:16:00.000Z'],
+  ['actiontrail.ecs-release-protection-off', 'i-bp67acfmxazb4ph4example', '2026-11-25T02:19:00.000Z'],
+  ['actiontrail.password-policy-change', 'SetPasswordPolicy|bob', '2026-11-25T02:22:00.000Z'],
+  ['actiontrail.ram-policy-change', 'AttachPolicyToUser|AdministratorAccess', '2026-11-25T02:25:00.000Z'],
+  ['actiontrail.ram-privilege-escalation', 'AttachPolicyToUser|AdministratorAccess', '2026-11-25T02:25:00.000Z'],
+  ['actiontrail.root-accesskey-created', '1234567890123456', '2026-11-25T02:28:00.000Z'],
+  ['actiontrail.root-accesskey-use', 'LTAI5tEXAMPLEROOT', '2026-11-25T02:28:00.000Z'],
+  ['actiontrail.snapshot-policy-removed', 'CancelAutoSnapshotPolicy|bob', '2026-11-25T02:31:00.000Z'],
+  ['actiontrail.vpc-flow-log-disabled', 'fl-bp1example01', '2026-11-25T02:34:00.000Z'],
   // samples/actiontrail/trail-2026-11-20.jsonl: the 21:58 (Shanghai) sign-in is off hours
   ['actiontrail.console-signin-without-mfa', 'bob', '2026-11-20T01:30:47.000Z'],
   ['actiontrail.root-console-signin', '1234567890123456|203.0.113.7', '2026-11-20T02:10:30.000Z'],
@@ -94,7 +106,7 @@ describe('secmon replay on the bundled samples', () => {
     expect(burst.count).toBe(5);
     expect(burst.evidence.map((e: any) => e.fields.log.file.line)).toEqual([10, 15, 20, 25, 28]);
     expect(burst.message).toBe('5 failed SSH logins from 198.51.100.23 on web-01 within 5 minutes (last user tried: root)');
-    expect(r.stderr).toMatch(/events\s+563/);
+    expect(r.stderr).toMatch(/events\s+571/);
   });
 
   test('human output shows each alert and a summary with alerts per rule', async () => {
@@ -103,7 +115,7 @@ describe('secmon replay on the bundled samples', () => {
     expect(r.stdout).toContain('HIGH     actiontrail.root-console-signin  2026-11-20T02:10:30.000Z');
     expect(r.stdout).toContain('Root account 1234567890123456 signed in to the console from 203.0.113.7 (MFA: true)');
     expect(r.stdout).toContain('at samples/actiontrail/trail-2026-11-20.jsonl:11');
-    expect(r.stdout).toMatch(/alerts\s+62\n\s+7\s+actiontrail\.security-group-change\n\s+5\s+sshd\.successful-login\n/);
+    expect(r.stdout).toMatch(/alerts\s+73\n\s+7\s+actiontrail\.security-group-change\n\s+5\s+sshd\.successful-login\n/);
     expect(r.stdout).toMatch(/skipped\s+0\n/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal: no colour codes
   });
