@@ -8,22 +8,22 @@ import { InputError, Origin } from './event';
  */
 export const MAX_NESTING_DEPTH = 100;
 
-/** Throws an InputError naming the limit when `value` nests deeper than MAX_NESTING_DEPTH. Iterative: it cannot overflow itself. */
+/** Throws an InputError naming the limit when `value` nests deeper than MAX_NESTING_DEPTH. */
 export function checkNesting(value: unknown, origin: Origin | undefined): void {
-  if (value === null || typeof value !== 'object') return;
-  const stack: unknown[] = [value];
-  const depths: number[] = [1];
-  while (stack.length > 0) {
-    const node = stack.pop() as Record<string, unknown> | unknown[];
-    const depth = depths.pop()!;
-    if (depth > MAX_NESTING_DEPTH) throw new InputError(origin, `record nested deeper than ${MAX_NESTING_DEPTH} levels: refused`);
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (let i = 0; i < children.length; i++) {
-      const c = children[i];
-      if (c !== null && typeof c === 'object') {
-        stack.push(c);
-        depths.push(depth + 1);
-      }
-    }
+  if (nestsDeeper(value, 1)) throw new InputError(origin, `record nested deeper than ${MAX_NESTING_DEPTH} levels: refused`);
+}
+
+/**
+ * Recursive, but never deeper than MAX_NESTING_DEPTH + 1 frames: it stops there,
+ * so it cannot overflow the stack however deep the record is. Walks without allocating.
+ */
+function nestsDeeper(node: unknown, depth: number): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (depth > MAX_NESTING_DEPTH) return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) if (nestsDeeper(node[i], depth + 1)) return true;
+    return false;
   }
+  for (const k in node) if (nestsDeeper((node as Record<string, unknown>)[k], depth + 1)) return true;
+  return false;
 }
