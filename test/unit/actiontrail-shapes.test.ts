@@ -23,10 +23,11 @@ type Rec = Record<string, unknown>;
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /** Successful calls as ActionTrail writes them: empty error fields; arrays of parameters RPC-flattened; scalars as strings. */
-function asPublished(record: Rec): Rec {
+function asPublished(record: Rec, signinMessage = ''): Rec {
   const r = clone(record);
   if (r.errorCode === undefined) r.errorCode = '';
-  if (r.errorMessage === undefined) r.errorMessage = r.eventType === 'ConsoleSignin' ? 'success' : '';
+  // A successful console sign-in is written with an empty errorMessage, or "success".
+  if (r.errorMessage === undefined) r.errorMessage = r.eventType === 'ConsoleSignin' ? signinMessage : '';
   if (typeof r.eventVersion === 'number') r.eventVersion = String(r.eventVersion);
   const params = r.requestParameters as Rec | undefined;
   if (params && typeof params === 'object') {
@@ -81,7 +82,8 @@ function asEventBridge(record: Rec): Rec {
 const viaEventBridge = (r: Rec) => r.eventType !== 'ConsoleSignin' && r.eventType !== 'ConsoleSignout';
 
 const SHAPES: Array<{ name: string; convert(r: Rec): Rec; applies(r: Rec): boolean }> = [
-  { name: 'record as published', convert: asPublished, applies: () => true },
+  { name: 'record as published', convert: (r) => asPublished(r), applies: () => true },
+  { name: 'record as published, sign-ins with errorMessage "success"', convert: (r) => asPublished(r, 'success'), applies: (r) => r.eventType === 'ConsoleSignin' },
   { name: 'SLS log (event JSON string)', convert: (r) => asSlsEvent(asPublished(r)), applies: () => true },
   { name: 'SLS export (flattened event.* names)', convert: (r) => asSlsFlattened(asPublished(r)), applies: () => true },
   { name: 'EventBridge CloudEvent', convert: (r) => asEventBridge(asPublished(r)), applies: viaEventBridge },
