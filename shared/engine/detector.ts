@@ -156,6 +156,9 @@ export class DetectionBatch {
         this.candidates.push({ rule, key, fields, completion: { t: event.time, count: 1, evidence: [event] } });
         continue;
       }
+      // A counting rule never lumps events that lack a groupBy value under one key `-`
+      // (address-less sshd lines would merge different attackers into one).
+      if (!rule.hasGroup(fields)) continue;
       const value = kind.valueOf(armed.spec, fields);
       if (value === undefined) continue;
       let ruleGroups = this.byRule.get(armed);

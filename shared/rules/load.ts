@@ -148,6 +148,13 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
       : getters.length === 1
         ? (fields: Record<string, unknown>) => keyPart(getters[0](fields))
         : (fields: Record<string, unknown>) => getters.map((g) => keyPart(g(fields))).join('|');
+  const hasGroup =
+    getters.length === 0
+      ? () => true
+      : (fields: Record<string, unknown>) => {
+          for (const g of getters) if (keyPart(g(fields)) === '-') return false;
+          return true;
+        };
   const groupOf = (fields: Record<string, unknown>) => {
     const out: Record<string, unknown> = {};
     groupFields.forEach((f, i) => (out[f] = getters[i](fields) ?? null));
@@ -172,6 +179,7 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     keyOf,
     groupSignature: JSON.stringify(groupFields),
     groupOf,
+    hasGroup,
     suppressMs: def.suppress === undefined ? undefined : parseDuration(def.suppress),
     render,
   } as CompiledRule;

@@ -77,7 +77,7 @@ describe('secmon CLI contract', () => {
     const only = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--rules', dir]);
     expect(new Set(only.stdout.trim().split('\n').map((l) => JSON.parse(l).rule))).toEqual(new Set(['my.failed-login']));
     const both = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--rules', '@bundled', '--rules', dir]);
-    expect(new Set(both.stdout.trim().split('\n').map((l) => JSON.parse(l).rule))).toEqual(new Set(['my.failed-login', 'sshd.successful-login', 'sudo.command']));
+    expect(new Set(both.stdout.trim().split('\n').map((l) => JSON.parse(l).rule))).toEqual(new Set(['my.failed-login', 'sshd.successful-login', 'sudo.command', 'sshd.root-login-refused']));
   });
 
   test('secmon parse prints normalized events that replay reads back to the same alerts', async () => {

@@ -53,15 +53,15 @@ test('an unreachable Redis is bad usage (exit 2) with a clear message', async ()
 test('settings come from the environment or a --settings file with the same keys as Function Compute', async () => {
   const dir = tempDir({ 'secmon.json': JSON.stringify({ SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' }), 'typo.json': JSON.stringify({ SECMON_STAET: 'memory' }) });
   const viaFile = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--settings', path.join(dir, 'secmon.json')]);
-  expect(pick(viaFile.stdout).map((a) => a[0])).toEqual(['sshd.successful-login', 'sudo.command']);
+  expect(pick(viaFile.stdout).map((a) => a[0])).toEqual(['sshd.successful-login', 'sudo.command', 'sshd.root-login-refused']);
   // Same Redis, same prefix, given through the environment: the same store, so what the file's run delivered is not delivered again.
   const inbox = fileDispatch();
   await runCli(['replay', 'samples/hosts/secure', '--year', '2026', '--settings', path.join(dir, 'secmon.json'), '--dispatch', '--config', inbox.config]);
-  expect(inbox.delivered()).toHaveLength(2);
+  expect(inbox.delivered()).toHaveLength(3);
   const viaEnv = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--dispatch', '--config', inbox.config], { env: { SECMON_STATE: redis.url, SECMON_REDIS_KEY_PREFIX: 'cfgtest:' } });
   expect(pick(viaEnv.stdout)).toEqual(pick(viaFile.stdout));
-  expect(viaEnv.stderr).toMatch(/already sent\s+2/);
-  expect(inbox.delivered()).toHaveLength(2);
+  expect(viaEnv.stderr).toMatch(/already sent\s+3/);
+  expect(inbox.delivered()).toHaveLength(3);
   const typo = await runCli(['replay', 'samples/hosts/secure', '--settings', path.join(dir, 'typo.json')]);
   expect(typo.status).toBe(2);
   expect(typo.stderr).toContain('SECMON_STAET: unknown setting');

@@ -84,3 +84,21 @@ describe('sshd lines', () => {
     expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Disconnected from invalid user x 192.0.2.44 port 60211: Too many authentication failures [preauth]'))).toEqual([['invalid_user', true], ['reason', 'Too many authentication failures']]);
   });
 });
+
+describe('client text cannot move the address (OpenSSH auth.c: "… for USER from ADDR port N ssh2[: INFO]")', () => {
+  const at = (msg: string) => parse(`2026-11-20T09:30:05+08:00 web sshd[3001]: ${msg}`);
+  test('INFO of a key method (a certificate ID is the client’s text) comes after the address sshd wrote', () => {
+    expect(at('Failed publickey for invalid user test from 127.0.0.1 port 58946 ssh2: RSA-CERT SHA256:kXyZ ID x from 10.10.1.2 port 55555 ssh2')).toMatchObject({ ip: '127.0.0.1', port: 58946, user: 'test' });
+    expect(at('Accepted publickey for deploy from 10.0.0.5 port 5000 ssh2: ED25519-CERT SHA256:xyz ID evil from 6.6.6.6 port 1 ssh2: RSA SHA256:q (serial 1) CA ED25519 SHA256:ca')).toMatchObject({ ip: '10.0.0.5', port: 5000, user: 'deploy', action: 'login' });
+  });
+  test('a user name holding "from ADDR port N ssh2: …" before a key description does not win', () => {
+    expect(at('Failed publickey for x from 6.6.6.6 port 1 ssh2: junk from 203.0.113.5 port 50000 ssh2: RSA SHA256:abcdEFGH')).toMatchObject({ ip: '203.0.113.5', port: 50000 });
+  });
+  test('password lines carry no INFO: the last address is the one sshd wrote, whatever the user name holds', () => {
+    expect(at('Failed password for invalid user test from 127.0.0.1 port 58946 ssh2: from 10.10.1.2 port 55555 ssh2')).toMatchObject({ ip: '10.10.1.2', port: 55555, user: 'test from 127.0.0.1 port 58946 ssh2:' });
+    expect(at('Failed password for invalid user x from 6.6.6.6 port 1 ssh2 from 198.51.100.9 port 2222 ssh2')).toMatchObject({ ip: '198.51.100.9', port: 2222 });
+  });
+  test('ROOT LOGIN REFUSED as privilege-separated sshd logs it, with [preauth]', () => {
+    expect(at('ROOT LOGIN REFUSED FROM 203.0.113.9 port 40022 [preauth]')).toMatchObject({ action: 'root-login-refused', ip: '203.0.113.9', port: 40022, user: 'root' });
+  });
+});

@@ -7,6 +7,13 @@ import { canonicalIp } from '../ip';
  * User names are attacker-controlled and may contain spaces or text such as
  * `from 1.2.3.4 port 1`: every pattern anchors the address and port at the end of the
  * line and takes the user name greedily, so the address sshd itself appended wins.
+ * OpenSSH's auth.c (auth_log) writes `… for USER from ADDR port N ssh2[: INFO]`, where
+ * USER is at most 100 characters and INFO is set only by the methods that describe a
+ * key (publickey, hostbased: `ED25519 SHA256:…`, with a certificate's ID, the client's
+ * text). For those methods the address is the one before the first `ssh2: ` that
+ * starts a key description (or else the first `ssh2: `), so text in INFO cannot move
+ * it; for the others (password, keyboard-interactive, none) nothing follows `ssh2`,
+ * and the last address is the one sshd wrote (text before it is the user name's).
  *
  * One failed attempt can log several lines (`Invalid user`, a PAM failure, `Failed
  * password`). Only `Failed <method>` is one line per attempt on every distribution, so
@@ -29,26 +36,32 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
   [
     'F',
     /^Failed (\S+) for (invalid user )?(.*) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?$/,
-    (m) => ({
-      action: 'auth-failed',
-      outcome: 'failure',
-      user: m[3],
-      address: m[4],
-      port: +m[5],
-      extra: withKey({ auth_method: m[1], invalid_user: m[2] !== undefined }, m[7]),
-    }),
+    (m) => {
+      const at = KEY_METHODS.has(m[1]) ? beforeExtra(m[0], 12 + m[1].length + (m[2]?.length ?? 0)) : undefined;
+      return {
+        action: 'auth-failed',
+        outcome: 'failure',
+        user: at?.user ?? m[3],
+        address: at?.address ?? m[4],
+        port: at?.port ?? +m[5],
+        extra: withKey({ auth_method: m[1], invalid_user: m[2] !== undefined }, at?.extra ?? m[7]),
+      };
+    },
   ],
   [
     'A',
     /^Accepted (\S+) for (.*) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?$/,
-    (m) => ({
-      action: 'login',
-      outcome: 'success',
-      user: m[2],
-      address: m[3],
-      port: +m[4],
-      extra: withKey({ auth_method: m[1] }, m[6]),
-    }),
+    (m) => {
+      const at = KEY_METHODS.has(m[1]) ? beforeExtra(m[0], 14 + m[1].length) : undefined;
+      return {
+        action: 'login',
+        outcome: 'success',
+        user: at?.user ?? m[2],
+        address: at?.address ?? m[3],
+        port: at?.port ?? +m[4],
+        extra: withKey({ auth_method: m[1] }, at?.extra ?? m[6]),
+      };
+    },
   ],
   [
     'I',
@@ -84,7 +97,7 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
   ],
   [
     'R',
-    /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?$/,
+    /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?(?: \[preauth\])?$/,
     (m) => ({ action: 'root-login-refused', outcome: 'failure', user: 'root', address: m[1], port: num(m[2]) }),
   ],
   [
@@ -130,6 +143,32 @@ export function parseSshdMessage(message: string): SshdFields {
     }
   }
   return { action: 'other' };
+}
+
+/** The methods whose log line may carry INFO after `ssh2: ` (see the module comment). */
+const KEY_METHODS = new Set(['publickey', 'hostbased']);
+const ADDRESS_THEN_EXTRA = / from (\S+) port (\d+) ssh2: /g;
+/** What a key description starts with: `ED25519 SHA256:…`, `RSA-CERT SHA256:…`, `ECDSA MD5:…`. */
+const KEY_DESCRIPTION = /^[A-Z0-9-]+(?:@\S+)? (?:SHA256|MD5):/;
+
+/**
+ * The user, address and port of a line with an EXTRA, from `from` (where the user
+ * name starts): the address before the first `ssh2: ` that starts a key description,
+ * or else before the first `ssh2: ` (see the module comment).
+ */
+function beforeExtra(line: string, from: number): { user: string; address: string; port: number; extra: string } | undefined {
+  let first: RegExpExecArray | undefined;
+  ADDRESS_THEN_EXTRA.lastIndex = from;
+  for (let m = ADDRESS_THEN_EXTRA.exec(line); m !== null; m = ADDRESS_THEN_EXTRA.exec(line)) {
+    const rest = line.slice(m.index + m[0].length);
+    first ??= m;
+    if (KEY_DESCRIPTION.test(rest)) {
+      first = m;
+      break;
+    }
+  }
+  if (first === undefined) return undefined;
+  return { user: line.slice(from, first.index), address: first[1], port: Number(first[2]), extra: line.slice(first.index + first[0].length) };
 }
 
 /** The public key's description (`ED25519 SHA256:…`) when sshd logged one. */
