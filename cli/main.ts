@@ -6,7 +6,7 @@ import { replayCommand } from './commands/replay';
 import { testCommand } from './commands/test';
 import { validateCommand } from './commands/validate';
 import { incidentsList, incidentsSetStatus } from './commands/incidents';
-import { CliError, EXIT_USAGE, collect, parseBatch, parseFormat, parseTzOffset, parseYear } from './options';
+import { CliError, EXIT_USAGE, collect, parseBatch, parseFormat, parseTz, parseYear } from './options';
 
 declare const SECMON_VERSION: string;
 
@@ -14,7 +14,7 @@ function inputOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', `input format: ${INPUT_FORMATS.join(', ')}`).argParser(parseFormat).default('auto'))
     .addOption(new Option('--year <year>', 'year of syslog timestamps that have none (RFC 3164); default: inferred from now').argParser(parseYear))
-    .addOption(new Option('--tz <offset>', 'UTC offset of syslog timestamps that have no zone, e.g. +08:00').argParser(parseTzOffset))
+    .addOption(new Option('--tz <zone>', 'zone of syslog timestamps that have none: a UTC offset (+08:00) or an IANA name (Asia/Shanghai)').argParser(parseTz))
     .option('--strict', 'exit with status 2 if any input record was skipped');
 }
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { INPUT_FORMATS, InputFormat } from '../shared/local/input/read-events';
-import { parseUtcOffset } from '../shared/config/config';
+import { parseZone } from '../shared/config/config';
 
 /** Exit statuses of DESIGN §6. */
 export const EXIT_OK = 0;
@@ -34,10 +34,10 @@ export function parseYear(value: string): number {
   return Number(value);
 }
 
-/** `+08:00`, `-0500`, `Z` or `UTC` → minutes east of UTC. */
-export function parseTzOffset(value: string): number {
+/** `+08:00`, `-0500`, `UTC` or an IANA name such as `Asia/Shanghai`. */
+export function parseTz(value: string): string {
   try {
-    return parseUtcOffset(value);
+    return parseZone(value);
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
   }
@@ -50,6 +50,6 @@ export function collect(value: string, previous: string[] | undefined): string[]
 export interface InputOptions {
   format: InputFormat;
   year?: number;
-  tz?: number;
+  tz?: string;
   strict?: boolean;
 }

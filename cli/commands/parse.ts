@@ -15,7 +15,7 @@ export async function parseCommand(paths: string[], o: InputOptions & SettingsOp
   try {
     summary = await replayFiles(files, undefined, {
       format: o.format,
-      syslog: syslogOptions(config, { year: o.year, tzOffsetMinutes: o.tz }),
+      syslog: syslogOptions(config, { year: o.year, tz: o.tz }),
       onAlert: () => undefined,
       onSkipped: (err) => process.stderr.write(`skipped ${safeText(err.message, 500)}\n`),
       onEvents: (events) => {

@@ -73,7 +73,7 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
   try {
     summary = await replayFiles(files, assembly.alerter, {
       format: o.format,
-      syslog: syslogOptions(config, { year: o.year, tzOffsetMinutes: o.tz }),
+      syslog: syslogOptions(config, { year: o.year, tz: o.tz }),
       chunkLines: o.batch ?? defaultBatchLines(config.state),
       // A persistent store: each batch gets an identity, so that a replay run again after a crash is whole.
       batchIds: config.state !== 'memory',

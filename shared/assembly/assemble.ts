@@ -12,6 +12,7 @@ import { RuleProblem, loadRules } from '../rules/load';
 import { CompiledRule } from '../rules/rule';
 import { openStateStore } from '../state/open';
 import { StateStore } from '../state/store';
+import { zoneOf } from '../util/zone';
 
 /** Where settings come from, later ones winning: the environment, a settings file, flags. */
 export type SettingSources = Array<Record<string, string | undefined>>;
@@ -22,8 +23,8 @@ export function readSettings(env: Record<string, string | undefined>, ...more: S
 }
 
 /** How syslog timestamps without a year or zone are read, from the settings (flags may override). */
-export function syslogOptions(config: SecmonConfig, override: { year?: number; tzOffsetMinutes?: number } = {}): HeaderOptions {
-  return { year: override.year, tzOffsetMinutes: override.tzOffsetMinutes ?? config.syslogTzOffsetMinutes };
+export function syslogOptions(config: SecmonConfig, override: { year?: number; tz?: string } = {}): HeaderOptions {
+  return { year: override.year, zone: zoneOf(override.tz ?? config.syslogTz) };
 }
 
 /** Rule files that did not load: every problem with its file and JSON pointer. */

@@ -1,3 +1,5 @@
+import { zoneOf } from '../util/zone';
+
 /**
  * The one configuration of secmon: environment variables in Function Compute, the
  * same keys from a JSON file (`--config`) or flags in the CLI. Every problem is found
@@ -16,7 +18,8 @@ export interface SecmonConfig {
   dispatcherQualifier: string;
   fc2Service?: string;
   fcEndpoint?: string;
-  syslogTzOffsetMinutes: number;
+  /** Zone of syslog timestamps without one: an offset or an IANA name (see util/zone). */
+  syslogTz: string;
   slsAcceptEncoding: 'deflate' | 'lz4';
   slsPageSize: number;
   ramEndpoint: string;
@@ -46,11 +49,14 @@ const intIn = (min: number, max: number) => (v: string) => {
   return n;
 };
 
-export function parseUtcOffset(v: string): number {
-  if (v === 'Z' || v.toUpperCase() === 'UTC') return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(v);
-  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) throw new Error('must be an offset such as +08:00, -05:00 or UTC');
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+/** A zone for zone-less timestamps: an offset (`+08:00`, `UTC`) or an IANA name (`Asia/Shanghai`); returned as given. */
+export function parseZone(v: string): string {
+  try {
+    zoneOf(v);
+  } catch {
+    throw new Error('must be a UTC offset such as +08:00 or UTC, or an IANA time zone such as Asia/Shanghai');
+  }
+  return v;
 }
 
 export const CONFIG_KEYS: readonly KeySpec[] = [
@@ -89,7 +95,13 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     parse: nonEmpty,
     assign: (c, v) => (c.fcEndpoint = v as string),
   },
-  { key: 'SECMON_SYSLOG_TZ', description: 'UTC offset of syslog timestamps without a zone', default: 'UTC', parse: parseUtcOffset, assign: (c, v) => (c.syslogTzOffsetMinutes = v as number) },
+  {
+    key: 'SECMON_SYSLOG_TZ',
+    description: 'Zone of syslog timestamps without one: a UTC offset (+08:00) or an IANA name (Asia/Shanghai: daylight saving applied per timestamp)',
+    default: 'UTC',
+    parse: parseZone,
+    assign: (c, v) => (c.syslogTz = v as string),
+  },
   {
     key: 'SECMON_SLS_ACCEPT_ENCODING',
     description: 'Compression asked of PullLogs: `deflate` (no native code) or `lz4`',

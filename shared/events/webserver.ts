@@ -1,6 +1,6 @@
 import { InputError, Origin, SecEvent } from './event';
 import { canonicalIp } from './ip';
-import { HeaderOptions } from './syslog/header';
+import { HeaderOptions, wallToUtc } from './syslog/header';
 import { lineId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
 
@@ -10,7 +10,7 @@ import { isoTimestamp } from '../util/time';
  *   nginx   `2026/11/20 10:00:00 [error] 1234#1234: *5 open() "/x" failed (2: No such file or directory), client: 203.0.113.9, server: _, request: "GET /x HTTP/1.1", host: "example.com"`
  *   Apache  `[Fri Nov 20 10:00:00.123456 2026] [core:error] [pid 1234:tid 5678] [client 203.0.113.9:51234] AH00037: Symbolic link not allowed`
  *
- * Both carry local time without a zone (the configured offset applies).
+ * Both carry local time without a zone (the configured zone applies).
  */
 const NGINX = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}) \[(\w+)\] (\d+)#\d+: (.*)$/;
 const APACHE = /^\[\w{3} (\w{3}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (\d{4})\] \[(?:([\w-]+):)?(\w+)\] \[pid (\d+)(?::tid \d+)?\](?: \[client ([^\]]+)\])? (.*)$/;
@@ -21,7 +21,6 @@ export function isWebServerErrorLine(line: string): boolean {
 }
 
 export function normalizeWebServerErrorLine(line: string, ctx: HeaderOptions & { origin?: Origin }): SecEvent[] {
-  const offset = (ctx.tzOffsetMinutes ?? 0) * 60_000;
   let time: number;
   let level: string;
   let server: string;
@@ -31,7 +30,7 @@ export function normalizeWebServerErrorLine(line: string, ctx: HeaderOptions & {
   let request: string | undefined;
   const n = NGINX.exec(line);
   if (n) {
-    time = Date.UTC(+n[1], +n[2] - 1, +n[3], +n[4], +n[5], +n[6]) - offset;
+    time = wallToUtc(ctx, Date.UTC(+n[1], +n[2] - 1, +n[3], +n[4], +n[5], +n[6]));
     [level, server, pid, message] = [n[7], 'nginx', Number(n[8]), n[9]];
     client = /, client: ([^,]+)/.exec(message)?.[1];
     request = /, request: "([^"]*)"/.exec(message)?.[1];
@@ -40,7 +39,7 @@ export function normalizeWebServerErrorLine(line: string, ctx: HeaderOptions & {
     if (!a) throw new InputError(ctx.origin, 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header) nor a web server error log line');
     const month = MONTHS[a[1]];
     if (month === undefined) throw new InputError(ctx.origin, `unknown month "${a[1]}"`);
-    time = Date.UTC(+a[6], month, +a[2], +a[3], +a[4], +a[5]) - offset;
+    time = wallToUtc(ctx, Date.UTC(+a[6], month, +a[2], +a[3], +a[4], +a[5]));
     [level, server, pid, message] = [a[8], 'apache', Number(a[9]), a[11]];
     client = a[10]?.replace(/:\d+$/, '');
   }

@@ -76,6 +76,16 @@ describe('SECMON_SYSLOG_TZ', () => {
     expect(fc.status).toBe(0);
     const fcAlerts = loggedAlerts(fc.log).filter((a) => a.rule === 'sshd.successful-login');
     expect(fcAlerts.map((a) => a.time)).toEqual([expected]);
+
+    // An IANA name means the same on both edges (Shanghai keeps +08:00 all year).
+    const iana = { SECMON_SYSLOG_TZ: 'Asia/Shanghai' };
+    expect(ndjson((await runCli(['parse', path.join(dir, 'auth.log'), '--year', '2026'], { env: iana })).stdout)[0]['@timestamp']).toBe(expected);
+    const fcIana = await runFunction('sls', iana, [payload]);
+    expect(loggedAlerts(fcIana.log).filter((a) => a.rule === 'sshd.successful-login').map((a) => a.time)).toEqual([expected]);
+    // A zone that does not exist fails both, naming the setting.
+    const bad = { SECMON_SYSLOG_TZ: 'Mars/Olympus' };
+    expect((await runCli(['parse', path.join(dir, 'auth.log')], { env: bad })).stderr).toContain('SECMON_SYSLOG_TZ="Mars/Olympus": must be a UTC offset such as +08:00 or UTC, or an IANA time zone such as Asia/Shanghai');
+    expect((await runFunction('sls', bad, [payload])).log.join('\n')).toContain('SECMON_SYSLOG_TZ="Mars/Olympus"');
   });
 });
 

@@ -2,13 +2,13 @@ import { CONFIG_KEYS, ConfigError, configFromJson, loadConfig, unknownEnvironmen
 
 describe('configuration', () => {
   test('defaults', () => {
-    expect(loadConfig({})).toMatchObject({ state: 'memory', dispatch: 'inline', dispatcherFunction: 'secmon-dispatcher', dispatcherQualifier: 'LATEST', syslogTzOffsetMinutes: 0, slsAcceptEncoding: 'deflate', slsPageSize: 1000, redisKeyPrefix: 'secmon:' });
+    expect(loadConfig({})).toMatchObject({ state: 'memory', dispatch: 'inline', dispatcherFunction: 'secmon-dispatcher', dispatcherQualifier: 'LATEST', syslogTz: 'UTC', slsAcceptEncoding: 'deflate', slsPageSize: 1000, redisKeyPrefix: 'secmon:' });
   });
 
   test('later sources win; empty values count as unset', () => {
     const c = loadConfig({ SECMON_STATE: 'redis://r:6379', SECMON_SYSLOG_TZ: '+08:00', SECMON_REDIS_PASSWORD: '' }, { SECMON_STATE: 'memory' });
     expect(c.state).toBe('memory');
-    expect(c.syslogTzOffsetMinutes).toBe(480);
+    expect(c.syslogTz).toBe('+08:00');
     expect(c.redisPassword).toBeUndefined();
   });
 

@@ -12,6 +12,7 @@
  * RFC 3164 carries neither year nor zone: the year is inferred from a reference time
  * (the SLS receive time, or now) and the zone is a setting (UTC by default).
  */
+import { Zone } from '../../util/zone';
 import { RememberedSecond } from '../../util/time';
 
 export interface SyslogHeader {
@@ -27,8 +28,15 @@ export interface HeaderOptions {
   year?: number;
   /** Epoch ms the line is known to be near (SLS `__time__`, or now). */
   referenceTime?: number;
-  /** Offset of zone-less timestamps from UTC, in minutes (e.g. 480 for UTC+8). */
+  /** Offset of zone-less timestamps from UTC, in minutes (e.g. 480 for UTC+8), when no `zone` is given. */
   tzOffsetMinutes?: number;
+  /** The zone of zone-less timestamps (an IANA name's offset is looked up per timestamp); wins over tzOffsetMinutes. */
+  zone?: Zone;
+}
+
+/** The UTC instant of a zone-less wall-clock time (milliseconds as if it were UTC). */
+export function wallToUtc(opts: HeaderOptions, wall: number): number {
+  return opts.zone ? opts.zone.wallToUtc(wall) : wall - (opts.tzOffsetMinutes ?? 0) * 60_000;
 }
 
 const MONTHS = new Map(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, i) => [m, i]));
@@ -214,7 +222,10 @@ function fastIso(s: string, at: number, opts: HeaderOptions): number {
     offsetMin = zone;
     i += 5 + colon;
   } else {
-    offsetMin = opts.tzOffsetMinutes ?? 0;
+    // No zone in the line: the configured one, at this wall time.
+    if (s.charCodeAt(i) !== 32) return -1;
+    fastTime = wallToUtc(opts, base + ms);
+    return i + 1;
   }
   if (s.charCodeAt(i) !== 32) return -1;
   fastTime = base + ms - offsetMin * 60_000;
@@ -267,25 +278,25 @@ function readBsd(s: string, at: number, opts: HeaderOptions): number {
   }
   if (s.charCodeAt(i) !== 32) return -1;
 
-  const offset = (opts.tzOffsetMinutes ?? 0) * 60_000;
+  const zone = opts.zone ?? (opts.tzOffsetMinutes ?? 0);
   const ref = opts.year === undefined ? (opts.referenceTime ?? Date.now()) : 0;
-  const year = opts.year ?? yearOf(ref + offset);
+  const year = opts.year ?? yearOf(ref + (typeof zone === 'number' ? zone * 60_000 : zone.offsetAt(ref)));
   let base: number | undefined;
-  if (lastBsdYear === year && lastBsdOffset === offset && secondEnd - at === lastBsdText.length && sameText(s, at, lastBsdText)) {
+  if (lastBsdYear === year && lastBsdZone === zone && secondEnd - at === lastBsdText.length && sameText(s, at, lastBsdText)) {
     base = lastBsdBase;
   } else {
     const month = MONTHS.get(s.slice(at, at + 3).toLowerCase());
     if (month === undefined) return -1;
-    base = bsdBase(year, month, day, h, mi, sec, offset);
+    base = bsdBase(year, month, day, h, mi, sec, opts);
     lastBsdText = s.slice(at, secondEnd);
     lastBsdYear = year;
-    lastBsdOffset = offset;
+    lastBsdZone = zone;
     lastBsdBase = base;
   }
   if (base === undefined) return -1;
   let t = base + ms;
   if (opts.year === undefined && t > ref + 7 * 86_400_000) {
-    const earlier = bsdBase(year - 1, MONTHS.get(s.slice(at, at + 3).toLowerCase())!, day, h, mi, sec, offset);
+    const earlier = bsdBase(year - 1, MONTHS.get(s.slice(at, at + 3).toLowerCase())!, day, h, mi, sec, opts);
     if (earlier === undefined) return -1;
     t = earlier + ms;
   }
@@ -296,7 +307,7 @@ function readBsd(s: string, at: number, opts: HeaderOptions): number {
 // The last RFC 3164 second read, for the year and zone it was read with.
 let lastBsdText = '';
 let lastBsdYear = NaN;
-let lastBsdOffset = NaN;
+let lastBsdZone: Zone | number = NaN;
 let lastBsdBase: number | undefined;
 
 /** Whether `s` at `at` holds `text` (compared from the end, where seconds change). */
@@ -306,9 +317,9 @@ function sameText(s: string, at: number, text: string): boolean {
 }
 
 /** Epoch ms of a zone-less date-time in `year`, or undefined when there is no such date. */
-function bsdBase(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number): number | undefined {
-  const utc = Date.UTC(year, month, day, h, mi, s);
-  return validDate(utc, year, month, day, h, mi, s) ? utc - offset : undefined;
+function bsdBase(year: number, month: number, day: number, h: number, mi: number, s: number, opts: HeaderOptions): number | undefined {
+  const wall = Date.UTC(year, month, day, h, mi, s);
+  return validDate(wall, year, month, day, h, mi, s) ? wallToUtc(opts, wall) : undefined;
 }
 
 // The calendar year containing the last time asked about, as [start, end) in epoch ms.
@@ -341,7 +352,7 @@ function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
   }
   if (base === undefined) return undefined;
   const utc = frac ? base + fractionMs(frac) : base;
-  if (zone === undefined) return utc - (opts.tzOffsetMinutes ?? 0) * 60_000;
+  if (zone === undefined) return wallToUtc(opts, utc);
   if (zone === 'Z') return utc;
   const hhmm = zone.slice(1).replace(':', '');
   const minutes = zoneMinutes(zone[0] === '-' ? -1 : 1, Number(hhmm.slice(0, 2)), Number(hhmm.slice(2, 4)));
