@@ -43,6 +43,8 @@ const CATALOGUE = [
   ['hosts', 'brute force followed by a successful login', ['sshd.brute-force-then-success']],
   ['hosts', 'SSH successful login', ['sshd.successful-login']],
   ['hosts', 'root login over SSH', ['sshd.root-login']],
+  ['hosts', 'ROOT LOGIN REFUSED: a valid root credential presented', ['sshd.root-login-refused']],
+  ['hosts', 'su failures and su to root', ['su.failure-burst', 'su.to-root']],
   ['hosts', 'sudo command invocations', ['sudo.command']],
   ['hosts', 'sudo failures and users not in sudoers', ['sudo.failure']],
   ['hosts', 'dangerous sudo commands (such as rm -rf /)', ['sudo.dangerous-command']],

@@ -10,6 +10,7 @@ export const INDEX_FIELDS: Record<Source, string[]> = {
   actiontrail: ['eventName', 'userIdentity.type', 'eventType'],
   sshd: ['event.action'],
   sudo: ['event.action'],
+  su: ['event.action'],
   account: ['event.action'],
   syslog: ['event.action'],
   webserver: ['event.action'],

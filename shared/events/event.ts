@@ -5,7 +5,7 @@
  * names; host events use Elastic Common Schema names (nested objects). `fields.id` and,
  * for events read from files, `fields.log.file.{path,line}` are always present.
  */
-export const SOURCES = ['actiontrail', 'sshd', 'sudo', 'account', 'syslog', 'webserver', 'osquery', 'json', 'posture'] as const;
+export const SOURCES = ['actiontrail', 'sshd', 'sudo', 'su', 'account', 'syslog', 'webserver', 'osquery', 'json', 'posture'] as const;
 export type Source = (typeof SOURCES)[number];
 
 export interface SecEvent {

@@ -51,7 +51,7 @@ describe('rule loading', () => {
   });
 
   test('a source list with a bad item points at the item', () => {
-    expect(problemsOf(ruleDef({ source: ['sshd', 'cloudtrail'] as never }))).toEqual(['rules/x.json: /source/1: must be one of actiontrail, sshd, sudo, account, syslog, webserver, osquery, json, posture']);
+    expect(problemsOf(ruleDef({ source: ['sshd', 'cloudtrail'] as never }))).toEqual(['rules/x.json: /source/1: must be one of actiontrail, sshd, sudo, su, account, syslog, webserver, osquery, json, posture']);
   });
 
   test('a condition mixing forms is refused', () => {

@@ -4,6 +4,7 @@ import { HeaderOptions, SyslogHeader, headerProblem, readSyslogHeader } from './
 import { isoTimestamp } from '../../util/time';
 import { applySshdFields, parseSshdMessage } from './sshd';
 import { applySudoFields, parseSudoMessage } from './sudo';
+import { applySuFields, parseSuMessage } from './su';
 import { ACCOUNT_PROGRAMS, applyAccountFields } from './account';
 import { isWebServerErrorLine, normalizeWebServerErrorLine } from '../webserver';
 
@@ -51,7 +52,7 @@ export function normalizeSyslogLineInto(line: string, ctx: SyslogContext, out: E
     message = rep[2];
   }
 
-  const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : ACCOUNT_PROGRAMS.has(program) ? 'account' : 'syslog';
+  const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : program === 'su' ? 'su' : ACCOUNT_PROGRAMS.has(program) ? 'account' : 'syslog';
   if (out.discard !== undefined && out.discard(source, repeat)) return;
   const baseId = ctx.position !== undefined ? stableId(ctx.position, line) : ctx.origin ? lineId(ctx.origin.path, ctx.origin.line, line) : stableId(line);
   const timestamp = isoTimestamp(time);
@@ -68,6 +69,7 @@ export function normalizeSyslogLineInto(line: string, ctx: SyslogContext, out: E
     if (ctx.origin) fields.log = { file: ctx.origin };
     if (source === 'sshd') applySshdFields(fields, parseSshdMessage(message));
     else if (source === 'sudo') applySudoFields(fields, parseSudoMessage(message));
+    else if (source === 'su') applySuFields(fields, parseSuMessage(message));
     else if (source === 'account') applyAccountFields(fields, message);
     out.push({ source, id, time, fields });
   }
