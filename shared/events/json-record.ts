@@ -1,18 +1,23 @@
 import { EventSink, InputError, Origin, SecEvent, SOURCES, Source } from './event';
 import { isEventBridgeEnvelope, isSlsActionTrailLog, normalizeActionTrailRecord, normalizeEventBridge, normalizeSlsActionTrail } from './actiontrail';
-import { normalizeSyslogLine } from './syslog';
+import { normalizeSyslogLine, normalizeSyslogPartsInto } from './syslog';
 import { HeaderOptions } from './syslog/header';
 import { stableId } from '../util/hash';
 import { isOsqueryResult, normalizeOsqueryResult } from './osquery';
 import { checkNesting } from './limits';
 
 /** How a JSON record is read; `auto` recognizes the shape of each record. */
-export type JsonShape = 'auto' | 'actiontrail' | 'eventbridge' | 'sls' | 'osquery' | 'json';
+export type JsonShape = 'auto' | 'actiontrail' | 'eventbridge' | 'sls' | 'osquery' | 'journal' | 'json';
 
 /**
  * One JSON record (a line of a JSON-lines file, an element of a JSON array, a log
  * pulled from SLS) to normalized events.
  */
+/** Whether an SLS log is a host log (a Logtail `content` line or journal record). */
+export function isSlsHostRecord(obj: Record<string, unknown>): boolean {
+  return typeof obj.content === 'string' || isJournalRecord(obj);
+}
+
 export function normalizeJsonRecord(
   value: unknown,
   origin: Origin | undefined,
@@ -49,6 +54,8 @@ function toEvents(value: unknown, origin: Origin | undefined, shape: JsonShape, 
       if (!isOsqueryResult(obj)) throw new InputError(origin, 'not an osquery result (needs name, hostIdentifier and columns, diffResults or snapshot)');
       checkNesting(obj, origin);
       return normalizeOsqueryResult(obj, origin);
+    case 'journal':
+      return normalizeJournalRecord(obj, origin, syslog);
     case 'json':
       checkNesting(obj, origin);
       return normalizeEcsJson(obj, origin);
@@ -67,8 +74,46 @@ function detectShape(obj: Record<string, unknown>): JsonShape | undefined {
     return 'actiontrail';
   }
   if (isOsqueryResult(obj)) return 'osquery';
+  if (isJournalRecord(obj)) return 'journal';
   if (typeof obj['@timestamp'] === 'string') return 'json';
   return undefined;
+}
+
+/**
+ * A systemd journal record: `journalctl -o json` (`__REALTIME_TIMESTAMP`, microseconds)
+ * or Logtail's journal input as it lands in SLS (`_realtime_timestamp_`), with
+ * `MESSAGE`, `SYSLOG_IDENTIFIER` (or `_COMM`), `_PID`, `_HOSTNAME`.
+ */
+function isJournalRecord(obj: Record<string, unknown>): boolean {
+  return obj.MESSAGE !== undefined && (obj.SYSLOG_IDENTIFIER !== undefined || obj._COMM !== undefined);
+}
+
+/** A journal record's events: the same as the syslog line it would have been. */
+function normalizeJournalRecord(obj: Record<string, unknown>, origin: Origin | undefined, syslog: HeaderOptions): SecEvent[] {
+  if (typeof obj.MESSAGE !== 'string') throw new InputError(origin, 'journal record: MESSAGE is not text (journalctl writes binary messages as byte arrays)');
+  const time = journalTime(obj);
+  if (time === undefined) throw new InputError(origin, 'journal record: no wall-clock time (__REALTIME_TIMESTAMP or _realtime_timestamp_); a monotonic-only record cannot be placed in time');
+  const program = String(obj.SYSLOG_IDENTIFIER ?? obj._COMM);
+  const pid = Number(obj._PID ?? obj.SYSLOG_PID);
+  const hostname = typeof obj._HOSTNAME === 'string' ? obj._HOSTNAME : typeof obj['__tag__:__hostname__'] === 'string' ? (obj['__tag__:__hostname__'] as string) : undefined;
+  const events: SecEvent[] = [];
+  const text = `${time} ${hostname ?? ''} ${program}[${Number.isFinite(pid) ? pid : ''}]: ${obj.MESSAGE}`;
+  const position = typeof obj.__CURSOR === 'string' ? obj.__CURSOR : undefined;
+  normalizeSyslogPartsInto({ time, hostname, program, pid: Number.isFinite(pid) ? pid : undefined, message: obj.MESSAGE }, text, { ...syslog, origin, position: origin ? undefined : position }, events);
+  return events;
+}
+
+/** Epoch ms of a journal record: microseconds since the epoch in the journal's own fields; seconds in SLS's __time__. */
+function journalTime(obj: Record<string, unknown>): number | undefined {
+  for (const v of [obj.__REALTIME_TIMESTAMP, obj._realtime_timestamp_]) {
+    if (v === undefined || v === null || v === '') continue;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) return undefined;
+    // Microseconds (16 digits today); milliseconds or seconds are accepted by size.
+    return n > 1e14 ? Math.floor(n / 1000) : n > 1e11 ? n : n * 1000;
+  }
+  const t = Number(obj.__time__);
+  return Number.isFinite(t) && t > 0 ? t * 1000 : undefined;
 }
 
 /** A host log line collected by Logtail: the raw line is `content`. */
@@ -98,7 +143,9 @@ function normalizeSlsLog(obj: Record<string, unknown>, origin: Origin | undefine
     }
     return events;
   }
-  throw new InputError(origin, 'SLS log has neither an ActionTrail event nor a content line');
+  // Logtail's journal input: the journal's own fields.
+  if (isJournalRecord(obj)) return normalizeJournalRecord(obj, origin, syslog);
+  throw new InputError(origin, 'SLS log has neither an ActionTrail event, a content line nor a journal MESSAGE');
 }
 
 /** An event already in ECS form (for example `secmon parse` output). */

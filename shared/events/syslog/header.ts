@@ -375,7 +375,10 @@ const STAMP_SHAPE = /^(?:1 )?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?
  */
 export function headerProblem(line: string, opts: HeaderOptions = {}): string {
   const stamp = STAMP_SHAPE.exec(line.slice(priLength(line)));
-  if (stamp === null) return 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)';
+  if (stamp === null) {
+    if (/^\[\s*\d+\.\d+\] /.test(line)) return 'journalctl -o short-monotonic has no wall-clock time: export with -o short-iso, short-precise or json';
+    return 'not a syslog line (no RFC 3164, RFC 5424 or ISO-8601 header)';
+  }
   if (parseSyslogHeader(`${stamp[1]} host prog: -`, opts) === undefined) return `syslog timestamp ${JSON.stringify(stamp[1])} is not a valid date, time or zone offset`;
   return 'syslog header without a program tag (`program[pid]: ` or `program: `) after the timestamp and host';
 }

@@ -43,8 +43,27 @@ export function normalizeSyslogLineInto(line: string, ctx: SyslogContext, out: E
     }
     throw new InputError(ctx.origin, headerProblem(line, ctx));
   }
-  const { time, hostname, program, pid } = header;
-  let message = header.message;
+  normalizeSyslogPartsInto(header, line, ctx, out);
+}
+
+/** The parts of one syslog message, however they arrived (a text line's header, a journal record's fields). */
+export interface SyslogParts {
+  time: number;
+  hostname?: string;
+  program: string;
+  pid?: number;
+  message: string;
+}
+
+/**
+ * The events of one message from its parts. `text` is what identifies the record
+ * (the line, or the journal record's own text) for the event id.
+ */
+export function normalizeSyslogPartsInto(parts: SyslogParts, text: string, ctx: SyslogContext, out: EventSink): void {
+  const { time, hostname, pid } = parts;
+  // Old RHEL syslog tags PAM's messages of sshd as `sshd(pam_unix)`.
+  const program = parts.program.endsWith('(pam_unix)') ? parts.program.slice(0, -10) : parts.program;
+  let message = parts.program === program ? parts.message : `pam_unix(${program}:${parts.message.startsWith('session ') ? 'session' : 'auth'}): ${parts.message}`;
   let repeat = 1;
   const rep = message.startsWith('message repeated ') ? REPEATED.exec(message) : null;
   if (rep) {
@@ -54,7 +73,7 @@ export function normalizeSyslogLineInto(line: string, ctx: SyslogContext, out: E
 
   const source: Source = SSHD_PROGRAMS.has(program) ? 'sshd' : program === 'sudo' ? 'sudo' : program === 'su' ? 'su' : ACCOUNT_PROGRAMS.has(program) ? 'account' : 'syslog';
   if (out.discard !== undefined && out.discard(source, repeat)) return;
-  const baseId = ctx.position !== undefined ? stableId(ctx.position, line) : ctx.origin ? lineId(ctx.origin.path, ctx.origin.line, line) : stableId(line);
+  const baseId = ctx.position !== undefined ? stableId(ctx.position, text) : ctx.origin ? lineId(ctx.origin.path, ctx.origin.line, text) : stableId(text);
   const timestamp = isoTimestamp(time);
   for (let i = 0; i < repeat; i++) {
     const id = i === 0 ? baseId : `${baseId}-${i}`;

@@ -1,5 +1,5 @@
 import { InputError } from '../../events/event';
-import { normalizeJsonRecord } from '../../events/json-record';
+import { isSlsHostRecord, normalizeJsonRecord } from '../../events/json-record';
 import { isSlsActionTrailLog } from '../../events/actiontrail';
 import { logToRecord } from '../sls/log-record';
 import { FunctionRuntime } from '../runtime';
@@ -84,7 +84,7 @@ export async function handleSlsTrigger(payload: Buffer | string, rt: FunctionRun
         try {
           const record = logToRecord(group, entry);
           if (expect === 'actiontrail' && !isSlsActionTrailLog(record)) throw new InputError(origin, 'not an ActionTrail log (functionParameter.source is actiontrail)');
-          if (expect === 'syslog' && typeof record.content !== 'string') throw new InputError(origin, 'no content field (functionParameter.source is syslog)');
+          if (expect === 'syslog' && !isSlsHostRecord(record)) throw new InputError(origin, 'neither a content line nor a journal record (functionParameter.source is syslog)');
           for (const e of normalizeJsonRecord(record, origin, 'sls', syslog)) batch.add(e);
         } catch (e) {
           skipped++;

@@ -135,14 +135,17 @@ function jsonShapeOf(format: InputFormat): JsonShape {
   }
 }
 
-/** Whether a line is a JSON record (in `auto` mode): it starts with `{`, or with `[` and is not a web server error line. */
+/** Whether a line is a JSON record (in `auto` mode): it starts with `{`, or is an array of records (`[{`…). */
 function isJsonLine(text: string): boolean {
   let i = 0;
   while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
   const c = text.charCodeAt(i);
   if (c === 123) return true; // {
-  return c === 91 && !isWebServerErrorLine(text.slice(i)); // [
+  return c === 91 && ARRAY_OF_RECORDS.test(text.slice(i)) && !isWebServerErrorLine(text.slice(i));
 }
+
+/** `[` then `{`: an array of records; `[Fri Nov 20 …]` (Apache) or `[   81.23]` (journalctl -o short-monotonic) is text. */
+const ARRAY_OF_RECORDS = /^\[\s*\{/;
 
 /**
  * Whether the first non-empty line opens a multi-line JSON document: a lone `{` or `[`
@@ -153,7 +156,7 @@ function isJsonLine(text: string): boolean {
 function startsDocument(first: string, format: InputFormat): boolean {
   if (format === 'syslog') return false;
   if (first === '{' || first === '[') return true;
-  const open = first.startsWith('[') ? !isWebServerErrorLine(first) : first.startsWith('{') && /[[{]$/.test(first);
+  const open = first.startsWith('[') ? ARRAY_OF_RECORDS.test(first) && !isWebServerErrorLine(first) : first.startsWith('{') && /[[{]$/.test(first);
   if (!open) return false;
   try {
     JSON.parse(first);
