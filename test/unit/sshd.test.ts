@@ -102,3 +102,17 @@ describe('client text cannot move the address (OpenSSH auth.c: "… for USER fro
     expect(at('ROOT LOGIN REFUSED FROM 203.0.113.9 port 40022 [preauth]')).toMatchObject({ action: 'root-login-refused', ip: '203.0.113.9', port: 40022, user: 'root' });
   });
 });
+
+describe('more sshd and syslog line forms', () => {
+  test('Connection reset by an authenticating or invalid user before authentication is a disconnect with its address', () => {
+    expect(parse('2026-11-20T09:30:05+08:00 web sshd[3001]: Connection reset by authenticating user root 203.0.113.5 port 50000 [preauth]')).toMatchObject({ action: 'disconnect', ip: '203.0.113.5', port: 50000, user: 'root' });
+    expect(parse('2026-11-20T09:30:05+08:00 web sshd[3002]: Connection reset by invalid user admin 203.0.113.5 port 50001 [preauth]')).toMatchObject({ action: 'disconnect', user: 'admin' });
+  });
+  test("sysklogd's versioned tag (`syslogd 1.4.1: restart.`) is a syslog line of program syslogd", () => {
+    const [e] = normalizeSyslogLine('Nov 20 10:00:00 web syslogd 1.4.1: restart.', { year: 2026 });
+    expect(e.fields).toMatchObject({ process: { name: 'syslogd' }, message: 'restart.' });
+  });
+  test("the old RHEL tag sshd(pam_unix) is sshd's PAM failure", () => {
+    expect(parse('Nov 20 10:00:00 oldbox sshd(pam_unix)[3521]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=203.0.113.8  user=root')).toMatchObject({ source: 'sshd', action: 'pam-auth-failure', ip: '203.0.113.8', user: 'root' });
+  });
+});

@@ -138,6 +138,12 @@ function readTag(s: string, at: number): number {
   }
   if (i === at || i === s.length) return -1;
   const programEnd = i;
+  // sysklogd tags its own lines with its version: `syslogd 1.4.1: restart.`
+  if (s.charCodeAt(i) === 32 && isDigit(s.charCodeAt(i + 1))) {
+    let j = i + 1;
+    while (j < s.length && (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 46)) j++;
+    if (s.charCodeAt(j) === 58) i = j;
+  }
   let pid: number | undefined;
   if (s.charCodeAt(i) === 91) {
     let j = i + 1;

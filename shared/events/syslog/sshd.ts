@@ -107,7 +107,7 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
   ],
   [
     'CD',
-    /^(?:Connection closed by|Disconnected from|Disconnecting) (authenticating|invalid) user (.*) (\S+) port (\d+)(?:: (.*?))?(?: \[preauth\])?$/,
+    /^(?:Connection closed by|Connection reset by|Disconnected from|Disconnecting) (authenticating|invalid) user (.*) (\S+) port (\d+)(?:: (.*?))?(?: \[preauth\])?$/,
     (m) => ({
       action: 'disconnect',
       user: m[2],
