@@ -3,11 +3,16 @@ import { StateStore, TransactOptions, TransactionResult } from './store';
 interface Entry {
   value: unknown;
   expiresAt: number;
+  /** Written by a transaction on event time (detection) rather than the wall clock (delivery, incidents). */
+  eventTime: boolean;
 }
 
 /**
- * The embedded default: one process, two Maps. Expiry runs on the clock the caller
- * passes (event time in replay), so replaying old logs behaves like live ones.
+ * The embedded default: one process, a few Maps. Expiry runs on the clock the caller
+ * passes: event time for detection (transactions given `earliest`), so replaying old
+ * logs behaves like live ones, and the wall clock for delivery and incidents. Each
+ * entry remembers which clock wrote it, and the sweep judges it by that clock only:
+ * a delivery call days of wall time after the replayed events never drops their windows.
  * Transactions cannot interleave (update runs synchronously), so values are handed
  * out without copying.
  */
@@ -21,6 +26,11 @@ export class MemoryStateStore implements StateStore {
    * miss in a large map costs several cache misses.
    */
   private readonly claims = new Map<string, number>();
+  /** Claims made on event time (the detector's alert ids, inside its transactions). */
+  private readonly eventClaims = new Map<string, number>();
+  /** The latest time each clock has reached, for the sweep. */
+  private eventClock = -Infinity;
+  private wallClock = -Infinity;
   /**
    * First characters of the keys ever claimed (the detector claims `a:…`, the
    * dispatcher `d:…`): a key starting otherwise cannot be a claim, and a transaction
@@ -30,7 +40,10 @@ export class MemoryStateStore implements StateStore {
   private sweepAt = 10_000;
 
   async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>, opts: TransactOptions = {}): Promise<R> {
+    const eventTime = opts.earliest !== undefined;
     const earliest = Math.min(opts.earliest ?? now, now);
+    if (eventTime) this.eventClock = Math.max(this.eventClock, earliest);
+    else this.wallClock = Math.max(this.wallClock, now);
     const current = new Map<string, unknown>();
     for (const key of keys) {
       const e = this.entries.get(key);
@@ -38,72 +51,88 @@ export class MemoryStateStore implements StateStore {
         if (e.expiresAt < earliest) this.entries.delete(key);
         else current.set(key, e.value);
       } else if (this.mayBeClaimed(key)) {
-        const until = this.claims.get(key);
+        const until = this.claimedUntil(key);
         if (until === undefined) continue;
-        if (until < earliest) this.claims.delete(key);
+        if (until < earliest) this.unclaim(key);
         else current.set(key, 1);
       }
     }
     const { writes, result, claim } = update(current);
     for (const [key, w] of writes) {
       // A write replaces a claim of its key; a deletion removes both.
-      if (this.mayBeClaimed(key)) this.claims.delete(key);
+      if (this.mayBeClaimed(key)) this.unclaim(key);
       if (w === null) {
         this.entries.delete(key);
         continue;
       }
       const e = this.entries.get(key);
-      if (e === undefined) this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs });
+      if (e === undefined) this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs, eventTime });
       else {
         e.value = w.value;
         e.expiresAt = now + w.ttlMs;
+        e.eventTime = eventTime;
       }
     }
     // Nothing can interleave: the claims are part of the same step.
-    const settled = claim === undefined ? result : claim.settle(this.claimNow(claim.keys, now, claim.ttlMs));
-    if (this.size > this.sweepAt) this.sweep(earliest);
+    const settled = claim === undefined ? result : claim.settle(this.claimNow(claim.keys, now, claim.ttlMs, eventTime));
+    if (this.size > this.sweepAt) this.sweep();
     return settled;
   }
 
+  /** Claims on the caller's clock, outside a detection transaction: the wall clock (delivery). */
   async claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]> {
-    const fresh = this.claimNow(keys, now, ttlMs);
-    if (this.size > this.sweepAt) this.sweep(now);
+    this.wallClock = Math.max(this.wallClock, now);
+    const fresh = this.claimNow(keys, now, ttlMs, false);
+    if (this.size > this.sweepAt) this.sweep();
     return fresh;
   }
 
-  private claimNow(keys: readonly string[], now: number, ttlMs: number): boolean[] {
+  private claimNow(keys: readonly string[], now: number, ttlMs: number, eventTime: boolean): boolean[] {
+    const into = eventTime ? this.eventClaims : this.claims;
     return keys.map((key) => {
       const e = this.entries.get(key);
       if (e !== undefined) {
         if (e.expiresAt >= now) return false;
         this.entries.delete(key);
       }
-      const until = this.claims.get(key);
+      const until = this.claimedUntil(key);
       if (until !== undefined && until >= now) return false;
       this.claimedFirst.add(key.charCodeAt(0));
-      this.claims.set(key, now + ttlMs);
+      into.set(key, now + ttlMs);
       return true;
     });
   }
 
+  private claimedUntil(key: string): number | undefined {
+    return this.claims.get(key) ?? this.eventClaims.get(key);
+  }
+
+  private unclaim(key: string): void {
+    this.claims.delete(key);
+    this.eventClaims.delete(key);
+  }
+
   /** Number of live keys (for tests and the bench's memory figures). */
   get size(): number {
-    return this.entries.size + this.claims.size;
+    return this.entries.size + this.claims.size + this.eventClaims.size;
   }
 
   private mayBeClaimed(key: string): boolean {
     return this.claimedFirst.has(key.charCodeAt(0));
   }
 
-  private sweep(now: number): void {
-    for (const [key, e] of this.entries) if (e.expiresAt < now) this.entries.delete(key);
-    for (const [key, until] of this.claims) if (until < now) this.claims.delete(key);
+  /** Drops what has expired, each entry by the clock that wrote it. */
+  private sweep(): void {
+    for (const [key, e] of this.entries) if (e.expiresAt < (e.eventTime ? this.eventClock : this.wallClock)) this.entries.delete(key);
+    for (const [key, until] of this.claims) if (until < this.wallClock) this.claims.delete(key);
+    for (const [key, until] of this.eventClaims) if (until < this.eventClock) this.eventClaims.delete(key);
     this.sweepAt = Math.max(10_000, this.size * 2);
   }
 
   async close(): Promise<void> {
     this.entries.clear();
     this.claims.clear();
+    this.eventClaims.clear();
     this.claimedFirst.clear();
   }
 }

@@ -53,3 +53,27 @@ describe('memory state store', () => {
     expect(s.size).toBe(13_000);
   });
 });
+
+describe('event time and wall clock in one store', () => {
+  test('a sweep by a wall-clock caller (delivery) never drops state kept on event time (detection)', async () => {
+    const s = new MemoryStateStore();
+    const t = Date.parse('2026-11-20T10:00:00Z');
+    // A window written by detection on event time, needed until t + 5 min + allowance.
+    await s.transact(['w:r:ip'], t, () => ({ writes: new Map([['w:r:ip', { value: { h: [1] }, ttlMs: 20 * 60_000 }]]), result: undefined }), { earliest: t });
+    // Delivery fills the store with wall-clock keys until it sweeps, days of wall time later.
+    const wall = Date.parse('2026-12-01T00:00:00Z');
+    for (let i = 0; i < 10_050; i++) await s.claim([`dl:c:${i}`], wall, 7 * 86_400_000);
+    // The next detection batch, one minute of event time later, still finds its window.
+    const found = await s.transact(['w:r:ip'], t + 60_000, (cur) => ({ writes: new Map(), result: cur.get('w:r:ip') }), { earliest: t + 60_000 });
+    expect(found).toEqual({ h: [1] });
+  });
+
+  test('each kind of state still expires on its own clock', async () => {
+    const s = new MemoryStateStore();
+    const t = Date.parse('2026-11-20T10:00:00Z');
+    await s.transact(['w:r:a'], t, () => ({ writes: new Map([['w:r:a', { value: 1, ttlMs: 1000 }]]), result: undefined }), { earliest: t });
+    await s.claim(['dl:c:x'], t, 1000);
+    expect(await s.transact(['w:r:a'], t + 5000, (cur) => ({ writes: new Map(), result: cur.has('w:r:a') }), { earliest: t + 5000 })).toBe(false);
+    expect(await s.claim(['dl:c:x'], t + 5000, 1000)).toEqual([true]);
+  });
+});
