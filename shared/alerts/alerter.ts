@@ -41,6 +41,11 @@ export class Alerter {
     this.byId = new Map(detector.rules.map((r) => [r.id, r]));
   }
 
+  /** See Detector.fingerprint. */
+  get fingerprint(): string {
+    return this.detector.fingerprint;
+  }
+
   evaluates(source: Source): boolean {
     return this.detector.evaluates(source);
   }

@@ -59,12 +59,15 @@ export interface ProcessOptions {
 export class Detector {
   private readonly bySource = new Map<Source, RuleIndex>();
   readonly rules: readonly CompiledRule[];
+  /** The enabled rules' definitions in a few characters: a delivery unit evaluated under other rules is another unit. */
+  readonly fingerprint: string;
 
   constructor(
     rules: readonly CompiledRule[],
     readonly store: StateStore,
   ) {
     this.rules = rules;
+    this.fingerprint = stableId(...rules.filter((r) => r.enabled).map((r) => JSON.stringify(r.definition)));
     for (const rule of rules) {
       if (!rule.enabled) continue;
       const armed = armRule(rule);

@@ -70,7 +70,8 @@ export async function replayFiles(files: string[], alerter: Alerter | undefined,
     const from = recordsBefore;
     recordsBefore = recordsInFile;
     if (done.size === 0) return;
-    const batchId = opts.batchIds && file !== '-' ? `replay:${stableId(resolvePath(file), from, recordsInFile, done.fingerprint)}` : undefined;
+    // The file's records, the events they gave and the rules: replayed again under other rules, a batch is evaluated afresh.
+    const batchId = opts.batchIds && file !== '-' ? `replay:${stableId(resolvePath(file), from, recordsInFile, done.fingerprint, alerter!.fingerprint)}` : undefined;
     for (const alert of await done.finish({ batchId })) {
       summary.alerts++;
       summary.alertsByRule.set(alert.rule, (summary.alertsByRule.get(alert.rule) ?? 0) + 1);

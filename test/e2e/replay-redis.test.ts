@@ -66,3 +66,25 @@ test('settings come from the environment or a --settings file with the same keys
   expect(typo.status).toBe(2);
   expect(typo.stderr).toContain('SECMON_STAET: unknown setting');
 });
+
+test('replayed again with other rules, the same events are evaluated afresh (a batch is the events and the rules)', async () => {
+  const dir = tempDir({
+    'rules/root.json': JSON.stringify({
+      id: 'my.sudo-by-ecs-user',
+      title: 'sudo by ecs-user',
+      description: 'Every sudo command of ecs-user',
+      severity: 'low',
+      source: 'sudo',
+      condition: { all: [{ field: 'event.action', op: 'equals', value: 'command' }, { field: 'user.name', op: 'equals', value: 'ecs-user' }] },
+      kind: 'match',
+      tests: [{ name: 'n', events: ['Nov 20 11:03:02 db-01 sudo[1]: ecs-user : TTY=pts/0 ; PWD=/home/ecs-user ; USER=root ; COMMAND=/usr/bin/id'], expect: { alerts: 1 } }],
+    }),
+  });
+  const env = { SECMON_REDIS_KEY_PREFIX: 'rules-change:' };
+  const bundled = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--state', redis.url], { env });
+  expect(pick(bundled.stdout).map((a) => a[0])).toContain('sudo.command');
+  // The same sources read, so the same events: only the rules differ.
+  const more = await runCli(['replay', 'samples/hosts/secure', '--json', '--year', '2026', '--state', redis.url, '--rules', '@bundled', '--rules', path.join(dir, 'rules')], { env });
+  // Evaluated afresh: the new rule's alert is raised; the bundled ones were raised already.
+  expect(pick(more.stdout).map((a) => a[0])).toEqual(['my.sudo-by-ecs-user']);
+});
