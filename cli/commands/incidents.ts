@@ -78,8 +78,9 @@ export async function incidentsSetStatus(id: string, status: IncidentStatus, o: 
     return EXIT_OK;
   } catch (e) {
     // A refused change (acknowledging a resolved incident) is a failed request, not bad usage.
-    if (e instanceof IncidentStatusError) throw new CliError(e.message, EXIT_FAILED);
-    throw new CliError((e as Error).message, EXIT_USAGE);
+    // The message names incidents and the people who changed them: escaped for the terminal.
+    if (e instanceof IncidentStatusError) throw new CliError(safeText(e.message, 500), EXIT_FAILED);
+    throw new CliError(safeText((e as Error).message, 500), EXIT_USAGE);
   } finally {
     await close();
   }

@@ -1,6 +1,7 @@
 import { Alert } from '../alerts/alert';
 import { Alerter } from '../alerts/alerter';
-import { Assembly, RuleLoadError, assemble } from '../assembly/assemble';
+import { Assembly, RuleLoadError, assemble, syslogOptions } from '../assembly/assemble';
+import { HeaderOptions } from '../events/syslog/header';
 import { ConfigError, SecmonConfig, unknownEnvironmentKeys } from '../config/config';
 import { formatProblem } from '../rules/load';
 import { StateStore } from '../state/store';
@@ -22,6 +23,8 @@ export interface FunctionRuntime {
   alerter: Alerter;
   assembly: Assembly;
   credentials: CredentialsRef;
+  /** How syslog lines without a year or zone are read (SECMON_SYSLOG_TZ), built once per instance. */
+  syslog: HeaderOptions;
   /** Hands alerts to the dispatcher: async invocation in FC, in-process when `inline`. */
   dispatchAlerts(alerts: Alert[]): Promise<void>;
   sls(endpoint: string): SlsClient;
@@ -78,6 +81,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
     alerter: assembly.alerter,
     assembly,
     credentials,
+    syslog: syslogOptions(config),
     async dispatchAlerts(alerts) {
       if (alerts.length > 0) await assembly.handOff(alerts);
     },

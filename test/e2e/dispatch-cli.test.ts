@@ -104,3 +104,18 @@ test('secmon incidents lists, acknowledges and resolves the incidents a replay o
   expect(damaged.status).toBe(2);
   expect(damaged.stderr).toMatch(/incidents\.jsonl:4: not a JSON incident/);
 });
+
+test('a refused incident change shows the names it quotes escaped for the terminal', async () => {
+  const dir = tempDir();
+  const incidents = path.join(dir, 'incidents.jsonl');
+  const resolvedBy = 'mallory\u001b[2J\u202eevil';
+  writeFileSync(
+    incidents,
+    `${JSON.stringify({ id: 'INC-ESCAPE0001', rule: 'r', key: 'k', title: 't', severity: 'high', status: 'resolved', firstSeen: '2026-11-20T00:00:00.000Z', lastSeen: '2026-11-20T00:00:00.000Z', alertCount: 1, alerts: ['a'], evidence: [], updatedAt: '2026-11-20T01:00:00.000Z', history: [{ status: 'resolved', at: '2026-11-20T01:00:00.000Z', by: resolvedBy }] })}\n`,
+  );
+  const r = await runCli(['incidents', 'ack', 'INC-ESCAPE0001', '--file', incidents, '--by', 'bob']);
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain('by mallory\\x1b[2J\\x202eevil at');
+  expect(r.stderr).not.toContain('\u001b');
+  expect(r.stderr).not.toContain('\u202e');
+});

@@ -5,7 +5,6 @@ import { logToRecord } from '../sls/log-record';
 import { FunctionRuntime } from '../runtime';
 import { log } from '../log';
 import { InvocationSummary } from './summary';
-import { syslogOptions } from '../../assembly/assemble';
 
 /** The SLS trigger's event (FC log trigger), as documented. */
 export interface SlsTriggerEvent {
@@ -73,7 +72,7 @@ export async function handleSlsTrigger(payload: Buffer | string, rt: FunctionRun
   // Events are matched as they are normalized; the range's state transaction runs at the end.
   const batch = rt.alerter.begin();
   let skipped = 0;
-  const syslog = syslogOptions(rt.config);
+  const syslog = rt.syslog;
   for await (const page of client.readRange(projectName, logstoreName, shardId, beginCursor, endCursor, rt.config.slsPageSize)) {
     let index = 0;
     for (const group of page.groups) {
