@@ -114,3 +114,25 @@ describe('regex alternatives', () => {
     expect([p({ c: 'ab' }), p({ c: 'cd' }), p({ c: 'ad' })]).toEqual([true, true, false]);
   });
 });
+
+describe('the some quantifier: one element satisfies the whole sub-condition', () => {
+  const open = compileCondition({
+    some: 'requestParameters.Permissions',
+    where: { all: [{ field: 'SourceCidrIp', op: 'equals', value: '0.0.0.0/0' }, { field: 'PortRange', op: 'rangeCovers', value: 22 }] },
+  } as never);
+  test('one element holding both matches; the two facts in different elements do not', () => {
+    expect(open({ requestParameters: { Permissions: [{ SourceCidrIp: '10.0.0.0/8', PortRange: '443/443' }, { SourceCidrIp: '0.0.0.0/0', PortRange: '22/22' }] } })).toBe(true);
+    expect(open({ requestParameters: { Permissions: [{ SourceCidrIp: '0.0.0.0/0', PortRange: '443/443' }, { SourceCidrIp: '10.0.0.0/8', PortRange: '22/22' }] } })).toBe(false);
+  });
+  test('a single object counts as one element; scalars and a missing field match nothing', () => {
+    expect(open({ requestParameters: { Permissions: { SourceCidrIp: '0.0.0.0/0', PortRange: '1/65535' } } })).toBe(true);
+    expect(open({ requestParameters: { Permissions: ['0.0.0.0/0', '22/22'] } })).toBe(false);
+    expect(open({ requestParameters: {} })).toBe(false);
+  });
+  test('quantifiers nest, and a bad path is reported at /some', () => {
+    const nested = compileCondition({ some: 'groups', where: { some: 'members', where: { field: 'role', op: 'equals', value: 'admin' } } } as never);
+    expect(nested({ groups: [{ members: [{ role: 'dev' }] }, { members: [{ role: 'dev' }, { role: 'admin' }] }] })).toBe(true);
+    expect(nested({ groups: [{ members: [{ role: 'dev' }] }] })).toBe(false);
+    expect(() => compileCondition({ some: 'a..b', where: { field: 'x', op: 'exists' } } as never)).toThrow(expect.objectContaining({ pointer: '/condition/some' }));
+  });
+});
