@@ -6,7 +6,7 @@ import { stableId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
 import { Completion, Detection } from './detection';
 import { DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from './evidence';
-import { ArmedRule, GroupContext } from './kind';
+import { ArmedRule, GroupContext, LATE_DATA_ALLOWANCE_MS } from './kind';
 import { armRule } from './kinds';
 import { INDEX_FIELDS, RuleIndex } from './rule-index';
 import { Suppression } from './suppression';
@@ -263,12 +263,6 @@ export class DetectionBatch {
     return this.store.transact([...keys], now, update, { earliest: this.earliest });
   }
 }
-
-/**
- * How late an event may arrive, behind the latest event already evaluated, and still
- * find the state it belongs to: state is kept this much longer than its kind needs it.
- */
-export const LATE_DATA_ALLOWANCE_MS = 15 * 60_000;
 
 /** The TTL (after the batch's latest event) of state that matters until event time `until`. */
 function ttlUntil(until: number, now: number): number {

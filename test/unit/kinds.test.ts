@@ -42,17 +42,39 @@ describe('sequence rules', () => {
     expect(await d.process([ssh(0, 'auth-failed', '198.51.100.5'), ssh(1, 'auth-failed', '198.51.100.5'), ssh(2, 'auth-failed', '198.51.100.5'), ssh(700, 'login', '198.51.100.5')])).toEqual([]);
   });
 
-  test('a group whose events never started the sequence leaves no state behind', async () => {
+  test('a login with no failures before it is kept for a late burst, then expires; a completed sequence leaves nothing', async () => {
     const store = new MemoryStateStore();
     const d = new Detector([compileRule(ruleDef(bruteThenSuccess), 'rules/t.json')], store);
     expect(await d.process([ssh(0, 'login', '198.51.100.7'), ssh(5, 'login', '198.51.100.8')])).toEqual([]);
-    expect(store.size).toBe(0);
-    // A started sequence is kept, and so is one that completed (its ids guard against a redelivery).
-    await d.process([ssh(10, 'auth-failed', '198.51.100.7')]);
-    expect(store.size).toBe(1);
+    expect(store.size).toBe(2);
     await d.process([ssh(20, 'auth-failed', '198.51.100.8'), ssh(21, 'auth-failed', '198.51.100.8'), ssh(22, 'auth-failed', '198.51.100.8'), ssh(23, 'login', '198.51.100.8')]);
-    // Both groups' states, and the alert's dedup claim.
-    expect(store.size).toBe(3);
+    // The first group's login, and the alert's dedup claim; the completed group's state is gone.
+    expect(store.size).toBe(2);
+    // Past the window and the allowance, the first login is gone.
+    const at = (s: number) => store.transact(['q:test.rule:198.51.100.7'], T0 + s * 1000, (c) => ({ writes: new Map(), result: c.get('q:test.rule:198.51.100.7') }), { earliest: T0 + s * 1000 });
+    expect(await at(60)).toBeDefined();
+    expect(await at(26 * 60)).toBeUndefined();
+  });
+
+  test('a burst that arrives after the login it preceded (another shard, later) alerts at the login', async () => {
+    const d = detector(bruteThenSuccess);
+    const ip = '198.51.100.10';
+    const login = ssh(40, 'login', ip);
+    expect(await d.process([login])).toEqual([]);
+    const burst = [ssh(0, 'auth-failed', ip), ssh(1, 'auth-failed', ip), ssh(2, 'auth-failed', ip)];
+    const alerts = await d.process(burst);
+    expect(alerts.map((a) => [a.key, a.count, a.time])).toEqual([[ip, 4, new Date(login.time).toISOString()]]);
+    expect(alerts[0].evidence.map((e) => e.id)).toEqual([...burst, login].map((e) => e.id));
+  });
+
+  test('a login alerts when the burst is within the window before it, wherever the burst began', async () => {
+    const d = detector(bruteThenSuccess);
+    const ip = '198.51.100.11';
+    // Failures every 4 minutes for an hour: any 10 minutes before the login hold at least 3.
+    const fails = Array.from({ length: 15 }, (_, i) => ssh(i * 240, 'auth-failed', ip));
+    expect(await d.process(fails)).toEqual([]);
+    const alerts = await d.process([ssh(14 * 240 + 60, 'login', ip)]);
+    expect(alerts.map((a) => a.count)).toEqual([4]);
   });
 
   test('state carries across batches', async () => {
@@ -67,14 +89,14 @@ describe('sequence rules', () => {
     const ip = '198.51.100.9';
     const fails = (at: number) => [ssh(at, 'auth-failed', ip), ssh(at + 1, 'auth-failed', ip), ssh(at + 2, 'auth-failed', ip)];
     expect(await d.process([...fails(0), ssh(3, 'login', ip)])).toHaveLength(1);
-    const state = () => store.transact([`q:test.rule:${ip}`], T0, (c) => ({ writes: new Map(), result: c.get(`q:test.rule:${ip}`) as { stage: number; ev: unknown[] } }));
-    // Suppressed until 11:00:03; started at 10:30, it completes by 10:40 at the latest.
+    const state = () => store.transact([`q:test.rule:${ip}`], T0, (c) => ({ writes: new Map(), result: c.get(`q:test.rule:${ip}`) as { h: Array<[number, number, unknown]> } }));
+    // Suppressed until 11:00:03; failures at 10:30 complete nothing after 10:40.
     await d.process(fails(1800));
-    expect(await state()).toMatchObject({ stage: 1, ev: [] });
-    // Started at 10:55, it may complete after 11:00:03: the evidence is kept, detached.
+    expect((await state()).h.map((e) => e[2])).toEqual([null, null, null]);
+    // At 10:55, they may complete after 11:00:03: the evidence is kept, detached.
     const late = fails(3300);
     await d.process(late);
-    expect((await state()).ev.map((e) => typeof e)).toEqual(['string', 'string', 'string']);
+    expect((await state()).h.slice(-3).map((e) => typeof e[2])).toEqual(['string', 'string', 'string']);
     const success = ssh(3605, 'login', ip);
     const alerts = await d.process([success]);
     expect(alerts.map((a) => [a.suppressed, a.evidence.map((e) => e.id)])).toEqual([[0, [...late, success].map((e) => e.id)]]);
@@ -162,5 +184,34 @@ describe('timeOfDay conditions', () => {
   });
   test('an unknown time zone is a load error at its pointer', () => {
     expect(() => compileCondition({ field: 't', op: 'timeOfDay', value: { timezone: 'Mars/Olympus', from: '09:00', to: '18:00' } })).toThrow('unknown time zone "Mars/Olympus"');
+  });
+});
+
+describe('threshold rules with late hits', () => {
+  const burst: RuleOverrides = { kind: 'threshold', condition: { field: 'event.action', op: 'equals', value: 'auth-failed' }, groupBy: ['source.ip'], threshold: { count: 5, window: '1m' } };
+  const ip = '198.51.100.7';
+
+  test('a hit that arrives after a later one of its group still completes the burst it belongs to, at its time', async () => {
+    const d = detector(burst);
+    const early = [0, 10, 20, 30].map((s) => ssh(s, 'auth-failed', ip));
+    expect(await d.process(early)).toEqual([]);
+    // Another shard's batch brings a later failure first...
+    expect(await d.process([ssh(95, 'auth-failed', ip)])).toEqual([]);
+    // ...then the one at 40 s, which an ordered run would have counted fifth.
+    const late = ssh(40, 'auth-failed', ip);
+    const alerts = await d.process([late]);
+    expect(alerts.map((a) => [a.key, a.count, a.time])).toEqual([[ip, 5, new Date(T0 + 40_000).toISOString()]]);
+    expect(alerts[0].evidence.map((e) => e.id)).toEqual([...early, late].map((e) => e.id).slice(0, alerts[0].evidence.length));
+  });
+
+  test('a hit later than the allowance behind its group counts for nothing; one within it is counted once', async () => {
+    const d = detector({ ...burst, threshold: { count: 3, window: '1m' } });
+    expect(await d.process([ssh(1000, 'auth-failed', ip), ssh(1010, 'auth-failed', ip)])).toEqual([]);
+    // 16 minutes behind the newest and outside its window: too late.
+    expect(await d.process([ssh(1000 - 960, 'auth-failed', ip)])).toEqual([]);
+    const inTime = ssh(990, 'auth-failed', ip);
+    expect((await d.process([inTime])).map((a) => a.count)).toEqual([3]);
+    // Redelivered: already counted.
+    expect(await d.process([inTime])).toEqual([]);
   });
 });

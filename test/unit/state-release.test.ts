@@ -16,9 +16,12 @@ describe('threshold windows let go of the evidence they drop', () => {
     addHit(state, 1_000, 'b', undefined, evidence('b'), 3, 60_000, false);
     const [first, second] = state.h;
     expect(first[2]).not.toBeNull();
-    // Two minutes later both earlier hits are out of the one-minute window.
+    // Two minutes later both earlier hits are out of the one-minute window, but kept
+    // for a late hit to join; past the late-data allowance they are dropped.
     expect(addHit(state, 120_000, 'c', undefined, evidence('c'), 3, 60_000, false)).toBeUndefined();
-    expect(state.h.map((e) => e[3])).toEqual(['c']);
+    expect(state.h.map((e) => e[3])).toEqual(['a', 'b', 'c']);
+    expect(addHit(state, 120_000 + 17 * 60_000, 'd', undefined, evidence('d'), 3, 60_000, false)).toBeUndefined();
+    expect(state.h.map((e) => e[3])).toEqual(['d']);
     expect([first[2], second[2]]).toEqual([null, null]);
   });
 
@@ -45,45 +48,43 @@ describe('threshold windows let go of the evidence they drop', () => {
   });
 });
 
-describe('sequences let go of their evidence when they start again', () => {
-  const spec: SequenceSpec = { windowMs: 60_000, steps: [{ name: 'failures', count: 2 }, { name: 'success', count: 1 }] };
+describe('sequences let go of the evidence they drop', () => {
+  const spec: SequenceSpec = { windowMs: 60_000, steps: [{ name: 'failures', count: 2 }, { name: 'success', count: 1 }], events: 3 };
 
-  test('on completion the detection has its own copy and the state array is emptied in place', () => {
+  test('on completion the detection keeps the evidence; the spent entries do not', () => {
     const state = emptySequence();
-    const held = state.ev;
     sequenceStep(state, 0, 'a', 0b01, evidence('a'), spec);
     sequenceStep(state, 1_000, 'b', 0b01, evidence('b'), spec);
+    const spent = [...state.h];
     const detection = sequenceStep(state, 2_000, 'c', 0b10, evidence('c'), spec);
     expect(detection?.evidence.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c']);
-    expect(detection?.evidence).not.toBe(held);
-    expect(state.ev).toBe(held);
-    expect(held).toEqual([]);
-    expect([state.stage, state.n, state.total]).toEqual([0, 0, 0]);
-    // The ids stay, so a redelivered event is still recognized.
+    expect(state.h).toEqual([]);
+    expect(spent.map((e) => e[2])).toEqual([null, null]);
+    // A redelivered event of the detection is spent, not counted again.
     expect(sequenceStep(state, 2_000, 'c', 0b10, evidence('c'), spec)).toBeUndefined();
-    expect(state.ids).toEqual(['a', 'b', 'c']);
+    expect(sequenceStep(state, 1_000, 'b', 0b01, evidence('b'), spec)).toBeUndefined();
+    expect(state.h).toEqual([]);
   });
 
-  test('keeps the first events but one, leaving the last place to the event that completes it', () => {
-    const long: SequenceSpec = { windowMs: 60_000, steps: [{ name: 'failures', count: 8 }, { name: 'success', count: 1 }] };
+  test('shows the first events but one, and the event that completes it', () => {
+    const long: SequenceSpec = { windowMs: 60_000, steps: [{ name: 'failures', count: 8 }, { name: 'success', count: 1 }], events: 9 };
     const state = emptySequence();
     const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     ids.forEach((id, i) => sequenceStep(state, i * 1_000, id, 0b01, evidence(id), long));
-    expect(state.ev.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c', 'd']);
     const detection = sequenceStep(state, 9_000, 'ok', 0b10, evidence('ok'), long);
     expect(detection?.evidence.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c', 'd', 'ok']);
     expect(detection?.count).toBe(9);
   });
 
-  test('when the window expires', () => {
+  test('entries past the late-data allowance behind the newest are dropped', () => {
     const state = emptySequence();
-    const held = state.ev;
     sequenceStep(state, 0, 'a', 0b01, evidence('a'), spec);
-    expect(held.length).toBe(1);
-    // Past the window: the group starts again with this event as its first failure.
+    const first = state.h[0];
+    // Out of the window, but kept for a late event to join.
     sequenceStep(state, 120_000, 'b', 0b01, evidence('b'), spec);
-    expect(state.ev).toBe(held);
-    expect(held.map((e) => asEvidence(e).id)).toEqual(['b']);
-    expect([state.stage, state.n, state.start]).toEqual([0, 1, 120_000]);
+    expect(state.h.map((e) => e[3])).toEqual(['a', 'b']);
+    sequenceStep(state, 19 * 60_000, 'c', 0b01, evidence('c'), spec);
+    expect(state.h.map((e) => e[3])).toEqual(['c']);
+    expect(first[2]).toBeNull();
   });
 });

@@ -3,25 +3,30 @@ import { parseDuration } from '../../util/duration';
 import { Completion } from '../detection';
 import { EVIDENCE_LIMIT, EvidenceRef } from '../evidence';
 import { RuleKindModule } from '../kind';
+import { admit, insertByTime, release } from './timed-entries';
 
 /**
- * Ordered steps joined on the group key within a window of event time (a failed-auth
- * burst, then a successful login from the same address). Plain JSON-able state per
- * group, bounded in size.
+ * Ordered steps joined on the group key within a sliding window of event time (a
+ * failed-auth burst, then a successful login from the same address): an event of the
+ * last step completes the sequence when, in the window that ends with it, the earlier
+ * steps' events came before it in step order. Plain JSON-able state per group,
+ * bounded in size.
  */
 export interface SequenceSpec {
   windowMs: number;
   steps: Array<{ name: string; count: number; matches?: Predicate }>;
+  /** Events a detection counts: the steps' counts added up. */
+  events: number;
 }
 
 export const sequenceKind: RuleKindModule<'sequence', SequenceSpec, SequenceState> = {
   kind: 'sequence',
   stateful: true,
   state: 'sequence',
-  compile: (def, rule) => ({
-    windowMs: parseDuration(def.sequence.window),
-    steps: def.sequence.steps.map((step, i) => ({ name: step.name, count: step.count ?? 1, matches: rule.predicate(`/sequence/steps/${i}/condition`) })),
-  }),
+  compile: (def, rule) => {
+    const steps = def.sequence.steps.map((step, i) => ({ name: step.name, count: step.count ?? 1, matches: rule.predicate(`/sequence/steps/${i}/condition`) }));
+    return { windowMs: parseDuration(def.sequence.window), steps, events: steps.reduce((n, s) => n + s.count, 0) };
+  },
   valueOf(spec, fields) {
     // A bit mask: bit i set when the event matches step i.
     let steps = 0;
@@ -29,98 +34,110 @@ export const sequenceKind: RuleKindModule<'sequence', SequenceSpec, SequenceStat
     return steps === 0 ? undefined : steps;
   },
   advance(spec, stored, { events, values }, ctx) {
-    const state = stored ?? emptySequence();
-    let completed = false;
+    // State of the earlier, step-counting shape (no `h`) is read as empty.
+    const state = stored !== undefined && Array.isArray(stored.h) ? stored : emptySequence();
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
-      const d = sequenceStep(state, e.time, e.id, values[i] as number, e, spec);
-      if (d) completed = true;
-      ctx.emit(d, e);
+      ctx.emit(sequenceStep(state, e.time, e.id, values[i] as number, e, spec), e);
     }
-    // A group that had no state and none of whose events started the sequence (a
-    // login with no failures before it, most logins) has nothing worth keeping.
-    if (stored === undefined && !completed && state.stage === 0 && state.n === 0) return undefined;
-    // A sequence completes within windowMs of its start: evidence of one that can only
-    // complete inside the suppression period would never be shown.
-    if (state.start + spec.windowMs < ctx.suppressedUntil()) state.ev.length = 0;
-    for (let i = 0; i < state.ev.length; i++) state.ev[i] = ctx.detach(state.ev[i]);
-    // Past the window of its start (or of the latest id it remembers) it is as good as absent.
-    return { value: state, until: Math.max(state.start, state.tmax ?? state.start) + spec.windowMs };
+    if (state.h.length === 0) return stored === undefined ? undefined : null;
+    // An event completes a sequence within windowMs of it: evidence of one that can
+    // only complete inside the suppression period would never be shown.
+    // In time order, only the newest `events` entries can be in the next detection;
+    // older ones are kept for a late event to join, without evidence (copied out of
+    // the batch, every failure of a long burst would be).
+    const until = ctx.suppressedUntil();
+    const shown = state.h.length - spec.events;
+    for (let i = 0; i < state.h.length; i++) {
+      const entry = state.h[i];
+      if (entry[2] !== null) entry[2] = i < shown || entry[0] + spec.windowMs < until ? null : ctx.detach(entry[2]);
+    }
+    return { value: state, until: state.h[state.h.length - 1][0] + spec.windowMs };
   },
 };
 
-/** Where a group is in its sequence. */
+/** A step event as state keeps it: `[time, steps mask, evidence or null, event id]`. */
+export type SequenceEntry = [number, number, EvidenceRef | null, string];
+
 export interface SequenceState {
-  /** Index of the step being waited for. */
-  stage: number;
-  /** Time of the first event of step 0. */
-  start: number;
-  /** Events counted toward the current step. */
-  n: number;
-  /** Events counted in all steps so far. */
-  total: number;
-  ev: EvidenceRef[];
-  /** Recent event ids, so an event delivered twice is counted once. */
-  ids: string[];
-  /** The latest time among `ids`: an event after it cannot be one of them (absent in older state). */
-  tmax?: number;
+  /** The group's recent step events, in time order. */
+  h: SequenceEntry[];
+  /** Time of the latest detection: events up to it are spent. */
+  done?: number;
 }
 
 export function emptySequence(): SequenceState {
-  return { stage: 0, start: 0, n: 0, total: 0, ev: [], ids: [] };
+  return { h: [] };
 }
 
 /**
- * Advances a group's sequence with one event matching the steps in `steps` (a bit
- * mask: bit i set when the event matches step i).
- * Steps are ordered: an event only counts for the step being waited for. When the
- * window since the first step's first event has passed, the group starts again (and
- * this event may begin a new sequence). Completing the last step is a detection.
+ * Adds one event matching the steps in `steps` (a bit mask: bit i set when the event
+ * matches step i); returns a detection when an event of the last step has, within the
+ * window ending with it, the earlier steps' events before it in order. The events of a
+ * detection and everything before it are spent. The same event twice (a redelivered
+ * batch) is counted once.
+ *
+ * Events mostly arrive in time order; one may also arrive late (another SLS shard's
+ * batch): the group remembers its step events up to the late-data allowance behind
+ * the window, so a late failure still completes the sequence of the success that came
+ * before it, at the success's time, as in time order.
  */
 export function sequenceStep(state: SequenceState, t: number, id: string, steps: number, evidence: EvidenceRef, spec: SequenceSpec): Completion | undefined {
-  // Logs mostly arrive in time order, so most events are newer than every id kept
-  // and need no search (state written without tmax: always search).
-  const tmax = state.tmax ?? (state.ids.length > 0 ? Number.MAX_SAFE_INTEGER : -Infinity);
-  if (t <= tmax && state.ids.includes(id)) return undefined;
-  state.ids.push(id);
-  if (state.ids.length > 20) state.ids.shift();
-  state.tmax = Math.max(tmax, t);
-  if (state.stage > 0 || state.n > 0) {
-    if (t - state.start > spec.windowMs) restart(state);
+  const h = state.h;
+  if (state.done !== undefined && t <= state.done) return undefined;
+  if (!admit(h, t, id, spec.windowMs)) return undefined;
+  const at = insertByTime(h, [t, steps, evidence, id]);
+
+  // The new event may complete the sequence itself or, if it came late, one of the
+  // last-step events after it: the earliest one that now completes is the detection.
+  const last = 1 << (spec.steps.length - 1);
+  for (let j = at; j < h.length; j++) {
+    if ((h[j][1] & last) === 0) continue;
+    const chain = chainEndingAt(h, j, spec);
+    if (chain === undefined) continue;
+    const detection = completion(h, chain, j);
+    state.done = h[j][0];
+    for (let i = 0; i <= j; i++) release(h[i]);
+    state.h = j === h.length - 1 ? [] : h.slice(j + 1);
+    return detection;
   }
-  if (((steps >>> state.stage) & 1) === 0) return undefined;
-  if (state.stage === 0 && state.n === 0) state.start = t;
-  state.n++;
-  state.total++;
-  // Keep the first events, leaving the last place to an event of the last step: the
-  // one that completes the sequence is always shown (one more kept before it would only
-  // be given up for it, after being copied out of its batch).
-  if (((steps >>> (spec.steps.length - 1)) & 1) === 1) {
-    if (state.ev.length >= EVIDENCE_LIMIT) state.ev.pop();
-    state.ev.push(evidence);
-  } else if (state.ev.length < EVIDENCE_LIMIT - 1) {
-    state.ev.push(evidence);
-  }
-  if (state.n < spec.steps[state.stage].count) return undefined;
-  state.stage++;
-  state.n = 0;
-  if (state.stage < spec.steps.length) return undefined;
-  const detection: Completion = { t, count: state.total, evidence: state.ev.slice() };
-  restart(state);
-  return detection;
+  // What no window can still complete is as many again as a sequence needs.
+  while (h.length > 2 * spec.events) release(h.shift()!);
+  return undefined;
 }
 
 /**
- * Back to waiting for the first step, remembering the ids seen. The evidence array is
- * emptied in place rather than replaced: a state that has lived across batches is in
- * V8's old generation, and a dropped array of it would keep the young events it points
- * to alive through every minor collection until the next full one.
+ * The indices of the events that complete the sequence with the event at `end` (of
+ * the last step), latest first, or undefined. Going back from it, each step takes the
+ * latest events that match it before the next step's: the latest choice fits the
+ * window whenever any does.
  */
-function restart(state: SequenceState): void {
-  state.stage = 0;
-  state.start = 0;
-  state.n = 0;
-  state.total = 0;
-  state.ev.length = 0;
+function chainEndingAt(h: SequenceEntry[], end: number, spec: SequenceSpec): number[] | undefined {
+  const from = h[end][0] - spec.windowMs;
+  const chain = [end];
+  let i = end - 1;
+  for (let step = spec.steps.length - 1; step >= 0; step--) {
+    let need = spec.steps[step].count - (step === spec.steps.length - 1 ? 1 : 0);
+    const bit = 1 << step;
+    for (; need > 0 && i >= 0 && h[i][0] >= from; i--) {
+      if ((h[i][1] & bit) !== 0) {
+        chain.push(i);
+        need--;
+      }
+    }
+    if (need > 0) return undefined;
+  }
+  return chain;
 }
 
+/** The detection of a chain: its events' count, and evidence from the first events and the one that completed it. */
+function completion(h: SequenceEntry[], chain: number[], end: number): Completion {
+  const evidence: EvidenceRef[] = [];
+  for (let k = chain.length - 1; k >= 1 && evidence.length < EVIDENCE_LIMIT - 1; k--) {
+    const ref = h[chain[k]][2];
+    if (ref !== null) evidence.push(ref);
+  }
+  const closing = h[end][2];
+  if (closing !== null) evidence.push(closing);
+  return { t: h[end][0], count: chain.length, evidence };
+}

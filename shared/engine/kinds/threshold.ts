@@ -3,6 +3,7 @@ import { parseDuration } from '../../util/duration';
 import { Completion } from '../detection';
 import { EVIDENCE_LIMIT, EvidenceRef } from '../evidence';
 import { RuleKindModule, stateText } from '../kind';
+import { admit, insertByTime, release } from './timed-entries';
 
 /**
  * Sliding windows on event time, as plain JSON-able state so that any StateStore can
@@ -67,70 +68,59 @@ export function emptyWindow(): WindowState {
 /**
  * Adds one hit (event time `t`, event `id`, distinct-count value `v` or undefined,
  * and the event itself, made into evidence only if a detection that uses it is
- * raised); returns a detection when the window reaches `count` (events, or distinct
- * values when `distinct`), after which the window starts again empty. The same event
- * counted twice (a redelivered batch) is counted once.
+ * raised); returns a detection when `count` hits (events, or distinct values when
+ * `distinct`) fall within `windowMs`, after which the window starts again from the
+ * hits newer than the detection's. The same event counted twice (a redelivered batch)
+ * is counted once.
+ *
+ * Hits mostly come in time order, and then only the newest `count` matter. A hit may
+ * also arrive late (another SLS shard's batch, a retried range): the window remembers
+ * hits up to the late-data allowance behind its window, so a late hit still completes
+ * the burst it belongs to, at that burst's time.
  */
 export function addHit(state: WindowState, t: number, id: string, v: string | undefined, evidence: EvidenceRef, count: number, windowMs: number, distinct: boolean): Completion | undefined {
   const h = state.h;
-  // Entries are sorted by time: an event newer than the newest cannot be one of them.
-  if (h.length > 0 && t <= h[h.length - 1][0] && h.some((e) => e[3] === id)) return undefined;
-  // Slide first: what is out of the window of the newest hit (this one, when it is the
-  // newest) is gone before this hit meets it, exactly as if the state had expired; a
-  // hit older than that window has nothing to count with.
-  const latest = h.length > 0 && h[h.length - 1][0] > t ? h[h.length - 1][0] : t;
-  while (h.length > 0 && h[0][0] < latest - windowMs) release(h.shift()!);
-  if (t < latest - windowMs) return undefined;
+  if (!admit(h, t, id, windowMs)) return undefined;
+  let at: number;
   if (distinct) {
-    const at = h.findIndex((e) => e[1] === v);
-    if (at >= 0) {
-      const old = h[at];
+    const same = h.findIndex((e) => e[1] === v);
+    if (same >= 0) {
+      const old = h[same];
       const [seen, , ev] = old;
       if (t <= seen) return undefined;
-      removeAt(h, at);
+      removeAt(h, same);
       release(old);
-      insertSorted(h, [t, v ?? null, ev, id]);
+      // A value seen again within the window keeps its first evidence.
+      at = insertByTime(h, [t, v ?? null, seen >= t - windowMs ? ev : null, id]);
     } else {
-      insertSorted(h, [t, v ?? null, null, id]);
+      at = insertByTime(h, [t, v ?? null, null, id]);
     }
   } else {
-    insertSorted(h, [t, null, null, id]);
+    at = insertByTime(h, [t, null, null, id]);
   }
-  // Keep at most `count`: the newest.
-  const newest = h[h.length - 1][0];
-  while (h.length > count) release(h.shift()!);
-  attachEvidence(h, id, evidence);
+  attachEvidence(h, at, evidence, t - windowMs);
 
-  if (h.length < count) return undefined;
+  // The earliest run of `count` consecutive hits within the window that holds this one
+  // (before it came, no run did).
+  let end = -1;
+  for (let last = Math.max(count - 1, at); last < h.length && last < at + count; last++) {
+    if (h[last][0] - h[last - count + 1][0] <= windowMs) {
+      end = last;
+      break;
+    }
+  }
+  if (end < 0) {
+    // In the window, fewer than `count`; behind it, as many again for a late hit to join.
+    while (h.length > 2 * count) release(h.shift()!);
+    return undefined;
+  }
   const kept: EvidenceRef[] = [];
-  for (const e of h) {
-    if (e[2] !== null) kept.push(e[2]);
-    release(e);
-  }
-  const detection: Completion = { t: newest, count: h.length, evidence: kept };
-  state.h = [];
+  for (let i = end - count + 1; i <= end; i++) if (h[i][2] !== null) kept.push(h[i][2]!);
+  const detection: Completion = { t: h[end][0], count, evidence: kept };
+  // The window starts again after the detection, as it would have in time order.
+  for (let i = 0; i <= end; i++) release(h[i]);
+  state.h = end === h.length - 1 ? [] : h.slice(end + 1);
   return detection;
-}
-
-/**
- * Clears a dropped entry's evidence. A window that lives across batches is in V8's
- * old generation by then; its dropped entries stay there as garbage until the next
- * full collection, and every minor collection until then would keep the young event
- * they point to alive and promote it (measured: a third of the brute-force rules' GC).
- */
-function release(entry: WindowEntry): void {
-  entry[2] = null;
-}
-
-/** Windows are short (at most `count` entries) and hits mostly come in time order: no splice, whose result array is garbage. */
-function insertSorted(h: WindowEntry[], entry: WindowEntry): void {
-  let i = h.length;
-  h.push(entry);
-  while (i > 0 && h[i - 1][0] > entry[0]) {
-    h[i] = h[i - 1];
-    i--;
-  }
-  h[i] = entry;
 }
 
 function removeAt(h: WindowEntry[], at: number): void {
@@ -138,16 +128,9 @@ function removeAt(h: WindowEntry[], at: number): void {
   h.pop();
 }
 
-/** Gives the new hit's entry its evidence while fewer than EVIDENCE_LIMIT entries hold some. */
-function attachEvidence(h: WindowEntry[], id: string, evidence: EvidenceRef): void {
+/** Gives the new hit's entry (at `at`) its evidence while fewer than EVIDENCE_LIMIT entries of its window (from `since`) hold some. */
+function attachEvidence(h: WindowEntry[], at: number, evidence: EvidenceRef, since: number): void {
   let withEvidence = 0;
-  for (let i = 0; i < h.length; i++) if (h[i][2] !== null) withEvidence++;
-  if (withEvidence >= EVIDENCE_LIMIT) return;
-  for (let i = h.length - 1; i >= 0; i--) {
-    const e = h[i];
-    if (e[3] === id && e[2] === null) {
-      e[2] = evidence;
-      return;
-    }
-  }
+  for (let i = 0; i < h.length; i++) if (h[i][2] !== null && h[i][0] >= since) withEvidence++;
+  if (withEvidence < EVIDENCE_LIMIT && h[at][2] === null) h[at][2] = evidence;
 }
