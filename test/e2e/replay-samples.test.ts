@@ -52,8 +52,10 @@ const EXPECTED = [
   // samples/hosts/auth.log: spraying: root, admin, ubuntu, oracle, test
   ['sshd.successful-login', 'web-01|deploy|10.0.0.5', '2026-11-20T01:12:40.264Z'],
   ['sudo.command', 'web-01|deploy', '2026-11-20T01:15:02.458Z'],
-  ['sshd.failed-auth-burst', '198.51.100.23', '2026-11-20T01:30:29.010Z'],
+  // Each connection is a failed password and its close before authentication: the fifth attempt is the third connection's password.
+  ['sshd.failed-auth-burst', '198.51.100.23', '2026-11-20T01:30:17.406Z'],
   ['sshd.password-spraying', '198.51.100.23', '2026-11-20T01:30:45.331Z'],
+  ['sshd.invalid-user-burst', '198.51.100.23', '2026-11-20T01:30:45.331Z'],
   ['sshd.successful-login', 'web-01|alice|2001:db8:4f::7', '2026-11-20T02:05:00.927Z'],
   ['sudo.failure', 'web-01|mallory', '2026-11-20T02:20:11.707Z'],
   ['sudo.failure', 'web-01|intern', '2026-11-20T02:21:40.678Z'],
@@ -108,8 +110,8 @@ describe('secmon replay on the bundled samples', () => {
     }
     const burst = alerts.find((a) => a.key === '198.51.100.23');
     expect(burst.count).toBe(5);
-    expect(burst.evidence.map((e: any) => e.fields.log.file.line)).toEqual([10, 15, 20, 25, 28]);
-    expect(burst.message).toBe('5 failed SSH logins from 198.51.100.23 on web-01 within 5 minutes (last user tried: root)');
+    expect(burst.evidence.map((e: any) => e.fields.log.file.line)).toEqual([10, 11, 15, 16, 20]);
+    expect(burst.message).toBe('5 failed SSH attempts from 198.51.100.23 on web-01 within 5 minutes (last user tried: root)');
     expect(r.stderr).toMatch(/events\s+583/);
   });
 
@@ -119,7 +121,7 @@ describe('secmon replay on the bundled samples', () => {
     expect(r.stdout).toContain('HIGH     actiontrail.root-console-signin  2026-11-20T02:10:30.000Z');
     expect(r.stdout).toContain('Root account 1234567890123456 signed in to the console from 203.0.113.7 (MFA: true)');
     expect(r.stdout).toContain('at samples/actiontrail/trail-2026-11-20.jsonl:11');
-    expect(r.stdout).toMatch(/alerts\s+76\n\s+7\s+actiontrail\.security-group-change\n\s+5\s+sshd\.successful-login\n/);
+    expect(r.stdout).toMatch(/alerts\s+77\n\s+7\s+actiontrail\.security-group-change\n\s+5\s+sshd\.successful-login\n/);
     expect(r.stdout).toMatch(/skipped\s+0\n/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal: no colour codes
   });

@@ -27,7 +27,7 @@ describe('sshd lines', () => {
     ['Nov 20 11:40:58 db-01 sshd[1901]: maximum authentication attempts exceeded for invalid user x from 192.0.2.44 port 60211 ssh2', 'max-auth-attempts-exceeded', 'failure', '192.0.2.44', 60211, 'x'],
     ['Nov 20 11:40:58 db-01 sshd[1901]: Received disconnect from 192.0.2.45 port 60212:11: Bye Bye [preauth]', 'disconnect', undefined, '192.0.2.45', 60212, undefined],
     ['Nov 20 11:40:58 db-01 sshd[1901]: Connection reset by 192.0.2.46 port 60213 [preauth]', 'disconnect', undefined, '192.0.2.46', 60213, undefined],
-    ['Nov 20 11:40:58 db-01 sshd[1901]: Connection closed by invalid user admin 192.0.2.47 port 60214 [preauth]', 'disconnect', undefined, '192.0.2.47', 60214, 'admin'],
+    ['Nov 20 11:40:58 db-01 sshd[1901]: Connection closed by invalid user admin 192.0.2.47 port 60214 [preauth]', 'preauth-disconnect', 'failure', '192.0.2.47', 60214, 'admin'],
     // Old OpenSSH (CentOS 6): no port on Invalid user
     ['Nov 20 11:52:09 old sshd[1950]: Invalid user oracle from 192.0.2.81', 'invalid-user', 'failure', '192.0.2.81', undefined, 'oracle'],
     // OpenSSH 9.8+: per-session binary sshd-session
@@ -78,10 +78,10 @@ describe('sshd lines', () => {
 
   test('sshd.* holds only what the line said (no keys with undefined values)', () => {
     const sshdOf = (line: string) => (normalizeSyslogLine(line, { year: 2026 })[0].fields as any).sshd;
-    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Failed password for root from 192.0.2.44 port 60211 ssh2'))).toEqual([['auth_method', 'password'], ['invalid_user', false]]);
+    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Failed password for root from 192.0.2.44 port 60211 ssh2'))).toEqual([['auth_method', 'password'], ['invalid_user', false], ['attempt', true]]);
     expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Accepted publickey for git from 192.0.2.44 port 60211 ssh2: RSA SHA256:abc'))).toEqual([['auth_method', 'publickey'], ['key', 'RSA SHA256:abc']]);
-    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Connection closed by authenticating user root 192.0.2.44 port 60211 [preauth]'))).toEqual([['invalid_user', false]]);
-    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Disconnected from invalid user x 192.0.2.44 port 60211: Too many authentication failures [preauth]'))).toEqual([['invalid_user', true], ['reason', 'Too many authentication failures']]);
+    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Connection closed by authenticating user root 192.0.2.44 port 60211 [preauth]'))).toEqual([['invalid_user', false], ['attempt', true]]);
+    expect(Object.entries(sshdOf('Nov 20 11:40:51 db-01 sshd[1901]: Disconnected from invalid user x 192.0.2.44 port 60211: Too many authentication failures [preauth]'))).toEqual([['invalid_user', true], ['attempt', true], ['reason', 'Too many authentication failures']]);
   });
 });
 
@@ -104,9 +104,9 @@ describe('client text cannot move the address (OpenSSH auth.c: "… for USER fro
 });
 
 describe('more sshd and syslog line forms', () => {
-  test('Connection reset by an authenticating or invalid user before authentication is a disconnect with its address', () => {
-    expect(parse('2026-11-20T09:30:05+08:00 web sshd[3001]: Connection reset by authenticating user root 203.0.113.5 port 50000 [preauth]')).toMatchObject({ action: 'disconnect', ip: '203.0.113.5', port: 50000, user: 'root' });
-    expect(parse('2026-11-20T09:30:05+08:00 web sshd[3002]: Connection reset by invalid user admin 203.0.113.5 port 50001 [preauth]')).toMatchObject({ action: 'disconnect', user: 'admin' });
+  test('Connection reset by an authenticating or invalid user before authentication is a pre-authentication disconnect with its address', () => {
+    expect(parse('2026-11-20T09:30:05+08:00 web sshd[3001]: Connection reset by authenticating user root 203.0.113.5 port 50000 [preauth]')).toMatchObject({ action: 'preauth-disconnect', ip: '203.0.113.5', port: 50000, user: 'root' });
+    expect(parse('2026-11-20T09:30:05+08:00 web sshd[3002]: Connection reset by invalid user admin 203.0.113.5 port 50001 [preauth]')).toMatchObject({ action: 'preauth-disconnect', user: 'admin' });
   });
   test("sysklogd's versioned tag (`syslogd 1.4.1: restart.`) is a syslog line of program syslogd", () => {
     const [e] = normalizeSyslogLine('Nov 20 10:00:00 web syslogd 1.4.1: restart.', { year: 2026 });
@@ -114,5 +114,55 @@ describe('more sshd and syslog line forms', () => {
   });
   test("the old RHEL tag sshd(pam_unix) is sshd's PAM failure", () => {
     expect(parse('Nov 20 10:00:00 oldbox sshd(pam_unix)[3521]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=203.0.113.8  user=root')).toMatchObject({ source: 'sshd', action: 'pam-auth-failure', ip: '203.0.113.8', user: 'root' });
+  });
+});
+
+describe('BSD, macOS, Solaris and journal forms', () => {
+  const timeOf = (line: string, ctx = {}) => normalizeSyslogLine(line, { year: 2026, ...ctx })[0].time;
+  const TEN = Date.UTC(2026, 10, 20, 10);
+
+  test("auth-pam.c's error lines (BSD, macOS) are PAM failures with user and address, invalid users marked", () => {
+    const e = normalizeSyslogLine('Nov 20 10:00:00 bsd-01 sshd[4100]: error: PAM: Authentication failure for alice from 203.0.113.9', { year: 2026 })[0];
+    expect(e.fields).toMatchObject({ event: { action: 'pam-auth-failure', outcome: 'failure' }, user: { name: 'alice' }, source: { ip: '203.0.113.9' }, sshd: { invalid_user: false } });
+    const illegal = normalizeSyslogLine('Nov 20 10:00:00 bsd-01 sshd[4101]: error: PAM: authentication error for illegal user bob from 203.0.113.9', { year: 2026 })[0];
+    expect(illegal.fields).toMatchObject({ user: { name: 'bob' }, sshd: { invalid_user: true, reason: 'authentication error' } });
+    // Not attempts by themselves: the try's Failed line or its connection's close is.
+    expect((illegal.fields as any).sshd.attempt).toBeUndefined();
+  });
+
+  test('a Solaris / illumos message id and facility before the message is read past', () => {
+    const e = normalizeSyslogLine('Nov 20 10:00:00 sol-01 sshd[812]: [ID 800047 auth.info] Failed password for root from 203.0.113.10 port 40222 ssh2', { year: 2026 })[0];
+    expect(e.fields).toMatchObject({ event: { action: 'auth-failed' }, source: { ip: '203.0.113.10', port: 40222 }, sshd: { attempt: true }, message: 'Failed password for root from 203.0.113.10 port 40222 ssh2' });
+  });
+
+  test('journalctl -o short-full: UTC as written, another abbreviation in the configured zone', () => {
+    expect(timeOf('Fri 2026-11-20 10:00:00 UTC web-02 sshd[900]: Connection closed by authenticating user root 203.0.113.11 port 1 [preauth]')).toBe(TEN);
+    expect(timeOf('Fri 2026-11-20 18:00:00 CST web-02 sshd[900]: Connection closed by authenticating user root 203.0.113.11 port 1 [preauth]', { tzOffsetMinutes: 480 })).toBe(TEN);
+  });
+
+  test('journalctl -o short-unix: seconds since the epoch', () => {
+    expect(timeOf('1795168800.250000 web-02 sshd[901]: Failed password for root from 203.0.113.11 port 2 ssh2')).toBe(TEN + 250);
+  });
+
+  test('macOS log show --style syslog: two spaces after the timestamp', () => {
+    const [e] = normalizeSyslogLine('2026-11-20 10:00:00.123456+0000  mac-01 sshd[902]: error: PAM: authentication error for illegal user x from 203.0.113.12', { year: 2026 });
+    expect(e.time).toBe(TEN + 123);
+    expect(e.fields).toMatchObject({ host: { hostname: 'mac-01' }, event: { action: 'pam-auth-failure' }, source: { ip: '203.0.113.12' } });
+  });
+
+  test('file transfer sessions: the subsystem request and sftp-server with -l INFO', () => {
+    expect(parse('Nov 20 10:00:00 web sshd[903]: subsystem request for sftp by user deploy')).toMatchObject({ action: 'subsystem-request', user: 'deploy' });
+    expect(parse('Nov 20 10:00:00 web sftp-server[904]: session opened for local user deploy from [10.0.0.5]')).toMatchObject({ source: 'sshd', action: 'file-transfer-session', user: 'deploy', ip: '10.0.0.5' });
+  });
+
+  test('which failures are attempts: secret-trying methods yes, offered keys and none no', () => {
+    const attempt = (msg: string) => (normalizeSyslogLine(`Nov 20 10:00:00 web sshd[905]: ${msg}`, { year: 2026 })[0].fields as any).sshd?.attempt ?? false;
+    expect(attempt('Failed password for root from 203.0.113.13 port 1 ssh2')).toBe(true);
+    expect(attempt('Failed keyboard-interactive/pam for invalid user x from 203.0.113.13 port 1 ssh2')).toBe(true);
+    expect(attempt('Failed publickey for root from 203.0.113.13 port 1 ssh2: RSA SHA256:abc')).toBe(false);
+    expect(attempt('Failed none for invalid user x from 203.0.113.13 port 1 ssh2')).toBe(false);
+    expect(attempt('Disconnecting authenticating user root 203.0.113.13 port 1: Too many authentication failures [preauth]')).toBe(true);
+    expect(attempt('Received disconnect from 203.0.113.13 port 1:11: Bye Bye [preauth]')).toBe(false);
+    expect(attempt('Invalid user x from 203.0.113.13 port 1')).toBe(false);
   });
 });

@@ -46,6 +46,28 @@ const RFC5424 =
 const ISO_TS =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})? /;
 
+/** `journalctl -o short-full`: `Fri 2026-11-20 10:00:00 CST ` (the zone is an abbreviation). */
+const SHORT_FULL = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([A-Za-z][A-Za-z0-9+-]{0,9}) /;
+/** `journalctl -o short-unix`: `1763632800.123456 ` (seconds since the epoch). */
+const SHORT_UNIX = /^(\d{9,11})(?:\.(\d{1,9}))? /;
+
+/**
+ * A short-full timestamp: UTC or GMT as written; any other abbreviation (CST is
+ * China, US Central or Cuba) is read in the configured zone, which should be the
+ * zone journalctl printed in.
+ */
+function shortFullParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
+  const [, y, mo, d, h, mi, sec, frac, zone] = m;
+  const base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec);
+  if (!validDate(base, +y, +mo - 1, +d, +h, +mi, +sec)) return undefined;
+  const wall = frac ? base + fractionMs(frac) : base;
+  return zone === 'UTC' || zone === 'GMT' ? wall : wallToUtc(opts, wall);
+}
+
+function unixParts(m: RegExpExecArray): number {
+  return Number(m[1]) * 1000 + (m[2] ? fractionMs(m[2]) : 0);
+}
+
 export function parseSyslogHeader(line: string, opts: HeaderOptions = {}): SyslogHeader | undefined {
   const header: SyslogHeader = { time: 0, hostname: undefined, program: '', pid: undefined, message: '' };
   return readSyslogHeader(line, opts, header) ? header : undefined;
@@ -83,12 +105,21 @@ export function readSyslogHeader(line: string, opts: HeaderOptions, out: SyslogH
   if (end >= 0) {
     time = fastTime;
   } else {
-    const iso = ISO_TS.exec(line.slice(pos));
-    if (!iso) return false;
-    time = isoParts(iso, opts);
-    end = pos + iso[0].length;
+    const rest = line.slice(pos);
+    const iso = ISO_TS.exec(rest);
+    if (iso) {
+      time = isoParts(iso, opts);
+      end = pos + iso[0].length;
+    } else {
+      const other = SHORT_FULL.exec(rest) ?? SHORT_UNIX.exec(rest);
+      if (!other) return false;
+      time = other.length === 3 ? unixParts(other) : shortFullParts(other, opts);
+      end = pos + other[0].length;
+    }
   }
   if (time === undefined) return false;
+  // macOS `log show --style syslog` puts two spaces after its timestamp.
+  while (line.charCodeAt(end) === 32) end++;
   pos = end;
 
   // Either `host tag: msg` or, without a host name, `tag: msg`.

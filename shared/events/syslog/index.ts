@@ -8,7 +8,7 @@ import { applySuFields, parseSuMessage } from './su';
 import { ACCOUNT_PROGRAMS, applyAccountFields } from './account';
 import { isWebServerErrorLine, normalizeWebServerErrorLine } from '../webserver';
 
-const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
+const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth', 'sftp-server', 'internal-sftp']);
 /** rsyslog folds repeats into one line; each repeat is an attempt that must be counted. */
 const REPEATED = /^message repeated (\d+) times: \[ ?(.*?) ?\]$/s;
 const MAX_REPEAT = 1000;
@@ -29,6 +29,8 @@ export function normalizeSyslogLine(line: string, ctx: SyslogContext = {}): SecE
   normalizeSyslogLineInto(line, ctx, events);
   return events;
 }
+
+const SOLARIS_MESSAGE_ID = /^\[ID \d+ [a-z0-9]+\.[a-z]+\] /;
 
 /** The header of the line being normalized (one object for every line: no allocation per line). */
 const header: SyslogHeader = { time: 0, hostname: undefined, program: '', pid: undefined, message: '' };
@@ -64,6 +66,11 @@ export function normalizeSyslogPartsInto(parts: SyslogParts, text: string, ctx: 
   // Old RHEL syslog tags PAM's messages of sshd as `sshd(pam_unix)`.
   const program = parts.program.endsWith('(pam_unix)') ? parts.program.slice(0, -10) : parts.program;
   let message = parts.program === program ? parts.message : `pam_unix(${program}:${parts.message.startsWith('session ') ? 'session' : 'auth'}): ${parts.message}`;
+  // Solaris and illumos syslogd put a message id and the facility first: `[ID 800047 auth.info] `.
+  if (message.charCodeAt(0) === 91 /* [ */ && message.startsWith('[ID ')) {
+    const id = SOLARIS_MESSAGE_ID.exec(message);
+    if (id) message = message.slice(id[0].length);
+  }
   let repeat = 1;
   const rep = message.startsWith('message repeated ') ? REPEATED.exec(message) : null;
   if (rep) {

@@ -15,9 +15,21 @@ import { canonicalIp } from '../ip';
  * it; for the others (password, keyboard-interactive, none) nothing follows `ssh2`,
  * and the last address is the one sshd wrote (text before it is the user name's).
  *
- * One failed attempt can log several lines (`Invalid user`, a PAM failure, `Failed
- * password`). Only `Failed <method>` is one line per attempt on every distribution, so
- * rules that count attempts count `event.action: auth-failed`.
+ * Attempts, not lines (`sshd.attempt: true`, what the brute-force rules count). One
+ * failed try can log several lines (`Invalid user`, a PAM failure, `Failed password`);
+ * of those only `Failed <method>` is written once per try on every distribution, and
+ * only for a method that tries a secret (password, keyboard-interactive, GSSAPI).
+ * `Failed publickey` / `hostbased` is a key the client offered and the server does
+ * not know, logged at INFO only for an invalid user or after MaxAuthTries/2 failures
+ * (auth.c auth_log): a client with several keys logs it before `Accepted publickey` on
+ * the same connection, so it is no attempt by itself. `Failed none` is the client
+ * asking which methods exist. What a scan of a key-only server leaves is its
+ * connections closing before authentication (`Connection closed by authenticating
+ * user root …`, `… by invalid user …`, `Disconnected from …`, `Connection reset by
+ * …`, `Disconnecting …: Too many authentication failures`; packet.c sshpkt_fatal writes
+ * one of them per connection): each is one attempt. So a password guessed three times
+ * on one connection is four attempts, a connection that offered keys and gave up is
+ * one, and a connection that logged in is none beyond its password failures.
  */
 export interface SshdFields {
   action: string;
@@ -38,13 +50,15 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
     /^Failed (\S+) for (invalid user )?(.*) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?$/,
     (m) => {
       const at = KEY_METHODS.has(m[1]) ? beforeExtra(m[0], 12 + m[1].length + (m[2]?.length ?? 0)) : undefined;
+      const extra: Record<string, unknown> = { auth_method: m[1], invalid_user: m[2] !== undefined };
+      if (!NOT_ATTEMPTS.has(m[1])) extra.attempt = true;
       return {
         action: 'auth-failed',
         outcome: 'failure',
         user: at?.user ?? m[3],
         address: at?.address ?? m[4],
         port: at?.port ?? +m[5],
-        extra: withKey({ auth_method: m[1], invalid_user: m[2] !== undefined }, at?.extra ?? m[7]),
+        extra: withKey(extra, at?.extra ?? m[7]),
       };
     },
   ],
@@ -84,6 +98,12 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
     (m) => pamFailure(m[2], Number(m[1])),
   ],
   [
+    'e',
+    // auth-pam.c (BSD, macOS): `error: PAM: <pam_strerror> for [illegal user ]USER from HOST`.
+    /^error: PAM: (.*?) for (illegal user )?(.*) from (\S+)$/,
+    (m) => ({ action: 'pam-auth-failure', outcome: 'failure', user: m[3], address: m[4], extra: { invalid_user: m[2] !== undefined, reason: m[1] } }),
+  ],
+  [
     'em',
     /^(?:error: )?maximum authentication attempts exceeded for (invalid user )?(.*) from (\S+) port (\d+)(?: ssh\d?)?(?: \[preauth\])?$/,
     (m) => ({
@@ -109,17 +129,29 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
     'CD',
     /^(?:Connection closed by|Connection reset by|Disconnected from|Disconnecting) (authenticating|invalid) user (.*) (\S+) port (\d+)(?:: (.*?))?(?: \[preauth\])?$/,
     (m) => ({
-      action: 'disconnect',
+      action: 'preauth-disconnect',
+      outcome: 'failure',
       user: m[2],
       address: m[3],
       port: +m[4],
-      extra: m[5] === undefined ? { invalid_user: m[1] === 'invalid' } : { invalid_user: m[1] === 'invalid', reason: m[5] },
+      extra: m[5] === undefined ? { invalid_user: m[1] === 'invalid', attempt: true } : { invalid_user: m[1] === 'invalid', attempt: true, reason: m[5] },
     }),
   ],
   [
     'DRC',
     /^(?:Disconnected from user (.*) |Received disconnect from |Connection closed by |Connection reset by |Disconnected from )(\S+) port (\d+)(?:[: ].*)?$/,
     (m) => ({ action: 'disconnect', user: m[1], address: m[2], port: +m[3] }),
+  ],
+  [
+    's',
+    // session.c (INFO before OpenSSH 7.x made it debug2); sftp-server.c with `-l INFO`.
+    /^subsystem request for (\S+) by user (.*?)( failed, subsystem not found)?$/,
+    (m) => ({ action: 'subsystem-request', outcome: m[3] === undefined ? undefined : 'failure', user: m[2], extra: { subsystem: m[1] } }),
+  ],
+  [
+    's',
+    /^session opened for local user (.*) from \[(\S+)\]$/,
+    (m) => ({ action: 'file-transfer-session', outcome: 'success', user: m[1], address: m[2] }),
   ],
   [
     'p',
@@ -144,6 +176,9 @@ export function parseSshdMessage(message: string): SshdFields {
   }
   return { action: 'other' };
 }
+
+/** Failed methods that try no secret (see the module comment). */
+const NOT_ATTEMPTS = new Set(['publickey', 'hostbased', 'none']);
 
 /** The methods whose log line may carry INFO after `ssh2: ` (see the module comment). */
 const KEY_METHODS = new Set(['publickey', 'hostbased']);
