@@ -38,7 +38,7 @@ const CATALOGUE = [
   ['data', 'burst of OSS object reads by one AccessKey', ['actiontrail.oss-read-burst']],
   ['API', 'unauthorized API calls burst (CIS 2.16)', ['actiontrail.unauthorized-api-calls']],
   ['API', 'burst of instance creation (cost and crypto-mining signal)', ['actiontrail.instance-creation-burst']],
-  ['hosts', 'SSH failed-auth burst per source IP', ['sshd.failed-auth-burst', 'sshd.invalid-user-burst']],
+  ['hosts', 'SSH failed-auth burst per source IP', ['sshd.failed-auth-burst', 'sshd.invalid-user-burst', 'sshd.preauth-disconnect-burst']],
   ['hosts', 'password spraying (many user names from one IP)', ['sshd.password-spraying']],
   ['hosts', 'brute force followed by a successful login', ['sshd.brute-force-then-success']],
   ['hosts', 'SSH successful login', ['sshd.successful-login']],

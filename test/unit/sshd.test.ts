@@ -26,7 +26,7 @@ describe('sshd lines', () => {
     ['Nov 20 11:52:09 db-01 sshd[1950]: User backup from 192.0.2.80 not allowed because not listed in AllowUsers', 'user-not-allowed', 'failure', '192.0.2.80', undefined, 'backup'],
     ['Nov 20 11:40:58 db-01 sshd[1901]: maximum authentication attempts exceeded for invalid user x from 192.0.2.44 port 60211 ssh2', 'max-auth-attempts-exceeded', 'failure', '192.0.2.44', 60211, 'x'],
     ['Nov 20 11:40:58 db-01 sshd[1901]: Received disconnect from 192.0.2.45 port 60212:11: Bye Bye [preauth]', 'disconnect', undefined, '192.0.2.45', 60212, undefined],
-    ['Nov 20 11:40:58 db-01 sshd[1901]: Connection reset by 192.0.2.46 port 60213 [preauth]', 'disconnect', undefined, '192.0.2.46', 60213, undefined],
+    ['Nov 20 11:40:58 db-01 sshd[1901]: Connection reset by 192.0.2.46 port 60213 [preauth]', 'preauth-disconnect', undefined, '192.0.2.46', 60213, undefined],
     ['Nov 20 11:40:58 db-01 sshd[1901]: Connection closed by invalid user admin 192.0.2.47 port 60214 [preauth]', 'preauth-disconnect', 'failure', '192.0.2.47', 60214, 'admin'],
     // Old OpenSSH (CentOS 6): no port on Invalid user
     ['Nov 20 11:52:09 old sshd[1950]: Invalid user oracle from 192.0.2.81', 'invalid-user', 'failure', '192.0.2.81', undefined, 'oracle'],

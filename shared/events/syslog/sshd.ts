@@ -29,7 +29,10 @@ import { canonicalIp } from '../ip';
  * …`, `Disconnecting …: Too many authentication failures`; packet.c sshpkt_fatal writes
  * one of them per connection): each is one attempt. So a password guessed three times
  * on one connection is four attempts, a connection that offered keys and gave up is
- * one, and a connection that logged in is none beyond its password failures.
+ * one, and a connection that logged in is none beyond its password failures. A
+ * connection that ended before naming a user (`Connection closed by ADDR port N
+ * [preauth]`, all that OpenSSH before 7.6 writes) is `preauth-disconnect` without a
+ * user and no attempt: scanners do that too; `sshd.preauth-disconnect-burst` counts them.
  */
 export interface SshdFields {
   action: string;
@@ -136,6 +139,12 @@ const PATTERNS: Array<[string, RegExp, Matcher]> = [
       port: +m[4],
       extra: m[5] === undefined ? { invalid_user: m[1] === 'invalid', attempt: true } : { invalid_user: m[1] === 'invalid', attempt: true, reason: m[5] },
     }),
+  ],
+  [
+    'CD',
+    // A connection that ended before any user was named (OpenSSH before 7.6 never names one here): not an attempt.
+    /^(?:Connection closed by|Connection reset by|Disconnected from) (\S+) port (\d+) \[preauth\]$/,
+    (m) => ({ action: 'preauth-disconnect', address: m[1], port: +m[2] }),
   ],
   [
     'DRC',
