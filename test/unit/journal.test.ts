@@ -45,6 +45,21 @@ test('a journalctl -o json record is the event its syslog line would be', async 
   expect(events[0].fields).toMatchObject({ event: { action: 'auth-failed' }, source: { ip: '203.0.113.51' }, user: { name: 'oracle' }, host: { hostname: 'web-07' } });
 });
 
+test('journalctl -o json-seq (a record separator before each record) and the short-full / short-unix lines are the same event', async () => {
+  const [fromLine] = normalizeSyslogLine(`2026-11-21T09:00:00.123456Z web-07 sshd[2412]: ${message}`);
+  const file = path.join(tempDir(), 'journal.seq');
+  writeFileSync(file, `\x1e${JSON.stringify(journalctl)}\n\x1e${JSON.stringify({ ...journalctl, __CURSOR: 'x2', __REALTIME_TIMESTAMP: '1795251601000000' })}\n`);
+  const events = [];
+  for await (const chunk of readEvents(file, { format: 'auto', syslog: {} })) events.push(...chunk.events);
+  expect(events.map((e) => e.time)).toEqual([Date.parse('2026-11-21T09:00:00.123Z'), Date.parse('2026-11-21T09:00:01Z')]);
+  expect(fieldsOf(events[0])).toEqual(fieldsOf(fromLine));
+  for (const line of [`Sat 2026-11-21 09:00:00.123456 UTC web-07 sshd[2412]: ${message}`, `1795251600.123456 web-07 sshd[2412]: ${message}`]) {
+    const [e] = normalizeSyslogLine(line);
+    expect(e.time).toBe(Date.parse('2026-11-21T09:00:00.123Z'));
+    expect(fieldsOf(e)).toEqual(fieldsOf(fromLine));
+  }
+});
+
 test('Logtail journal records in SLS are read, with the auto shape and the SLS trigger’s', () => {
   for (const shape of ['auto', 'sls'] as const) {
     const [e] = normalizeJsonRecord({ ...logtail }, { path: 'sls://p/journal/0/c', line: 1 }, shape, {});

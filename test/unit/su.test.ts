@@ -19,6 +19,8 @@ test.each([
   ['pam_unix(su:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=root', { action: 'pam-auth-failure', user: 'alice', target: 'root' }],
   ['pam_unix(su-l:session): session opened for user root(uid=0) by alice(uid=1000)', { action: 'session-opened', user: 'alice', target: 'root' }],
   ['pam_unix(su:session): session closed for user root', { action: 'session-closed', target: 'root' }],
+  ['BAD SU alice to root on /dev/pts/0', { action: 'auth-failed', user: 'alice', target: 'root', tty: '/dev/pts/0' }],
+  ['BAD SU root on tty1', { action: 'auth-failed', target: 'root', tty: 'tty1' }],
   ['something else entirely', { action: 'other' }],
 ])('%s', (message, expected) => {
   expect(parse(message)).toMatchObject(expected);

@@ -25,6 +25,8 @@ export interface SuFields {
 const UTIL_LINUX = /^(FAILED SU |FAILED RUNUSER )?\(to (\S+)\) (\S+) on (\S+?)(?:: (.*))?$/;
 const SHADOW = /^(FAILED|Successful) su for (\S+) by (\S+)$/;
 const SHADOW_SHORT = /^([+-]) (\S+) (\S+?):(\S+)$/;
+/** Older su implementations: `BAD SU alice to root on /dev/pts/0`, or only the target: `BAD SU root on tty1`. */
+const BAD_SU = /^BAD SU (?:(\S+) to )?(\S+) on (\S+)$/;
 const PAM_AUTH = /^pam_unix\(su(?:-l)?:auth\): authentication failure; (.*)$/;
 const PAM_SESSION = /^pam_unix\(su(?:-l)?:session\): session (opened|closed) for user ([^(\s]+)(?:\(uid=\d+\))?(?: by ([^(\s]*)(?:\(uid=\d+\))?)?$/;
 
@@ -41,6 +43,9 @@ export function parseSuMessage(message: string): SuFields {
   if ((m = SHADOW_SHORT.exec(message))) {
     const failed = m[1] === '-';
     return { action: failed ? 'auth-failed' : 'switched', outcome: failed ? 'failure' : 'success', tty: m[2], user: m[3], target: m[4] };
+  }
+  if ((m = BAD_SU.exec(message))) {
+    return { action: 'auth-failed', outcome: 'failure', user: m[1], target: m[2], tty: m[3] };
   }
   if ((m = PAM_AUTH.exec(message))) {
     const kv = m[1];

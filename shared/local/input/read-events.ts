@@ -57,6 +57,8 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
         const line = block.firstLine + k;
         let text = lines[k];
         if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        // RFC 7464 JSON text sequences (`journalctl -o json-seq`): a record separator before each record.
+        if (text.charCodeAt(0) === 0x1e) text = text.slice(1);
         if (mode === undefined) {
           const first = text.trim();
           if (first === '') continue;
