@@ -25,3 +25,15 @@ test.each([
 ])('%s', (message, expected) => {
   expect(parse(message)).toMatchObject(expected);
 });
+
+describe('systemd-logind session lines', () => {
+  test('a new session names its user and id; a removed one its id', () => {
+    const [opened] = normalizeSyslogLine('Nov 20 10:00:00 web-01 systemd-logind[612]: New session 42 of user alice.', { year: 2026 });
+    expect(opened.source).toBe('syslog');
+    expect(opened.fields).toMatchObject({ event: { action: 'session-opened' }, user: { name: 'alice' }, session: { id: '42' } });
+    const [closed] = normalizeSyslogLine('Nov 20 10:05:00 web-01 systemd-logind[612]: Removed session 42.', { year: 2026 });
+    expect(closed.fields).toMatchObject({ event: { action: 'session-closed' }, session: { id: '42' } });
+    const [other] = normalizeSyslogLine('Nov 20 10:05:00 web-01 systemd-logind[612]: Watching system buttons on /dev/input/event0 (Power Button)', { year: 2026 });
+    expect((other.fields as any).event.action).toBeUndefined();
+  });
+});

@@ -6,6 +6,7 @@ import { applySshdFields, parseSshdMessage } from './sshd';
 import { applySudoFields, parseSudoMessage } from './sudo';
 import { applySuFields, parseSuMessage } from './su';
 import { ACCOUNT_PROGRAMS, applyAccountFields } from './account';
+import { applyLogindFields } from './logind';
 import { isWebServerErrorLine, normalizeWebServerErrorLine } from '../webserver';
 
 const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth', 'sftp-server', 'internal-sftp']);
@@ -97,6 +98,7 @@ export function normalizeSyslogPartsInto(parts: SyslogParts, text: string, ctx: 
     else if (source === 'sudo') applySudoFields(fields, parseSudoMessage(message));
     else if (source === 'su') applySuFields(fields, parseSuMessage(message));
     else if (source === 'account') applyAccountFields(fields, message);
+    else if (program === 'systemd-logind') applyLogindFields(fields, message);
     out.push({ source, id, time, fields });
   }
 }
