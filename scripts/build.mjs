@@ -53,6 +53,7 @@ await build({
     { in: 'shared/fc/posture/ram-client.ts', out: 'ram-client' },
     { in: 'shared/delivery/channels/dingtalk-openapi.ts', out: 'dingtalk-openapi' },
     { in: 'shared/delivery/channels/nodemailer-client.ts', out: 'nodemailer-client' },
+    { in: 'shared/fc/kms-client.ts', out: 'kms-client' },
   ],
   outdir: 'dist/vendor',
   sourcemap: false,

@@ -1,6 +1,7 @@
 import { Alert } from '../alerts/alert';
 import { Alerter } from '../alerts/alerter';
 import { ConfigError, SecmonConfig, loadConfig } from '../config/config';
+import { SecretSource } from '../config/secrets';
 import { AlertDelivery, DeliveryReport, emptyReport } from '../delivery/alert-delivery';
 import { loadDispatchConfig } from '../delivery/delivery-config';
 import { FileIncidentBook, IncidentBook, IncidentFile, StoreIncidentBook } from '../delivery/incident-books';
@@ -65,6 +66,8 @@ export interface AssemblyOptions {
   problem?: (message: string) => void;
   /** Where alert lines go when no channels are configured (the dispatcher's log). */
   logLine?: (line: string) => void;
+  /** Where KMS secret references are read (the functions); none in the CLI. */
+  secrets?: SecretSource;
 }
 
 /**
@@ -98,10 +101,10 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
     if (loaded.problems.length > 0) throw new RuleLoadError(loaded.problems);
     rules = loaded.rules;
   }
-  const store = await openStateStore(config.state, { password: config.redisPassword, keyPrefix: config.redisKeyPrefix });
+  const store = await openStateStore(config.state, { password: await redisPassword(config, opts.secrets), keyPrefix: config.redisKeyPrefix });
   try {
     const dispatchFile = opts.dispatchConfig ?? config.dispatchConfig;
-    const dispatch = opts.delivery && dispatchFile ? await loadDispatchConfig(dispatchFile, opts.env) : undefined;
+    const dispatch = opts.delivery && dispatchFile ? await loadDispatchConfig(dispatchFile, opts.env, opts.secrets) : undefined;
     const incidents = incidentBook(config, store, opts.localIncidents === true, dispatch?.incidents.file);
     const delivery = dispatch && new AlertDelivery(dispatch, store, Date.now, undefined, opts.undeliverable, incidents, opts.problem);
     const sink = new LogSink(opts.logLine);
@@ -126,6 +129,14 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
     await store.close();
     throw e;
   }
+}
+
+/** The Redis password: from KMS when SECMON_REDIS_PASSWORD_SECRET names a secret (the functions), else SECMON_REDIS_PASSWORD. */
+async function redisPassword(config: SecmonConfig, secrets: SecretSource | undefined): Promise<string | undefined> {
+  const name = config.redisPasswordSecret;
+  if (name === undefined) return config.redisPassword;
+  if (!secrets) throw new ConfigError([`SECMON_REDIS_PASSWORD_SECRET: names KMS secret ${name}, which only the functions read: locally, set SECMON_REDIS_PASSWORD`]);
+  return (await secrets.read([name])).get(name);
 }
 
 /** The default local incident file. */

@@ -1,3 +1,4 @@
+import { parseDuration } from '../util/duration';
 import { zoneOf } from '../util/zone';
 
 /**
@@ -11,6 +12,12 @@ export type DispatchMode = 'inline' | 'fc3' | 'fc2';
 export interface SecmonConfig {
   state: string;
   redisPassword?: string;
+  /** A KMS Secrets Manager secret holding the Redis password (the functions read it). */
+  redisPasswordSecret?: string;
+  /** KMS endpoint of the functions' secret references (default: the region's VPC endpoint). */
+  kmsEndpoint?: string;
+  /** How long a function instance uses a secret before reading it again (rotation). */
+  secretTtlMs: number;
   redisKeyPrefix: string;
   rulesDirs?: string[];
   dispatch: DispatchMode;
@@ -48,6 +55,11 @@ const intIn = (min: number, max: number) => (v: string) => {
   if (!/^\d+$/.test(v) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max}`);
   return n;
 };
+const durationIn = (min: number, max: number) => (v: string) => {
+  const ms = parseDuration(v);
+  if (ms < min || ms > max) throw new Error(`must be from ${min / 1000}s to ${max / 1000}s`);
+  return ms;
+};
 
 /** A zone for zone-less timestamps: an offset (`+08:00`, `UTC`) or an IANA name (`Asia/Shanghai`); returned as given. */
 export function parseZone(v: string): string {
@@ -71,7 +83,20 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     },
     assign: (c, v) => (c.state = v as string),
   },
-  { key: 'SECMON_REDIS_PASSWORD', description: 'Redis password (secret; from the environment, never in s.yaml)', secret: true, parse: nonEmpty, assign: (c, v) => (c.redisPassword = v as string) },
+  { key: 'SECMON_REDIS_PASSWORD', description: 'Redis password (secret; for local use: the functions read it from KMS, see SECMON_REDIS_PASSWORD_SECRET)', secret: true, parse: nonEmpty, assign: (c, v) => (c.redisPassword = v as string) },
+  {
+    key: 'SECMON_REDIS_PASSWORD_SECRET',
+    description: 'Name of the KMS Secrets Manager secret holding the Redis password (the functions read it with their role)',
+    parse: nonEmpty,
+    assign: (c, v) => (c.redisPasswordSecret = v as string),
+  },
+  {
+    key: 'SECMON_KMS_ENDPOINT',
+    description: "KMS endpoint for secret references (default: the function's region, VPC endpoint `kms-vpc.REGION.aliyuncs.com`); `http://host:port` for a local test server",
+    parse: nonEmpty,
+    assign: (c, v) => (c.kmsEndpoint = v as string),
+  },
+  { key: 'SECMON_SECRET_TTL', description: 'How long a function instance keeps a KMS secret before reading it again (so a rotated secret is picked up)', default: '10m', parse: durationIn(60_000, 86_400_000), assign: (c, v) => (c.secretTtlMs = v as number) },
   { key: 'SECMON_REDIS_KEY_PREFIX', description: 'Prefix of every Redis key', default: 'secmon:', parse: nonEmpty, assign: (c, v) => (c.redisKeyPrefix = v as string) },
   {
     key: 'SECMON_RULES_DIR',

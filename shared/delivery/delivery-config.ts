@@ -9,7 +9,7 @@ import { EmailChannel } from './channels/email';
 import { DingTalkAppRobot, DingTalkTodo } from './channels/dingtalk-app';
 import { Severity } from '../rules/rule';
 
-type SecretRef = { env: string };
+import { SecretRef, SecretSource, secretValue } from '../config/secrets';
 
 export interface RouteConfig {
   name?: string;
@@ -53,10 +53,11 @@ function validate(doc: unknown): boolean {
 
 /**
  * Validates a dispatch configuration and builds its channels. Secrets are looked up
- * in `env` by name; a missing one is an error naming the channel and the variable,
- * never showing a value.
+ * in `env` by name, or in `kms` (values read beforehand, see kmsSecretNames); a
+ * missing one is an error naming the channel and the variable or secret, never
+ * showing a value.
  */
-export function buildDispatchConfig(doc: unknown, file: string, env: Record<string, string | undefined>, now: () => number = Date.now): DispatchConfig {
+export function buildDispatchConfig(doc: unknown, file: string, env: Record<string, string | undefined>, now: () => number = Date.now, kms: Map<string, string> = new Map()): DispatchConfig {
   if (!validate(doc)) {
     throw new DispatchConfigError(explainSchemaErrors(validator?.errors ?? []).map((p) => `${file}: ${p.pointer || '/'}: ${p.message}`));
   }
@@ -64,9 +65,14 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
   const problems: string[] = [];
   const secret = (channel: string, field: string, ref: unknown): string => {
     if (typeof ref === 'string') return ref;
-    const name = (ref as SecretRef).env;
-    const value = env[name];
-    if (!value) problems.push(`${file}: /channels/${channel}/${field}: environment variable ${name} is not set`);
+    const r = ref as SecretRef;
+    if ('kms' in r) {
+      const value = secretValue(r, kms);
+      if (!value) problems.push(`${file}: /channels/${channel}/${field}: KMS secret ${r.kms}${r.field === undefined ? ' was not read' : ` has no text field "${r.field}"`}`);
+      return value ?? '';
+    }
+    const value = env[r.env];
+    if (!value) problems.push(`${file}: /channels/${channel}/${field}: environment variable ${r.env} is not set`);
     return value ?? '';
   };
   const channels = new Map<string, Channel>();
@@ -117,8 +123,23 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
   };
 }
 
-/** Reads and builds a dispatch configuration file (JSON). */
-export async function loadDispatchConfig(file: string, env: Record<string, string | undefined>): Promise<DispatchConfig> {
+/** The KMS secrets a dispatch configuration names (`{"kms": NAME}` references in its channels). */
+export function kmsSecretNames(doc: unknown): string[] {
+  const names = new Set<string>();
+  const channels = (doc as DispatchConfigFile | undefined)?.channels;
+  if (channels && typeof channels === 'object') {
+    for (const c of Object.values(channels)) {
+      for (const v of Object.values(c ?? {})) if (v && typeof v === 'object' && typeof (v as { kms?: unknown }).kms === 'string') names.add((v as { kms: string }).kms);
+    }
+  }
+  return [...names].sort();
+}
+
+/**
+ * Reads and builds a dispatch configuration file (JSON), with the KMS secrets it names
+ * read from `secrets` (none in the CLI: a KMS reference there is an error saying so).
+ */
+export async function loadDispatchConfig(file: string, env: Record<string, string | undefined>, secrets?: SecretSource): Promise<DispatchConfig> {
   const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
@@ -132,5 +153,9 @@ export async function loadDispatchConfig(file: string, env: Record<string, strin
   } catch (e) {
     throw new DispatchConfigError([`${file}: not valid JSON (${(e as Error).message})`]);
   }
-  return buildDispatchConfig(doc, file, env);
+  const names = kmsSecretNames(doc);
+  if (names.length > 0 && !secrets) {
+    throw new DispatchConfigError([`${file}: names KMS secrets (${names.join(', ')}), which only the functions read: locally, use {"env": NAME} references`]);
+  }
+  return buildDispatchConfig(doc, file, env, Date.now, names.length > 0 ? await secrets!.read(names) : undefined);
 }

@@ -1,11 +1,12 @@
 import { Alert } from '../alerts/alert';
 import { Alerter } from '../alerts/alerter';
-import { Assembly, RuleLoadError, assemble, syslogOptions } from '../assembly/assemble';
+import { Assembly, RuleLoadError, assemble, readSettings, syslogOptions } from '../assembly/assemble';
 import { HeaderOptions } from '../events/syslog/header';
 import { ConfigError, SecmonConfig, unknownEnvironmentKeys } from '../config/config';
 import { formatProblem } from '../rules/load';
 import { StateStore } from '../state/store';
 import { CredentialsRef, FcContext } from './context';
+import { KmsSecretSource } from './kms-secrets';
 import { packAlerts } from './handoff/alert-payload';
 import { invokerFor } from './handoff/invoker';
 import { log } from './log';
@@ -23,11 +24,14 @@ export interface FunctionRuntime {
   alerter: Alerter;
   assembly: Assembly;
   credentials: CredentialsRef;
+  secrets: KmsSecretSource;
   /** How syslog lines without a year or zone are read (SECMON_SYSLOG_TZ), built once per instance. */
   syslog: HeaderOptions;
   /** Hands alerts to the dispatcher: async invocation in FC, in-process when `inline`. */
   dispatchAlerts(alerts: Alert[]): Promise<void>;
   sls(endpoint: string): SlsClient;
+  /** Whether a KMS secret the runtime was built with has been rotated (read again once its TTL passed). */
+  secretsRotated(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,8 @@ export interface RuntimeOptions {
   rules?: boolean;
   /** Where alert lines go without channels (default: stdout, the function's log). */
   logLine?: (line: string) => void;
+  /** KMS secrets already read by this instance (a runtime built again after a rotation). */
+  secrets?: KmsSecretSource;
 }
 
 export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): Promise<FunctionRuntime> {
@@ -46,10 +52,15 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
   if (unknown.length) log('warn', 'SECMON_* environment variables that are not settings', { names: unknown });
   const credentials = new CredentialsRef();
   credentials.set(ctx.credentials);
+  const settings = readSettings(env);
+  const secrets =
+    opts.secrets ??
+    new KmsSecretSource({ endpoint: settings.kmsEndpoint ?? `kms-vpc.${ctx.region}.aliyuncs.com`, credentials, ttlMs: settings.secretTtlMs });
   let assembly: Assembly;
   try {
     assembly = await assemble({
       env,
+      secrets,
       rules: opts.rules,
       delivery: true,
       undeliverable: 'throw',
@@ -81,6 +92,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
     alerter: assembly.alerter,
     assembly,
     credentials,
+    secrets,
     syslog: syslogOptions(config),
     async dispatchAlerts(alerts) {
       if (alerts.length > 0) await assembly.handOff(alerts);
@@ -97,6 +109,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
       }
       return client;
     },
+    secretsRotated: () => secrets.rotated(),
     async close() {
       for (const c of slsClients.values()) c.close();
       await assembly.close();
@@ -115,5 +128,12 @@ export async function runtimeFor(ctx: FcContext, opts: RuntimeOptions = {}): Pro
   }
   const rt = await instance;
   rt.credentials.set(ctx.credentials);
+  if (await rt.secretsRotated()) {
+    // New channel secrets or a new Redis password: built again from the new values.
+    log('info', 'a KMS secret was rotated: the runtime is built again');
+    instance = undefined;
+    await rt.close();
+    return runtimeFor(ctx, { ...opts, secrets: rt.secrets });
+  }
   return rt;
 }
