@@ -2,7 +2,7 @@
 // One self-contained file per entry keeps FC cold starts small: nothing is resolved
 // from node_modules at start-up, and what a function does not import is not shipped.
 import { build } from 'esbuild';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -58,11 +58,24 @@ await build({
   outdir: 'dist/vendor',
   sourcemap: false,
 });
-// Each function carries the bundled rules and the vendor files beside its bundle.
+// The vendor files each function can load: the state store and KMS secrets for all;
+// the hand-off clients and, for SECMON_DISPATCH=inline, the channels' SDKs for the
+// detectors; SLS for the SLS trigger, RAM for the posture scan.
+const detector = ['redis-client', 'kms-client', 'fc3-client', 'fc2-client', 'dingtalk-openapi', 'nodemailer-client'];
+const VENDOR_FILES = {
+  actiontrail: detector,
+  sls: [...detector, 'sls-gateway', 'sls-protobuf'],
+  posture: [...detector, 'ram-client'],
+  dispatcher: ['redis-client', 'kms-client', 'dingtalk-openapi', 'nodemailer-client'],
+};
+// Each function carries the bundled rules and its vendor files beside its bundle.
 for (const e of entries.filter((x) => x.out.startsWith('functions/'))) {
   const dir = join(root, 'dist', e.out, '..');
+  const name = e.out.split('/')[1];
+  if (!VENDOR_FILES[name]) throw new Error(`scripts/build.mjs: no vendor files listed for function ${name}`);
   cpSync(join(root, 'rules'), join(dir, 'rules'), { recursive: true });
-  cpSync(join(root, 'dist', 'vendor'), join(dir, 'vendor'), { recursive: true });
+  mkdirSync(join(dir, 'vendor'), { recursive: true });
+  for (const v of VENDOR_FILES[name]) cpSync(join(root, 'dist', 'vendor', `${v}.js`), join(dir, 'vendor', `${v}.js`));
   // A dispatch configuration at the project root travels with the functions (SECMON_DISPATCH_CONFIG=dispatch.json).
   if (existsSync(join(root, 'dispatch.json'))) cpSync(join(root, 'dispatch.json'), join(dir, 'dispatch.json'));
 }

@@ -1,4 +1,4 @@
-import { stableId } from '../util/hash';
+import { digestId } from '../util/hash';
 import { higherSeverity } from '../rules/severity';
 import { Alert, Evidence } from './alert';
 
@@ -54,7 +54,7 @@ export function applyAlert(current: Incident | undefined, alert: Alert, now: str
   return {
     opened: true,
     incident: {
-      id: `INC-${stableId(alert.rule, alert.key, alert.id).slice(0, 10).toUpperCase()}`,
+      id: `INC-${digestId(alert.rule, alert.key, alert.id).slice(0, 10).toUpperCase()}`,
       rule: alert.rule,
       key: alert.key,
       title: alert.title,

@@ -27,7 +27,6 @@ export interface SecmonConfig {
   fcEndpoint?: string;
   /** Zone of syslog timestamps without one: an offset or an IANA name (see util/zone). */
   syslogTz: string;
-  slsAcceptEncoding: 'deflate' | 'lz4';
   slsPageSize: number;
   ramEndpoint: string;
   dispatchConfig?: string;
@@ -126,13 +125,6 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     default: 'UTC',
     parse: parseZone,
     assign: (c, v) => (c.syslogTz = v as string),
-  },
-  {
-    key: 'SECMON_SLS_ACCEPT_ENCODING',
-    description: 'Compression asked of PullLogs: `deflate` (no native code) or `lz4`',
-    default: 'deflate',
-    parse: oneOf(['deflate', 'lz4'] as const),
-    assign: (c, v) => (c.slsAcceptEncoding = v as 'deflate' | 'lz4'),
   },
   {
     key: 'SECMON_DISPATCH_CONFIG',

@@ -2,7 +2,7 @@ import { SecEvent, Source } from '../events/event';
 import { CompiledRule } from '../rules/rule';
 import { STATE_KEYS, stateKey } from '../state/keys';
 import { StateStore, StateWrite, TransactionResult } from '../state/store';
-import { stableId } from '../util/hash';
+import { digestId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
 import { Completion, Detection } from './detection';
 import { DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from './evidence';
@@ -67,7 +67,7 @@ export class Detector {
     readonly store: StateStore,
   ) {
     this.rules = rules;
-    this.fingerprint = stableId(...rules.filter((r) => r.enabled).map((r) => JSON.stringify(r.definition)));
+    this.fingerprint = digestId(...rules.filter((r) => r.enabled).map((r) => JSON.stringify(r.definition)));
     for (const rule of rules) {
       if (!rule.enabled) continue;
       const armed = armRule(rule);
@@ -282,7 +282,7 @@ function toDetection(c: Candidate, suppressed: number): Detection {
   const { rule, key, completion } = c;
   const evidence = completion.evidence.map(asEvidence);
   const detection: Detection = {
-    id: stableId(rule.id, key, completion.t, evidence[0]?.id ?? ''),
+    id: digestId(rule.id, key, completion.t, evidence[0]?.id ?? ''),
     rule: rule.id,
     key,
     group: rule.groupOf(c.fields),

@@ -103,7 +103,6 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
         client = new SlsClient({
           endpoint,
           credentials: { get accessKeyId() { return credentials.get().accessKeyId; }, get accessKeySecret() { return credentials.get().accessKeySecret; }, get securityToken() { return credentials.get().securityToken; } },
-          acceptEncoding: config.slsAcceptEncoding,
         });
         slsClients.set(endpoint, client);
       }

@@ -5,7 +5,7 @@ import { InputFormat, readEvents } from './input/read-events';
 import { LineTooLongError } from './input/line-reader';
 import { resolve as resolvePath } from 'node:path';
 import { HeaderOptions } from '../events/syslog/header';
-import { stableId } from '../util/hash';
+import { digestId } from '../util/hash';
 
 export interface ReplaySummary {
   files: number;
@@ -71,7 +71,7 @@ export async function replayFiles(files: string[], alerter: Alerter | undefined,
     recordsBefore = recordsInFile;
     if (done.size === 0) return;
     // The file's records, the events they gave and the rules: replayed again under other rules, a batch is evaluated afresh.
-    const batchId = opts.batchIds && file !== '-' ? `replay:${stableId(resolvePath(file), from, recordsInFile, done.fingerprint, alerter!.fingerprint)}` : undefined;
+    const batchId = opts.batchIds && file !== '-' ? `replay:${digestId(resolvePath(file), from, recordsInFile, done.fingerprint, alerter!.fingerprint)}` : undefined;
     for (const alert of await done.finish({ batchId })) {
       summary.alerts++;
       summary.alertsByRule.set(alert.rule, (summary.alertsByRule.get(alert.rule) ?? 0) + 1);

@@ -1,7 +1,25 @@
+import { createHash } from 'node:crypto';
+
 /**
- * Stable identifiers derived from their parts: event ids of log lines, alert ids,
- * batch ids. Not a security boundary, but on the hot path (one per log line), so a
- * fast non-cryptographic 64-bit hash: two independent 32-bit multiply-xor lanes, each
+ * Identifiers that decide deduplication across instances (alert ids, incident ids,
+ * batch ids, the rules' fingerprint): SHA-256 of the parts, each length-prefixed so
+ * that ("ab", "c") and ("a", "bc") differ, truncated to 64 bits (16 hex digits). Parts
+ * such as user names are attacker-controlled; a standard hash keeps a crafted
+ * collision (which would silently drop an alert as "already raised") out of reach.
+ */
+export function digestId(...parts: Array<string | number>): string {
+  const h = createHash('sha256');
+  for (const p of parts) {
+    const s = typeof p === 'string' ? p : String(p);
+    h.update(`${s.length}:`);
+    h.update(s);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * Stable identifiers of events (log lines, records without an id of their own). On
+ * the hot path (one per log line), so a fast non-cryptographic 64-bit hash: two independent 32-bit multiply-xor lanes, each
  * finished with the MurmurHash3 avalanche step. 64 bits keep collisions negligible at
  * the volumes of one account (about one in 10^8 at a billion ids).
  */

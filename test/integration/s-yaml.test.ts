@@ -104,6 +104,15 @@ describe('s preview (the real CLI)', () => {
     }
   });
 
+  test('each function ships only the vendor SDK files it can load', () => {
+    const vendor = (name: string) => readdirSync(path.join(ROOT, 'dist', 'functions', name, 'vendor')).sort();
+    const detector = ['dingtalk-openapi.js', 'fc2-client.js', 'fc3-client.js', 'kms-client.js', 'nodemailer-client.js', 'redis-client.js'];
+    expect(vendor('dispatcher')).toEqual(['dingtalk-openapi.js', 'kms-client.js', 'nodemailer-client.js', 'redis-client.js']);
+    expect(vendor('actiontrail')).toEqual(detector);
+    expect(vendor('sls')).toEqual([...detector, 'sls-gateway.js', 'sls-protobuf.js'].sort());
+    expect(vendor('posture')).toEqual([...detector, 'ram-client.js'].sort());
+  });
+
   test('settings: what the functions read, the Redis password and channel secrets as KMS secret names', () => {
     const read = new Set<string>();
     for (const f of [...sourceFiles(path.join(ROOT, 'shared')), ...sourceFiles(path.join(ROOT, 'functions'))]) {

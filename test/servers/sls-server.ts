@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { deflateSync } from 'node:zlib';
-import { compressSync } from 'lz4-napi';
 import { SlsLogGroup, encodeLogGroupList } from '../../shared/fc/sls/log-group';
 import { LoopbackHttpServer } from './loopback-http';
 
@@ -10,7 +9,7 @@ import { LoopbackHttpServer } from './loopback-http';
  * the SLS API reference describes: virtual-hosted `{project}.{endpoint}` names,
  * `GET /logstores/{logstore}/shards/{shard}?type=cursor|log`, requests signed with
  * SLS signature v1 (checked here against the secret, independently of the client),
- * protobuf LogGroupList bodies compressed with deflate or lz4 per Accept-Encoding,
+ * protobuf LogGroupList bodies compressed with deflate per Accept-Encoding (lz4 is announced uncompressed: a client must refuse it),
  * and the next cursor in `x-log-cursor`.
  */
 export interface SlsRequestRecord {
@@ -26,6 +25,8 @@ export class LocalSls extends LoopbackHttpServer {
   private readonly shards = new Map<string, SlsLogGroup[]>();
   /** Answer the next N PullLogs with this HTTP status (to exercise retries and failures). */
   failNext: { count: number; status: number } = { count: 0, status: 500 };
+  /** Answer PullLogs in this compression whatever was asked (to check that a client refuses what it cannot read). */
+  forceEncoding?: string;
 
   constructor(readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string }) {
     super();
@@ -87,7 +88,7 @@ export class LocalSls extends LoopbackHttpServer {
     if (from === undefined || to === undefined || from > groups.length) return fail(400, 'InvalidCursor', 'cursor is invalid');
     const slice = groups.slice(from, Math.min(to, from + count));
     const raw = Buffer.from(encodeLogGroupList(slice));
-    const encoding = String(req.headers['accept-encoding'] ?? '');
+    const encoding = this.forceEncoding ?? String(req.headers['accept-encoding'] ?? '');
     let body: Buffer = raw;
     const headers: Record<string, string> = {
       'content-type': 'application/x-protobuf',
@@ -100,7 +101,8 @@ export class LocalSls extends LoopbackHttpServer {
       body = deflateSync(raw);
       headers['x-log-compresstype'] = 'deflate';
     } else if (encoding === 'lz4') {
-      body = compressSync(raw).subarray(4); // lz4-napi prefixes the size; SLS sends the bare block
+      // What SLS would send a client asking for lz4: secmon never asks, and refuses it.
+      body = raw;
       headers['x-log-compresstype'] = 'lz4';
     }
     res.writeHead(200, headers);

@@ -2,7 +2,7 @@ import { CONFIG_KEYS, ConfigError, configFromJson, loadConfig, unknownEnvironmen
 
 describe('configuration', () => {
   test('defaults', () => {
-    expect(loadConfig({})).toMatchObject({ state: 'memory', dispatch: 'inline', dispatcherFunction: 'secmon-dispatcher', dispatcherQualifier: 'LATEST', syslogTz: 'UTC', slsAcceptEncoding: 'deflate', slsPageSize: 1000, redisKeyPrefix: 'secmon:' });
+    expect(loadConfig({})).toMatchObject({ state: 'memory', dispatch: 'inline', dispatcherFunction: 'secmon-dispatcher', dispatcherQualifier: 'LATEST', syslogTz: 'UTC', slsPageSize: 1000, redisKeyPrefix: 'secmon:' });
   });
 
   test('later sources win; empty values count as unset', () => {

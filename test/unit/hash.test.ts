@@ -1,4 +1,4 @@
-import { stableId } from '../../shared/util/hash';
+import { digestId, stableId } from '../../shared/util/hash';
 
 describe('stableId', () => {
   test('is stable and 16 hex characters', () => {
@@ -12,5 +12,17 @@ describe('stableId', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200_000; i++) seen.add(stableId('auth.log:', i, 'Nov 20 10:00:00 h sshd[1]: Failed password for root from 198.51.100.1 port 22 ssh2'));
     expect(seen.size).toBe(200_000);
+  });
+});
+
+describe('digestId (alert, incident and batch ids)', () => {
+  test('is SHA-256 of the length-prefixed parts, truncated to 16 hex digits', () => {
+    const { createHash } = require('node:crypto');
+    expect(digestId('sshd.failed-auth-burst', '203.0.113.5', 1795251600000)).toBe(createHash('sha256').update('22:sshd.failed-auth-burst11:203.0.113.513:1795251600000').digest('hex').slice(0, 16));
+  });
+  test('parts cannot be re-cut into the same id', () => {
+    expect(digestId('ab', 'c')).not.toBe(digestId('a', 'bc'));
+    expect(digestId('a|b')).not.toBe(digestId('a', 'b'));
+    expect(digestId('')).not.toBe(digestId());
   });
 });

@@ -16,8 +16,6 @@ export interface SlsClientOptions {
   /** `http://cn-hangzhou-intranet.log.aliyuncs.com` (the trigger payload's form) or a bare host; https by default. */
   endpoint: string;
   credentials: SlsCredentials;
-  /** What PullLogs should compress with: deflate needs nothing native; lz4 loads lz4-napi when used. */
-  acceptEncoding?: 'deflate' | 'lz4';
   timeoutMs?: number;
 }
 
@@ -49,7 +47,7 @@ export interface PullResult {
  * request is signed by the SDK's own gateway (`@alicloud/gateway-sls`: SLS signature
  * v1, `x-log-*` headers, STS token), with the host `{project}.{endpoint}` given the way
  * its other calls give it, and this module sends it and decodes the body itself
- * (zlib / lz4-napi, then protobufjs).
+ * (zlib, then protobufjs).
  */
 export class SlsClient {
   private gatewayInstance?: InstanceType<typeof SlsGatewayType>;
@@ -118,7 +116,8 @@ export class SlsClient {
   ): Promise<Buffer> {
     const { accessKeyId, accessKeySecret, securityToken } = this.opts.credentials;
     const headers: Record<string, string> = { accept };
-    if (action === 'PullLogs') headers['Accept-Encoding'] = this.opts.acceptEncoding ?? 'deflate';
+    // deflate: zlib is in Node.js, nothing native ships in the bundle.
+    if (action === 'PullLogs') headers['Accept-Encoding'] = 'deflate';
     const context = {
       request: {
         headers,
@@ -196,12 +195,6 @@ function decompress(body: Buffer, headers: http.IncomingHttpHeaders): Buffer {
   let out: Buffer;
   if (type === 'deflate') {
     out = inflateSync(body);
-  } else if (type === 'lz4') {
-    // SLS sends a raw LZ4 block; lz4-napi reads blocks prefixed with their size.
-    const prefixed = Buffer.alloc(body.length + 4);
-    prefixed.writeUInt32LE(rawSize, 0);
-    body.copy(prefixed, 4);
-    out = loadLz4().uncompressSync(prefixed);
   } else {
     throw new SlsError(`unsupported x-log-compresstype "${String(type)}"`, 200);
   }
@@ -209,11 +202,4 @@ function decompress(body: Buffer, headers: http.IncomingHttpHeaders): Buffer {
     throw new SlsError(`decompressed ${out.length} bytes, x-log-bodyrawsize says ${rawSize}`, 200);
   }
   return out;
-}
-
-/** lz4-napi is native: loaded only when a server answers lz4. */
-function loadLz4(): { uncompressSync(b: Buffer): Buffer } {
-  // The computed name keeps bundlers from inlining the native module.
-  const name = ['lz4', 'napi'].join('-');
-  return require(name) as { uncompressSync(b: Buffer): Buffer };
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../../events/event';
 import { normalizeEventBridge } from '../../events/actiontrail';
-import { stableId } from '../../util/hash';
+import { digestId } from '../../util/hash';
 import { FunctionRuntime } from '../runtime';
 import { log } from '../log';
 import { InvocationSummary } from './summary';
@@ -36,7 +36,7 @@ export async function handleEventBridgeEvent(payload: Buffer | string, rt: Funct
   });
   // EventBridge retries deliver the same event ids: they identify the batch.
   const ids = items.map((it) => String((it as { id?: unknown })?.id ?? '')).sort();
-  const alerts = await batch.finish({ batchId: `eb:${stableId(...ids)}` });
+  const alerts = await batch.finish({ batchId: `eb:${digestId(...ids)}` });
   await rt.dispatchAlerts(alerts);
   const summary = { events: batch.size, skipped, alerts: alerts.length };
   log('info', 'EventBridge batch evaluated', { requestId, ...summary });
