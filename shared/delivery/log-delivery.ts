@@ -15,7 +15,9 @@ export class LogSink implements AlertSink {
   constructor(private readonly write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {}
 
   async send(alert: Alert): Promise<void> {
-    this.write(JSON.stringify({ level: 'ALERT', ...alert }));
+    // The function log's shape (shared/fc/log.ts): an ECS line whose level is `alert`.
+    const { message, ...rest } = alert;
+    this.write(JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'alert', message, ...rest }));
   }
 }
 

@@ -17,7 +17,7 @@ const ebFile = path.join(ROOT, 'samples/eventbridge/ecs-write-events.json');
 
 /** Alert lines the dispatcher side writes to the function log when no channels are configured. */
 function loggedAlerts(log: string[]): Array<{ rule: string; key: string; time: string; id: string }> {
-  return log.filter((l) => l.startsWith('{"level":"ALERT"')).map((l) => JSON.parse(l));
+  return log.filter((l) => l.startsWith('{"@timestamp"')).map((l) => JSON.parse(l)).filter((l) => l['log.level'] === 'alert');
 }
 const ndjson = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 

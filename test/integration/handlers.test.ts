@@ -107,7 +107,7 @@ describe('function handlers, end to end (built bundles, local SLS, real Redis, l
     } finally {
       spy.mockRestore();
     }
-    const delivered = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 'ALERT');
+    const delivered = lines.map((l) => JSON.parse(l)).filter((l) => l['log.level'] === 'alert');
     expect(delivered.map((a) => a.key)).toEqual(['203.0.113.50']);
     expect(lines.join('')).not.toContain(creds.accessKeySecret);
   });

@@ -138,7 +138,7 @@ describe('s preview (the real CLI)', () => {
     for (const [name, r] of functions()) {
       expect(r.props.vpcConfig).toEqual({ vpcId: 'vpc-bp1testvpc', vSwitchIds: ['vsw-bp1testvsw'], securityGroupId: 'sg-bp1testsg' });
       expect(r.props.internetAccess).toBe(name === 'secmon-dispatcher' || name === 'secmon-posture');
-      expect(r.props.logConfig).toEqual(expect.objectContaining({ project: 'my-audit-project', logstore: 'secmon-functions' }));
+      expect(r.props.logConfig).toEqual(expect.objectContaining({ project: 'my-audit-project', logstore: 'secmon-functions', logBeginRule: 'None' }));
       expect(r.props.asyncInvokeConfig.destinationConfig.onFailure.destination).toBe('acs:mns:cn-hangzhou:1234567890123456:/queues/secmon-dead-letter/messages');
     }
   });
