@@ -11,7 +11,9 @@ import { log } from '../log';
 export async function handleDispatch(payload: Buffer | string, rt: FunctionRuntime, requestId = ''): Promise<{ delivered: number; duplicates: number }> {
   let alerts;
   try {
-    alerts = parseAlertPayload(payload).alerts;
+    const parsed = parseAlertPayload(payload);
+    alerts = parsed.alerts;
+    for (const r of parsed.rejected) log('error', 'dispatcher item is not an alert; skipped', { requestId, ...r });
   } catch (e) {
     log('error', 'dispatcher payload rejected; dropped', { requestId, error: (e as Error).message });
     return { delivered: 0, duplicates: 0 };

@@ -34,8 +34,10 @@ export async function handleEventBridgeEvent(payload: Buffer | string, rt: Funct
       log('error', 'EventBridge event skipped', { requestId, index: i, id: typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : undefined, error: (e as Error).message });
     }
   });
-  // EventBridge retries deliver the same event ids: they identify the batch.
-  const ids = items.map((it) => String((it as { id?: unknown })?.id ?? '')).sort();
+  // EventBridge retries deliver the same event ids: they identify the batch; an event
+  // without one is identified by its content (else every id-less batch of one size
+  // would look like a redelivery of the first).
+  const ids = items.map((it) => (typeof (it as { id?: unknown })?.id === 'string' && (it as { id: string }).id !== '' ? (it as { id: string }).id : `content:${digestId(JSON.stringify(it) ?? String(it))}`)).sort();
   const alerts = await batch.finish({ batchId: `eb:${digestId(...ids)}` });
   await rt.dispatchAlerts(alerts);
   const summary = { events: batch.size, skipped, alerts: alerts.length };
