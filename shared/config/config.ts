@@ -1,4 +1,5 @@
 import { parseDuration } from '../util/duration';
+import { redact } from '../util/redact';
 import { zoneOf } from '../util/zone';
 
 /**
@@ -77,7 +78,8 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     default: 'memory',
     parse: (v) => {
       if (v !== 'memory' && !/^rediss?:\/\/[^/\s]+/.test(v)) throw new Error('must be "memory" or a redis:// URL');
-      if (/^rediss?:\/\/[^@/]*:[^@/]+@/.test(v)) throw new Error('must not contain a password: set SECMON_REDIS_PASSWORD instead');
+      // No user part at all (a password may hold '@' or ':'), and no password in the query.
+      if (/^rediss?:\/\/[^/?#]*@/.test(v) || /[?&](?:password|pass|auth)=/i.test(v)) throw new Error('must not contain a password: set SECMON_REDIS_PASSWORD instead');
       return v;
     },
     assign: (c, v) => (c.state = v as string),
@@ -174,7 +176,7 @@ export function loadConfig(...sources: Array<Record<string, string | undefined>>
       spec.assign(config, spec.parse(raw));
     } catch (e) {
       // A password typed into a URL by mistake is not echoed back either.
-      const shown = spec.secret ? '(value hidden)' : JSON.stringify(raw.slice(0, 80).replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@'));
+      const shown = spec.secret ? '(value hidden)' : JSON.stringify(redact(raw).slice(0, 80));
       problems.push(`${spec.key}=${shown}: ${(e as Error).message}`);
     }
   }

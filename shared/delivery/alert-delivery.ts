@@ -7,6 +7,7 @@ import { Channel, Digest } from './channels/channel';
 import { DispatchConfig, RouteConfig } from './delivery-config';
 import { DeliveryError, withRetries } from './retry';
 import { IncidentBook } from './incident-books';
+import { redact } from '../util/redact';
 
 const DIGEST_LIMIT = 30;
 
@@ -210,7 +211,8 @@ export class AlertDelivery {
     }
   }
 
-  private async deadLetter(channel: string, reason: string, what: object): Promise<void> {
+  private async deadLetter(channel: string, why: string, what: object): Promise<void> {
+    const reason = redact(why, this.config.channels.get(channel)?.secretValues);
     if (this.undeliverable === 'throw') throw new DeliveryError(`channel ${channel}: ${reason}`, true);
     const line = JSON.stringify({ time: new Date(this.now()).toISOString(), channel, reason, ...what });
     try {

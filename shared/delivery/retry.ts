@@ -1,10 +1,16 @@
-/** A delivery failure; `retryable` says whether trying again can help. */
+import { redact } from '../util/redact';
+
+/**
+ * A delivery failure; `retryable` says whether trying again can help. Its message is
+ * redacted as it is made (URLs' user parts and query values, secret-named values), so
+ * no delivery error can carry a token into a dead letter or an invocation error.
+ */
 export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
   ) {
-    super(message);
+    super(redact(message));
     this.name = 'DeliveryError';
   }
 }

@@ -1,3 +1,4 @@
+import { redact } from '../util/redact';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import { StateStore, TransactionResult } from './store';
 import { loadVendor } from '../util/vendor';
@@ -63,8 +64,10 @@ export class RedisStateStore implements StateStore {
     // Errors surface on the commands that fail; a refused password ends the connecting at
     // once (ioredis would retry it, then report only that the connection closed).
     let refused: Error | undefined;
+    let lastError: Error | undefined;
     const refusal = new Promise<never>((_, reject) => {
       redis.on('error', (e: Error) => {
+        lastError = e;
         if (refused === undefined && /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(e.message)) {
           refused = e;
           reject(e);
@@ -76,7 +79,12 @@ export class RedisStateStore implements StateStore {
       await Promise.race([redis.connect(), refusal]);
     } catch (e) {
       redis.disconnect();
-      const why = refused ? `Redis refused the password (${refused.message.split(' ')[0]}): check SECMON_REDIS_PASSWORD` : (e as Error).message;
+      const why = refused
+        ? /NOAUTH/i.test(refused.message)
+          ? 'Redis requires a password and none was given (NOAUTH): set SECMON_REDIS_PASSWORD (or SECMON_REDIS_PASSWORD_SECRET in the functions)'
+          : `Redis refused the password (${refused.message.split(' ')[0]}): check SECMON_REDIS_PASSWORD`
+        : // ioredis ends with "Connection is closed."; the socket's own error says why (ECONNREFUSED, ETIMEDOUT).
+          redact(lastError && /Connection is closed/.test((e as Error).message) ? lastError.message : (e as Error).message, [opts.password]);
       throw new StateStoreError(`cannot connect to Redis at ${redactUrl(opts.url)}: ${why}`, e);
     }
     return new RedisStateStore(redis, opts);
@@ -163,12 +171,7 @@ function ttlOf(ms: number): number {
 }
 
 /** A Redis URL without its password, for messages. */
+/** A connection string fit to print (shared/util/redact.ts: no user part, no query values). */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid URL>';
-  }
+  return redact(url);
 }

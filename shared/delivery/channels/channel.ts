@@ -18,6 +18,8 @@ export interface Channel {
   readonly type: string;
   /** Messages a minute this channel may send (undefined: no limit). */
   readonly perMinute?: number;
+  /** The secrets the channel holds (token, password, signing secret): never in an error it causes. */
+  readonly secretValues?: readonly string[];
   send(alert: Alert, ctx: SendContext): Promise<void>;
   sendDigest?(digest: Digest, ctx: SendContext): Promise<void>;
   /** A ticket sink: told when an incident opens. */

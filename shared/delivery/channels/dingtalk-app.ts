@@ -34,6 +34,10 @@ export class DingTalkAppRobot implements Channel {
     private readonly o: DingTalkApiOptions & { robotCode: string; openConversationId: string },
   ) {}
 
+  get secretValues(): readonly string[] {
+    return [this.o.appSecret];
+  }
+
   async send(alert: Alert): Promise<void> {
     const title = `${alert.severity.toUpperCase()} ${alert.rule}`;
     const text = [
@@ -74,6 +78,10 @@ export class DingTalkTodo implements Channel {
     readonly name: string,
     private readonly o: DingTalkApiOptions & { operatorUnionId: string; executorUnionIds: string[] },
   ) {}
+
+  get secretValues(): readonly string[] {
+    return [this.o.appSecret];
+  }
 
   async send(): Promise<void> {
     throw new DeliveryError(`channel ${this.name} (dingtalk-todo) takes incidents only: list it under incidents.channels`, false);

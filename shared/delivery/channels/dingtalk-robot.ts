@@ -29,6 +29,10 @@ export class DingTalkRobot implements Channel {
     private readonly now: () => number = Date.now,
   ) {}
 
+  get secretValues(): readonly string[] {
+    return [this.webhook, new URL(this.webhook, 'https://invalid.example').searchParams.get('access_token') ?? '', this.secret];
+  }
+
   async send(alert: Alert, ctx: SendContext): Promise<void> {
     await this.post(alert.id, this.alertTitle(alert), this.alertText(alert, ctx), ctx);
   }

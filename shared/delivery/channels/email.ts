@@ -28,6 +28,10 @@ export class EmailChannel implements Channel {
   readonly perMinute?: number;
   private transport?: Transporter;
 
+  get secretValues(): readonly string[] {
+    return [this.o.pass ?? ''];
+  }
+
   constructor(
     readonly name: string,
     private readonly o: EmailOptions,

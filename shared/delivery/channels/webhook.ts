@@ -19,6 +19,10 @@ export class WebhookChannel implements Channel {
     private readonly now: () => number = Date.now,
   ) {}
 
+  get secretValues(): readonly string[] {
+    return [this.url, this.secret];
+  }
+
   async send(alert: Alert): Promise<void> {
     await this.post(JSON.stringify({ type: 'alert', alert }));
   }
