@@ -17,7 +17,7 @@ export interface FunctionRun {
  * drives it: `initialize(context)` once, then `handler(event, context)` for each
  * payload, with exactly the given environment (none of the test process's SECMON_*).
  */
-export function runFunction(name: string, env: Record<string, string>, payloads: Array<Buffer | string>): Promise<FunctionRun> {
+export function runFunction(name: string, env: Record<string, string>, payloads: Array<Buffer | string>, onStart?: (child: import('node:child_process').ChildProcess) => void): Promise<FunctionRun> {
   const dir = tempDir();
   const out = path.join(dir, 'results.json');
   payloads.forEach((p, i) => require('node:fs').writeFileSync(path.join(dir, `payload-${i}`), p));
@@ -37,6 +37,7 @@ export function runFunction(name: string, env: Record<string, string>, payloads:
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SECMON_')));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { cwd: dir, env: { ...base, ...env } });
+    onStart?.(child);
     let text = '';
     child.stdout.on('data', (d) => (text += d));
     child.stderr.on('data', (d) => (text += d));

@@ -106,7 +106,7 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
     const dispatchFile = opts.dispatchConfig ?? config.dispatchConfig;
     const dispatch = opts.delivery && dispatchFile ? await loadDispatchConfig(dispatchFile, opts.env, opts.secrets) : undefined;
     const incidents = incidentBook(config, store, opts.localIncidents === true, dispatch?.incidents.file);
-    const delivery = dispatch && new AlertDelivery(dispatch, store, Date.now, undefined, opts.undeliverable, incidents, opts.problem);
+    const delivery = dispatch && new AlertDelivery(dispatch, store, Date.now, undefined, opts.undeliverable, incidents, opts.problem, config.deliveryLeaseMs);
     const sink = new LogSink(opts.logLine);
     const deliver = async (alerts: Alert[]): Promise<DeliveryReport> => {
       if (delivery) return delivery.deliver(alerts);

@@ -19,6 +19,8 @@ export interface SecmonConfig {
   kmsEndpoint?: string;
   /** How long a function instance uses a secret before reading it again (rotation). */
   secretTtlMs: number;
+  /** How long a claim to send an alert on a channel holds if its sender dies. */
+  deliveryLeaseMs: number;
   redisKeyPrefix: string;
   rulesDirs?: string[];
   dispatch: DispatchMode;
@@ -96,6 +98,13 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     description: "KMS endpoint for secret references (default: the function's region, VPC endpoint `kms-vpc.REGION.aliyuncs.com`); `http://host:port` for a local test server",
     parse: nonEmpty,
     assign: (c, v) => (c.kmsEndpoint = v as string),
+  },
+  {
+    key: 'SECMON_DELIVERY_LEASE',
+    description: 'How long a claim to send an alert on a channel holds if its sender dies; after it a retry sends the alert (at least one send with its retries; at most the dispatcher timeout is sensible)',
+    default: '60s',
+    parse: durationIn(1_000, 900_000),
+    assign: (c, v) => (c.deliveryLeaseMs = v as number),
   },
   { key: 'SECMON_SECRET_TTL', description: 'How long a function instance keeps a KMS secret before reading it again (so a rotated secret is picked up)', default: '10m', parse: durationIn(60_000, 86_400_000), assign: (c, v) => (c.secretTtlMs = v as number) },
   { key: 'SECMON_REDIS_KEY_PREFIX', description: 'Prefix of every Redis key', default: 'secmon:', parse: nonEmpty, assign: (c, v) => (c.redisKeyPrefix = v as string) },

@@ -3,13 +3,21 @@ import * as path from 'node:path';
 import { Alert } from '../alerts/alert';
 import { STATE_KEYS, stateKey } from '../state/keys';
 import { StateStore } from '../state/store';
-import { Channel, Digest } from './channels/channel';
+import { Channel, Digest, HeldAlert } from './channels/channel';
 import { DispatchConfig, RouteConfig } from './delivery-config';
 import { DeliveryError, withRetries } from './retry';
 import { IncidentBook } from './incident-books';
 import { redact } from '../util/redact';
 
-const DIGEST_LIMIT = 30;
+/** Alerts in one digest message: a DingTalk markdown message stays far below its size limit. */
+const DIGEST_MESSAGE_ALERTS = 25;
+/** Alerts a channel may hold; beyond, an alert is dead-lettered at once (never dropped). */
+const MAX_HELD = 10_000;
+
+const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+const rank = (severity: string) => SEVERITY_RANK[severity] ?? 5;
+/** Critical and high have a reserve of each channel's budget that lower severities cannot spend. */
+const urgent = (severity: string) => rank(severity) <= 1;
 
 export interface DeliveryReport {
   /** Sent on their own. */
@@ -22,6 +30,8 @@ export interface DeliveryReport {
   /** Already delivered to that channel before (a retry): skipped. */
   duplicates: number;
   deadLettered: number;
+  /** Being sent by another instance (its lease has not expired): left to it, or to a retry. */
+  inFlight: number;
   /** Alerts that matched no route. */
   unrouted: number;
   incidentsOpened: number;
@@ -31,7 +41,7 @@ export interface DeliveryReport {
 }
 
 export function emptyReport(): DeliveryReport {
-  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, unrouted: 0, incidentsOpened: 0, incidentsUpdated: 0, problems: 0 };
+  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, inFlight: 0, unrouted: 0, incidentsOpened: 0, incidentsUpdated: 0, problems: 0 };
 }
 
 export function addReport(into: DeliveryReport, r: DeliveryReport): void {
@@ -43,13 +53,17 @@ interface Budget {
 }
 
 /**
- * Delivers alerts to the channels their routes choose. Per channel: an alert already
- * delivered there is skipped (retried invocations send nothing twice); rate-limited
- * channels (DingTalk robots: 20 messages a minute, then a 10-minute block) spend a
- * budget kept in the StateStore, so it holds across function instances, and what
- * exceeds it is held and sent as one digest once the budget allows; failures are
- * retried with backoff, and what still fails goes to the dead-letter file with the
- * reason. Nothing is dropped without a trace.
+ * Delivers alerts to the channels their routes choose, most severe first. Per channel
+ * and alert, a claim with a lease is taken before sending (concurrent dispatchers on
+ * one payload send it once; a crashed sender's claim expires and a retry sends it) and
+ * made lasting after. Rate-limited channels (DingTalk robots: 20 messages a minute,
+ * then a 10-minute block) spend a budget kept in the StateStore, so it holds across
+ * instances, with a reserve for critical and high; what exceeds it is held and sent in
+ * digests (every held alert, most severe first, with its routes' @-mentions) when the
+ * budget allows: after each delivery and on the dispatcher's timer. A held alert
+ * leaves the store only once its digest was sent or dead-lettered. Failures are
+ * retried with backoff; what still fails goes to the dead-letter file with the
+ * reason (in FC: fails the invocation). Nothing is dropped without a trace.
  */
 export class AlertDelivery {
   constructor(
@@ -71,6 +85,8 @@ export class AlertDelivery {
      * broken local file never ends the delivery of the other alerts.
      */
     private readonly problem: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+    /** How long a claim to send an alert on a channel holds if its sender dies (at least a send with its retries). */
+    private readonly leaseMs: number = STATE_KEYS.delivered.leaseMs,
   ) {}
 
   routesFor(alert: Alert): RouteConfig[] {
@@ -84,7 +100,9 @@ export class AlertDelivery {
 
   async deliver(alerts: Alert[]): Promise<DeliveryReport> {
     const report = emptyReport();
-    for (const alert of alerts) {
+    // Severity first: a batch's critical alerts take the budget before its info ones.
+    const ordered = alerts.map((a, i) => [a, i] as const).sort(([a, i], [b, j]) => rank(a.severity) - rank(b.severity) || i - j).map(([a]) => a);
+    for (const alert of ordered) {
       const routes = this.routesFor(alert);
       if (routes.length === 0) {
         report.unrouted++;
@@ -108,18 +126,27 @@ export class AlertDelivery {
       }
     }
     for (const channel of this.config.channels.values()) await this.flushDigest(channel, report);
+    if (report.inFlight > 0 && this.undeliverable === 'throw') {
+      // Another instance is sending them; if it died, its leases expire and FC's retry of this invocation sends them.
+      throw new DeliveryError(`${report.inFlight} alert(s) are being sent by another instance: retry after the lease`, true);
+    }
     return report;
   }
 
-  /** Sends held digests, waiting for the budget when `wait` (the CLI, at the end of a replay). */
-  async flush(wait: boolean): Promise<DeliveryReport> {
+  /**
+   * Sends held digests: the dispatcher's timer (each minute) and, waiting for the
+   * budget when `wait`, the CLI at the end of a replay (saying what it waits for).
+   */
+  async flush(wait: boolean, waiting: (message: string) => void = this.problem): Promise<DeliveryReport> {
     const report = emptyReport();
     for (const channel of this.config.channels.values()) {
-      for (let tries = 0; tries < 70; tries++) {
-        const held = await this.peekDigest(channel);
-        if (!held) break;
+      for (let tries = 0; tries < 130; tries++) {
+        const held = await this.heldCount(channel);
+        if (held === 0) break;
         await this.flushDigest(channel, report);
-        if (!wait || !(await this.peekDigest(channel))) break;
+        const left = await this.heldCount(channel);
+        if (!wait || left === 0) break;
+        if (tries % 30 === 0) waiting(`waiting for channel ${channel.name}'s rate limit (${channel.perMinute} a minute) to send ${left} held alert(s) in a digest`);
         await (this.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(1000);
       }
     }
@@ -127,25 +154,60 @@ export class AlertDelivery {
   }
 
   private async deliverOne(channel: Channel, alert: Alert, mentions: string[], report: DeliveryReport): Promise<void> {
-    const deliveredKey = stateKey('delivered', channel.name, alert.id);
-    const already = await this.store.transact([deliveredKey], this.now(), (cur) => ({ writes: new Map(), result: cur.has(deliveredKey) }));
-    if (already) {
+    const claim = await this.claimSend(channel, alert);
+    if (claim === 'done') {
       report.duplicates++;
       return;
     }
-    if (channel.perMinute !== undefined && !(await this.takeBudget(channel))) {
-      await this.hold(channel, alert);
-      report.held++;
+    if (claim === 'in-flight') {
+      report.inFlight++;
+      if (this.undeliverable === 'file') this.problem(`alert ${alert.id} on channel ${channel.name} is being sent by another process: left to it`);
+      return;
+    }
+    if (channel.perMinute !== undefined && !(await this.takeBudget(channel, alert.severity))) {
+      if (await this.hold(channel, alert, mentions)) {
+        await this.settleSend(channel, alert, true);
+        report.held++;
+      } else {
+        await this.settleSend(channel, alert, false);
+        await this.deadLetter(channel.name, `digest of channel ${channel.name} already holds ${MAX_HELD} alerts`, { alert });
+        report.deadLettered++;
+      }
       return;
     }
     try {
       await withRetries(() => channel.send(alert, { mentions }), { ...this.config.retry, sleep: this.sleep });
-      await this.store.claim([deliveredKey], this.now(), STATE_KEYS.delivered.ttlMs);
-      report.sent++;
     } catch (e) {
+      // Not sent: the claim goes, so a retry (FC) or a later run sends it.
+      await this.settleSend(channel, alert, false);
       await this.deadLetter(channel.name, (e as Error).message, { alert });
       report.deadLettered++;
+      return;
     }
+    await this.settleSend(channel, alert, true);
+    report.sent++;
+  }
+
+  /**
+   * Claims the sending of an alert on a channel: `mine` (sent by this call), `done`
+   * (sent or held before), or `in-flight` (another sender's lease holds). One atomic
+   * step, so of concurrent dispatchers exactly one sends.
+   */
+  private async claimSend(channel: Channel, alert: Alert): Promise<'mine' | 'done' | 'in-flight'> {
+    const key = stateKey('delivered', channel.name, alert.id);
+    const now = this.now();
+    return this.store.transact([key], now, (cur) => {
+      const v = cur.get(key) as { sending?: number } | true | undefined;
+      if (v !== undefined && (typeof v !== 'object' || v.sending === undefined)) return { writes: new Map(), result: 'done' as const };
+      if (v !== undefined && typeof v === 'object' && v.sending! > now) return { writes: new Map(), result: 'in-flight' as const };
+      return { writes: new Map([[key, { value: { sending: now + this.leaseMs }, ttlMs: this.leaseMs }]]), result: 'mine' as const };
+    });
+  }
+
+  /** After the send: lasting when it was sent (or held), released when it failed. */
+  private async settleSend(channel: Channel, alert: Alert, delivered: boolean): Promise<void> {
+    const key = stateKey('delivered', channel.name, alert.id);
+    await this.store.transact([key], this.now(), () => ({ writes: new Map([[key, delivered ? { value: true, ttlMs: STATE_KEYS.delivered.ttlMs } : null]]), result: undefined }));
   }
 
   private async recordIncident(alert: Alert, report: DeliveryReport): Promise<void> {
@@ -166,48 +228,86 @@ export class AlertDelivery {
     }
   }
 
-  /** Takes one message slot of the channel's per-minute budget, if one is free. */
-  private async takeBudget(channel: Channel): Promise<boolean> {
+  /**
+   * Takes one message slot of the channel's per-minute budget, if one is free for the
+   * severity: critical and high may use every slot, the others all but a reserve (a
+   * quarter), so an urgent alert is never held behind a minute of info ones.
+   */
+  private async takeBudget(channel: Channel, severity: string): Promise<boolean> {
     const key = stateKey('budget', channel.name);
     const now = this.now();
+    const limit = urgent(severity) ? channel.perMinute! : channel.perMinute! - Math.max(1, Math.floor(channel.perMinute! / 4));
     return this.store.transact([key], now, (cur) => {
       const sent = ((cur.get(key) as Budget | undefined)?.sent ?? []).filter((t) => t > now - 60_000);
-      if (sent.length >= channel.perMinute!) return { writes: new Map([[key, { value: { sent }, ttlMs: STATE_KEYS.budget.ttlMs }]]), result: false };
+      if (sent.length >= limit) return { writes: new Map([[key, { value: { sent }, ttlMs: STATE_KEYS.budget.ttlMs }]]), result: false };
       sent.push(now);
       return { writes: new Map([[key, { value: { sent }, ttlMs: STATE_KEYS.budget.ttlMs }]]), result: true };
     });
   }
 
-  private async hold(channel: Channel, alert: Alert): Promise<void> {
+  /** Adds an alert to the channel's held alerts; false when it already holds MAX_HELD. */
+  private async hold(channel: Channel, alert: Alert, mentions: string[]): Promise<boolean> {
     const key = stateKey('digest', channel.name);
-    await this.store.transact([key], this.now(), (cur) => {
-      const d = (cur.get(key) as Digest | undefined) ?? { count: 0, alerts: [] };
-      d.count++;
-      if (d.alerts.length < DIGEST_LIMIT) d.alerts.push({ id: alert.id, rule: alert.rule, severity: alert.severity, title: alert.title, time: alert.time, key: alert.key, count: alert.count });
-      return { writes: new Map([[key, { value: d, ttlMs: STATE_KEYS.digest.ttlMs }]]), result: undefined };
+    return this.store.transact([key], this.now(), (cur) => {
+      const held = (cur.get(key) as HeldAlert[] | undefined) ?? [];
+      if (held.some((h) => h.id === alert.id)) return { writes: new Map(), result: true };
+      if (held.length >= MAX_HELD) return { writes: new Map(), result: false };
+      held.push({ id: alert.id, rule: alert.rule, severity: alert.severity, title: alert.title, time: alert.time, key: alert.key, count: alert.count, mentions });
+      return { writes: new Map([[key, { value: held, ttlMs: STATE_KEYS.digest.ttlMs }]]), result: true };
     });
   }
 
-  private async peekDigest(channel: Channel): Promise<boolean> {
+  private async heldAlerts(channel: Channel): Promise<HeldAlert[]> {
     const key = stateKey('digest', channel.name);
-    return this.store.transact([key], this.now(), (cur) => ({ writes: new Map(), result: cur.has(key) }));
+    return this.store.transact([key], this.now(), (cur) => ({ writes: new Map(), result: (cur.get(key) as HeldAlert[] | undefined) ?? [] }));
   }
 
-  /** Sends what a channel holds as one digest, if its budget has a slot. */
-  private async flushDigest(channel: Channel, report: DeliveryReport): Promise<void> {
+  private async heldCount(channel: Channel): Promise<number> {
+    return (await this.heldAlerts(channel)).length;
+  }
+
+  /** Removes alerts from the held ones, once their digest was sent or dead-lettered. */
+  private async release(channel: Channel, ids: Set<string>): Promise<void> {
     const key = stateKey('digest', channel.name);
-    if (!(await this.peekDigest(channel))) return;
-    if (channel.perMinute !== undefined && !(await this.takeBudget(channel))) return;
-    const digest = await this.store.transact([key], this.now(), (cur) => ({ writes: new Map([[key, null]]), result: cur.get(key) as Digest | undefined }));
-    if (!digest) return;
+    await this.store.transact([key], this.now(), (cur) => {
+      const left = ((cur.get(key) as HeldAlert[] | undefined) ?? []).filter((h) => !ids.has(h.id));
+      return { writes: new Map([[key, left.length === 0 ? null : { value: left, ttlMs: STATE_KEYS.digest.ttlMs }]]), result: undefined };
+    });
+  }
+
+  /**
+   * Sends what a channel holds, most severe first, in digest messages of at most
+   * DIGEST_MESSAGE_ALERTS, each as its budget allows; one sender at a time (a lease).
+   * A held alert is removed only after its message was sent or dead-lettered.
+   */
+  private async flushDigest(channel: Channel, report: DeliveryReport): Promise<void> {
+    const held = await this.heldAlerts(channel);
+    if (held.length === 0) return;
+    const lease = stateKey('digestFlush', channel.name);
+    const [mine] = await this.store.claim([lease], this.now(), STATE_KEYS.digestFlush.ttlMs);
+    if (!mine) return;
     try {
-      if (!channel.sendDigest) throw new DeliveryError(`channel ${channel.name} cannot send digests`, false);
-      await withRetries(() => channel.sendDigest!(digest, { mentions: [] }), { ...this.config.retry, sleep: this.sleep });
-      report.digests++;
-      report.digested += digest.count;
-    } catch (e) {
-      await this.deadLetter(channel.name, (e as Error).message, { digest });
-      report.deadLettered += digest.count;
+      const ordered = [...held].sort((a, b) => rank(a.severity) - rank(b.severity) || a.time.localeCompare(b.time));
+      const parts = Math.ceil(ordered.length / DIGEST_MESSAGE_ALERTS);
+      for (let p = 0; p < parts; p++) {
+        const alerts = ordered.slice(p * DIGEST_MESSAGE_ALERTS, (p + 1) * DIGEST_MESSAGE_ALERTS);
+        if (channel.perMinute !== undefined && !(await this.takeBudget(channel, alerts[0].severity))) return;
+        const digest: Digest = { count: alerts.length, alerts, part: p + 1, parts };
+        const mentions = [...new Set(alerts.flatMap((a) => a.mentions ?? []))];
+        try {
+          if (!channel.sendDigest) throw new DeliveryError(`channel ${channel.name} cannot send digests`, false);
+          await withRetries(() => channel.sendDigest!(digest, { mentions }), { ...this.config.retry, sleep: this.sleep });
+          report.digests++;
+          report.digested += alerts.length;
+        } catch (e) {
+          // In FC deadLetter throws: the alerts stay held for the retry or the next timer.
+          await this.deadLetter(channel.name, (e as Error).message, { digest });
+          report.deadLettered += alerts.length;
+        }
+        await this.release(channel, new Set(alerts.map((a) => a.id)));
+      }
+    } finally {
+      await this.store.transact([lease], this.now(), () => ({ writes: new Map([[lease, null]]), result: undefined }));
     }
   }
 

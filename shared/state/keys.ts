@@ -22,12 +22,14 @@ export const STATE_KEYS = {
   batch: { prefix: 'b', ttlMs: DAY_MS },
   /** An alert written to the dispatcher's log (no channels configured). */
   logDelivered: { prefix: 'd', ttlMs: 7 * DAY_MS },
-  /** An alert delivered to one channel. */
-  delivered: { prefix: 'dl', ttlMs: 7 * DAY_MS },
+  /** An alert delivered (or held for a digest) on one channel; while being sent, a claim with a lease. */
+  delivered: { prefix: 'dl', ttlMs: 7 * DAY_MS, leaseMs: 60_000 },
   /** A rate-limited channel's messages of the last minute. */
   budget: { prefix: 'budget', ttlMs: 60_000 },
   /** Alerts a channel holds for its next digest. */
   digest: { prefix: 'digest', ttlMs: 7 * DAY_MS },
+  /** One sender of a channel's digest at a time: a lease. */
+  digestFlush: { prefix: 'digestfl', ttlMs: 60_000 },
   /** The incident of a rule and key. */
   incident: { prefix: 'inc', ttlMs: 90 * DAY_MS },
   /** The index of incident ids (id to rule and key), for listing and changing them by id. */

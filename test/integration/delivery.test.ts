@@ -176,6 +176,93 @@ describe('alert delivery', () => {
     expect(robot.messages.some((m) => /digest: \d+ alert/.test(m.text))).toBe(true);
   });
 
+  test('every held alert is named in a digest, by id; digests name the most severe first', async () => {
+    clock.t += 11 * 60_000;
+    const { d } = dispatcher({ routes: [{ channels: ['ops'] }] });
+    const storm = Array.from({ length: 120 }, (_, i) => alert({ key: `203.0.113.${i}`, severity: i % 10 === 0 ? 'critical' : 'low' }));
+    await d.deliver(storm);
+    for (let s = 0; s < 30; s++) {
+      clock.t += 61_000;
+      await d.flush(false);
+    }
+    const shown = robot.messages.map((m) => `${m.msgUuid} ${m.text}`).join('\n');
+    for (const a of storm) expect(shown).toContain(a.id);
+    const digests = robot.messages.filter((m) => /digest/.test(m.text));
+    expect(digests.length).toBeGreaterThan(1);
+    // Critical ones were sent first, on their own or at the head of the first digest.
+    const firstDigest = digests[0].text.split('\n').filter((l) => l.startsWith('- '));
+    expect(firstDigest.length).toBeLessThanOrEqual(25);
+    expect(robot.answers.filter((a) => a !== 0)).toEqual([]);
+  });
+
+  test('critical and high are never held behind lower severities: a reserve of the budget is theirs', async () => {
+    clock.t += 11 * 60_000;
+    const { d } = dispatcher({ routes: [{ channels: ['ops'] }], channels: { ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon', perMinute: 8 } } });
+    const info = await d.deliver(Array.from({ length: 12 }, (_, i) => alert({ severity: 'info', rule: 'sshd.successful-login', key: `k${i}` })));
+    // 8 a minute, 2 of them kept for critical and high.
+    expect(info).toMatchObject({ sent: 6, held: 6 });
+    const critical = alert({ severity: 'critical', rule: 'sshd.brute-force-then-success' });
+    expect(await d.deliver([critical])).toMatchObject({ sent: 1, held: 0 });
+    expect(robot.messages.some((m) => m.msgUuid === critical.id)).toBe(true);
+  });
+
+  test('a digest carries the @-mentions of the routes of the alerts it holds', async () => {
+    clock.t += 11 * 60_000;
+    const { d } = dispatcher({
+      routes: [{ severities: ['high', 'critical'], channels: ['ops'], mentions: ['13800000009'] }],
+      channels: { ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon', perMinute: 2 } },
+    });
+    await d.deliver(Array.from({ length: 5 }, (_, i) => alert({ key: `m${i}` })));
+    clock.t += 61_000;
+    await d.flush(false);
+    const digest = robot.messages.find((m) => /digest/.test(m.text))!;
+    expect(digest.atMobiles).toEqual(['13800000009']);
+    expect(digest.text).toContain('@13800000009');
+  });
+
+  test('a digest that cannot be sent is dead-lettered whole (every id, rule, key, time), and only then let go', async () => {
+    clock.t += 11 * 60_000;
+    const { d, deadLetter } = dispatcher({ routes: [{ channels: ['ops'] }], channels: { ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon', perMinute: 2 } } });
+    const held = Array.from({ length: 6 }, (_, i) => alert({ key: `h${i}`, severity: 'medium' }));
+    await d.deliver(held);
+    clock.t += 61_000;
+    robot.fail = 100;
+    const r = await d.flush(false);
+    robot.fail = 0;
+    expect(r.deadLettered).toBeGreaterThan(0);
+    const dead = readFileSync(deadLetter, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.digest);
+    const named = dead.flatMap((l) => l.digest.alerts);
+    for (const a of named) expect(a).toEqual(expect.objectContaining({ id: expect.any(String), rule: 'sshd.failed-auth-burst', key: expect.any(String), time: expect.any(String) }));
+    // One was sent on its own (2 a minute, one kept for critical and high), five were held: all five dead-lettered.
+    expect(named.map((a: { id: string }) => a.id).sort()).toEqual(held.slice(1).map((a) => a.id).sort());
+    // Dead-lettered, they are let go: nothing is held any more.
+    clock.t += 61_000;
+    expect(await d.flush(false)).toMatchObject({ digests: 0, deadLettered: 0 });
+  });
+
+  test('in Function Compute a digest that fails stays held, and the next flush sends it', async () => {
+    clock.t += 11 * 60_000;
+    const dir = tempDir();
+    const doc = {
+      channels: { ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon', perMinute: 2 } },
+      routes: [{ channels: ['ops'] }],
+      deadLetter: path.join(dir, 'dead.jsonl'),
+      retry: { attempts: 1, baseDelayMs: 1 },
+    };
+    const d = new AlertDelivery(buildDispatchConfig(doc, 'dispatch.json', { ...env, DT_WEBHOOK: robot.webhook }, now), new MemoryStateStore(), now, noSleep, 'throw');
+    const held = Array.from({ length: 5 }, (_, i) => alert({ key: `f${i}`, severity: 'medium' }));
+    await d.deliver(held);
+    clock.t += 61_000;
+    robot.fail = 1;
+    await expect(d.flush(false)).rejects.toThrow(/HTTP 500/);
+    clock.t += 61_000;
+    const r = await d.flush(false);
+    // perMinute 2, one of them kept for critical and high: one medium sent, four held.
+    expect(r.digested).toBe(4);
+    const shown = robot.messages.map((m) => `${m.msgUuid} ${m.text}`).join('\n');
+    for (const a of held) expect(shown).toContain(a.id);
+  });
+
   test('configuration errors name the file, the field and the missing variable', () => {
     expect(() => buildDispatchConfig({ channels: { ops: { type: 'dingtalk', webhook: { env: 'NOPE' }, secret: { env: 'DT_SECRET' } } }, routes: [{ channels: ['ops', 'pager'] }] }, 'd.json', env)).toThrow(
       /d\.json: \/channels\/ops\/webhook: environment variable NOPE is not set[\s\S]*d\.json: \/routes\/0\/channels: no channel named "pager"/,

@@ -63,6 +63,6 @@ test('past the per-minute budget, alerts are mailed as a digest', async () => {
   clock.t += 61_000;
   const later = await d.flush(false);
   expect(later).toMatchObject({ digests: 1, digested: 2 });
-  expect(smtp.messages[2].subject).toBe('[secmon] digest: 2 alert(s)');
+  expect(smtp.messages[2].subject).toBe('[secmon] digest: 2 alert(s), most severe high');
   expect(smtp.messages[2].text).toContain('sudo.dangerous-command');
 });

@@ -157,8 +157,11 @@ describe('s preview (the real CLI)', () => {
     }
     const eb = triggers.find((t: any) => t.triggerType === 'eventbridge');
     expect(JSON.parse(eb.triggerConfig.eventRuleFilterPattern).type).toContainEqual({ suffix: ':ActionTrail:ApiCall' });
-    const timer = triggers.find((t: any) => t.triggerType === 'timer');
+    const timer = triggers.find((t: any) => t.triggerName === 'daily-posture-scan');
     expect(timer.triggerConfig.cronExpression).toMatch(/0 0 9 \* \* \*/);
+    // Held digests go out each minute even when no alert comes.
+    const flush = functions().find(([name]) => name === 'secmon-dispatcher')![1].props.triggers[0];
+    expect(flush).toMatchObject({ triggerName: 'digest-flush', triggerType: 'timer', triggerConfig: { cronExpression: '@every 1m', enable: true } });
   });
 });
 

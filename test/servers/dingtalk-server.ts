@@ -23,6 +23,11 @@ export class LocalDingTalk extends LoopbackHttpServer {
   private blockedUntil = 0;
   /** Answer the next N requests with HTTP 500. */
   fail = 0;
+  /** Messages not to answer (the sender waits until it times out or dies). */
+  stall?: (m: RobotMessage) => boolean;
+  /** Messages sent again with a msgUuid already shown (DingTalk drops them). */
+  repeatedUuids = 0;
+  private readonly uuids = new Set<string>();
 
   constructor(
     readonly accessToken: string,
@@ -66,7 +71,16 @@ export class LocalDingTalk extends LoopbackHttpServer {
       return answer(130101, 'send too fast, exceed 20 times per minute');
     }
     this.sentAt.push(now);
-    this.messages.push({ title: msg.markdown.title, text: msg.markdown.text, atMobiles: msg.at?.atMobiles ?? [], msgUuid: msg.msgUuid });
+    // DingTalk shows a message whose msgUuid it has seen once only.
+    if (msg.msgUuid !== undefined && this.uuids.has(msg.msgUuid)) {
+      this.repeatedUuids++;
+      return answer(0, 'ok');
+    }
+    if (msg.msgUuid !== undefined) this.uuids.add(msg.msgUuid);
+    const message = { title: msg.markdown.title, text: msg.markdown.text, atMobiles: msg.at?.atMobiles ?? [], msgUuid: msg.msgUuid };
+    this.messages.push(message);
+    // A stalled answer: the message was taken, its sender never hears back (a test kills it meanwhile).
+    if (this.stall?.(message)) return;
     answer(0, 'ok');
   }
 

@@ -1,11 +1,16 @@
 import { Alert } from '../../alerts/alert';
 import type { Incident } from '../../alerts/incident';
 
-/** A digest: alerts held back by a rate limit, summarized in one message. */
+/** An alert held back by a rate limit, as a digest lists it, with the @-mentions of its routes. */
+export type HeldAlert = Pick<Alert, 'id' | 'rule' | 'severity' | 'title' | 'time' | 'key' | 'count'> & { mentions?: string[] };
+
+/** A digest message: held alerts, most severe first (a long digest is sent as several). */
 export interface Digest {
   count: number;
-  /** The first held alerts (bounded), oldest first. */
-  alerts: Array<Pick<Alert, 'id' | 'rule' | 'severity' | 'title' | 'time' | 'key' | 'count'>>;
+  alerts: HeldAlert[];
+  /** This message's place when the held alerts took several (1-based), and how many. */
+  part?: number;
+  parts?: number;
 }
 
 export interface SendContext {

@@ -38,12 +38,12 @@ export class DingTalkRobot implements Channel {
   }
 
   async sendDigest(digest: Digest, ctx: SendContext): Promise<void> {
-    const lines = digest.alerts.map((a) => `- ${SEVERITY_MARK[a.severity] ?? a.severity} ${dingtalkText(a.title, 80)} · ${dingtalkText(a.key, 60)} · ${a.time}`);
-    const more = digest.count - digest.alerts.length;
+    const lines = digest.alerts.map((a) => `- ${SEVERITY_MARK[a.severity] ?? a.severity} ${dingtalkText(a.title, 80)} · ${dingtalkText(a.key, 60)} · ${a.time} · \`${dingtalkText(a.id, 20)}\``);
+    const part = digest.parts !== undefined && digest.parts > 1 ? ` (${digest.part}/${digest.parts})` : '';
     const text = [
-      `### secmon digest: ${digest.count} alert(s) held back by the rate limit`,
+      `### secmon digest${part}: ${digest.count} alert(s) held back by the rate limit, most severe first`,
       ...lines,
-      more > 0 ? `- … and ${more} more` : '',
+      ctx.mentions.length > 0 ? ctx.mentions.map((m) => `@${m}`).join(' ') : '',
       this.keyword ? `\n${this.keyword}` : '',
     ].filter(Boolean).join('\n');
     await this.post(`digest-${digest.alerts[0]?.id ?? ''}-${digest.count}`, `secmon digest (${digest.count})`, text, ctx);

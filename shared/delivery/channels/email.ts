@@ -67,11 +67,11 @@ ${alert.runbook ? `<p><em>What to do:</em> ${htmlText(alert.runbook, 1000)}</p>`
   }
 
   async sendDigest(digest: Digest): Promise<void> {
-    const subject = `[secmon] digest: ${digest.count} alert(s)`;
-    const rows = digest.alerts.map((a) => `${a.time} ${a.severity.toUpperCase()} ${a.rule} ${a.key} (${a.count})`);
-    const more = digest.count - digest.alerts.length;
-    const text = [...rows, more > 0 ? `… and ${more} more` : ''].join('\n');
-    const html = `<ul>${digest.alerts.map((a) => `<li>${htmlText(`${a.time} ${a.severity.toUpperCase()} ${a.rule} ${a.key} (${a.count})`, 300)}</li>`).join('')}</ul>${more > 0 ? `<p>… and ${more} more</p>` : ''}`;
+    const part = digest.parts !== undefined && digest.parts > 1 ? ` (${digest.part}/${digest.parts})` : '';
+    const subject = `[secmon] digest${part}: ${digest.count} alert(s), most severe ${digest.alerts[0]?.severity ?? ''}`;
+    const row = (a: Digest['alerts'][number]) => `${a.time} ${a.severity.toUpperCase()} ${a.rule} ${a.key} (${a.count}) ${a.id}`;
+    const text = digest.alerts.map(row).join('\n');
+    const html = `<ul>${digest.alerts.map((a) => `<li>${htmlText(row(a), 300)}</li>`).join('')}</ul>`;
     await this.mail(subject, text, html, `digest-${digest.alerts[0]?.id ?? ''}`);
   }
 
