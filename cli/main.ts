@@ -4,6 +4,7 @@ import { INPUT_FORMATS } from '../shared/local/input/read-events';
 import { parseCommand } from './commands/parse';
 import { replayCommand } from './commands/replay';
 import { testCommand } from './commands/test';
+import { showCommand } from './commands/show';
 import { validateCommand } from './commands/validate';
 import { incidentsList, incidentsSetStatus } from './commands/incidents';
 import { CliError, EXIT_USAGE, collect, parseBatch, parseFormat, parseTz, parseYear } from './options';
@@ -54,6 +55,13 @@ export function buildProgram(): Command {
     .description('validate rule files against the rule schema')
     .argument('[dirs...]', 'rule folders or files (default: the bundled rules)')
     .action(async (dirs: string[]) => setExit(await validateCommand(dirs)));
+
+  program
+    .command('show')
+    .description('print the effective rule (after overrides, with its lists) and where each part came from')
+    .argument('<rule-id>', 'the rule id')
+    .option('--rules <dir>', 'rule folder (repeatable; @bundled names the bundled rules; default: the bundled rules)', (v: string, prev: string[] = []) => [...prev, v])
+    .action(async (id: string, o) => setExit(await showCommand(id, o)));
 
   program
     .command('test')

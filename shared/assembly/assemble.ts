@@ -97,7 +97,7 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
   const config = readSettings(opts.env, ...(opts.settings ?? []));
   let rules: CompiledRule[] = [];
   if (opts.rules !== false) {
-    const loaded = await loadRules(resolveRuleDirs(opts.rulesDirs ?? config.rulesDirs));
+    const loaded = await loadRules(resolveRuleDirs(opts.rulesDirs ?? config.rulesDirs), { lists: config.lists });
     if (loaded.problems.length > 0) throw new RuleLoadError(loaded.problems);
     rules = loaded.rules;
   }

@@ -23,6 +23,8 @@ export interface SecmonConfig {
   deliveryLeaseMs: number;
   redisKeyPrefix: string;
   rulesDirs?: string[];
+  /** Named lists that replace the rules folders' lists of the same name (bastion.egress, network.internal, …). */
+  lists?: Record<string, Array<string | number | boolean>>;
   dispatch: DispatchMode;
   dispatcherFunction: string;
   dispatcherQualifier: string;
@@ -108,6 +110,25 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   },
   { key: 'SECMON_SECRET_TTL', description: 'How long a function instance keeps a KMS secret before reading it again (so a rotated secret is picked up)', default: '10m', parse: durationIn(60_000, 86_400_000), assign: (c, v) => (c.secretTtlMs = v as number) },
   { key: 'SECMON_REDIS_KEY_PREFIX', description: 'Prefix of every Redis key', default: 'secmon:', parse: nonEmpty, assign: (c, v) => (c.redisKeyPrefix = v as string) },
+  {
+    key: 'SECMON_LISTS',
+    description: 'Named lists for the rules, as JSON: {"bastion.egress": ["203.0.113.10/32"], "network.internal": ["10.0.0.0/8"]}; each replaces the list of that name from the rules folders',
+    parse: (v) => {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(v);
+      } catch {
+        throw new Error('must be a JSON object of lists: {"NAME": [items]}');
+      }
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('must be a JSON object of lists: {"NAME": [items]}');
+      for (const [name, items] of Object.entries(doc)) {
+        if (!/^[a-z0-9][a-z0-9._-]{1,80}$/.test(name)) throw new Error(`list name "${name}" must be lower case, digits, ".", "_", "-"`);
+        if (!Array.isArray(items) || !items.every((x) => ['string', 'number', 'boolean'].includes(typeof x))) throw new Error(`list "${name}" must be an array of strings, numbers or booleans`);
+      }
+      return doc;
+    },
+    assign: (c, v) => (c.lists = v as Record<string, Array<string | number | boolean>>),
+  },
   {
     key: 'SECMON_RULES_DIR',
     description: 'Rule folders, comma-separated (default: the bundled rules; `@bundled` names them)',

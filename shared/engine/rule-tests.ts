@@ -17,7 +17,9 @@ export interface RuleTestResult {
 /**
  * Runs a rule's embedded tests: each test's events go through the same normalizers
  * and Detector as replay, on a fresh memory store, with only this rule loaded (a
- * disabled rule is still tested). Syslog test lines without a year take the current one.
+ * disabled rule is still tested), as its own file writes it (overrides are a team's
+ * tuning, not what the rule's tests prove) and with the test's lists. Syslog test
+ * lines without a year take the current one.
  */
 export async function runRuleTests(rule: CompiledRule): Promise<RuleTestResult[]> {
   const results: RuleTestResult[] = [];
@@ -33,7 +35,14 @@ export async function runRuleTests(rule: CompiledRule): Promise<RuleTestResult[]
       results.push({ ...base, ok: false, failure: (e as Error).message });
       continue;
     }
-    const detector = new Detector([{ ...rule, enabled: true }], new MemoryStateStore());
+    let tested: CompiledRule;
+    try {
+      tested = rule.asWritten ? rule.asWritten(test.lists) : rule;
+    } catch (e) {
+      results.push({ ...base, ok: false, failure: `${pointer}/lists: ${(e as Error).message}` });
+      continue;
+    }
+    const detector = new Detector([{ ...tested, enabled: true }], new MemoryStateStore());
     const alerts = await detector.process(events);
     const problems: string[] = [];
     if (alerts.length !== test.expect.alerts) {

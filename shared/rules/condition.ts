@@ -184,11 +184,21 @@ function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
         }
       });
       return (v) => {
-        const s = typeof v === 'string' ? canonicalIp(v) : undefined;
+        if (typeof v !== 'string') return false;
+        // A range as the value (a security group rule's SourceCidrIp): inside when all of it is.
+        let prefix: number | undefined;
+        let text = v;
+        const slash = v.indexOf('/');
+        if (slash > 0) {
+          prefix = Number(v.slice(slash + 1));
+          text = v.slice(0, slash);
+          if (!Number.isInteger(prefix)) return false;
+        }
+        const s = canonicalIp(text);
         if (s === undefined) return false;
         const addr = ipaddr.parse(s);
         for (const [net, bits] of ranges) {
-          if (net.kind() === addr.kind() && addr.match(net, bits)) return true;
+          if (net.kind() === addr.kind() && (prefix === undefined || prefix >= bits) && addr.match(net, bits)) return true;
         }
         return false;
       };

@@ -4,7 +4,9 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { ParseError, parse as parseJsonc, printParseErrorCode as describeJsoncError } from 'jsonc-parser';
 import schema from '../../rules/rule.schema.json';
 import { Condition, ConditionError, Predicate, compileCondition } from './condition';
-import { CompiledRule, RuleDefinition } from './rule';
+import { CompiledRule, RuleDefinition, RuleException } from './rule';
+import { ListFile, ListItem, Lists, didYouMean, listFileProblems, resolveListRefs } from './lists';
+import { OverrideFile, applyOverride, overrideFileProblems } from './overrides';
 import { compileTemplate } from './template';
 import { compileFirstOf } from '../util/field-path';
 import { parseDuration } from '../util/duration';
@@ -25,6 +27,17 @@ export interface LoadedRules {
   rules: CompiledRule[];
   problems: RuleProblem[];
   files: string[];
+  /** The named lists, as loaded (rules folders in order, then settings). */
+  lists: Lists;
+  /** Where each rule's parts came from: its file, and the override file of each key an override set. */
+  origins: Map<string, { file: string; overrides: Array<{ file: string; keys: string[] }>; lists: string[] }>;
+  /** Rules loaded but inactive, and why (a list they require is empty). */
+  inactive: Array<{ rule: string; reason: string }>;
+}
+
+export interface LoadOptions {
+  /** Lists set by the settings (SECMON_LISTS): they replace lists of the same name. */
+  lists?: Record<string, ListItem[]>;
 }
 
 let validator: ValidateFunction | undefined;
@@ -77,14 +90,18 @@ export async function listRuleFiles(target: string): Promise<string[]> {
 }
 
 /**
- * Loads, validates and compiles every rule file under the given folders or files.
- * Every problem is collected (not just the first), with file and JSON pointer;
- * a rule with a problem is left out, the others still load.
+ * Loads rules, list files and override files from the given folders or files, in
+ * order: every file is read (JSON with `//` comments), lists are gathered, overrides
+ * applied to the rules they name, list references resolved, and each rule validated
+ * and compiled. Every problem is collected with file and JSON pointer; a file with a
+ * problem is left out, the others still load.
  */
-export async function loadRules(targets: string[]): Promise<LoadedRules> {
+export async function loadRules(targets: string[], opts: LoadOptions = {}): Promise<LoadedRules> {
   const problems: RuleProblem[] = [];
-  const rules: CompiledRule[] = [];
   const files: string[] = [];
+  const lists = new Lists();
+  const defs: Array<{ def: RuleDefinition; file: string }> = [];
+  const overrides: Array<{ doc: OverrideFile; file: string }> = [];
   const seen = new Map<string, string>();
   for (const target of targets) {
     let list: string[];
@@ -96,36 +113,123 @@ export async function loadRules(targets: string[]): Promise<LoadedRules> {
     }
     for (const file of list) {
       files.push(file);
-      const text = await fs.readFile(file, 'utf8');
-      const result = compileRuleText(text, file);
-      problems.push(...result.problems);
-      if (!result.rule) continue;
-      const other = seen.get(result.rule.id);
-      if (other !== undefined) {
-        problems.push({ file, pointer: '/id', message: `duplicate rule id "${result.rule.id}" (also in ${other})` });
+      const parsed = parseRuleFileText(await fs.readFile(file, 'utf8'));
+      if ('problem' in parsed) {
+        problems.push({ file, pointer: '', message: parsed.problem });
         continue;
       }
-      seen.set(result.rule.id, file);
-      rules.push(result.rule);
+      const doc = parsed.doc;
+      if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && 'list' in doc) {
+        const found = listFileProblems(doc as Record<string, unknown>);
+        if (found.length > 0) problems.push(...found.map((p) => ({ file, ...p })));
+        else lists.add(doc as unknown as ListFile, file);
+        continue;
+      }
+      if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && 'override' in doc) {
+        const found = overrideFileProblems(doc as Record<string, unknown>);
+        if (found.length > 0) problems.push(...found.map((p) => ({ file, ...p })));
+        else overrides.push({ doc: doc as unknown as OverrideFile, file });
+        continue;
+      }
+      const checked = validateRuleDoc(doc, file);
+      if (checked.problems.length > 0) {
+        problems.push(...checked.problems);
+        continue;
+      }
+      const id = checked.def!.id;
+      const other = seen.get(id);
+      if (other !== undefined) {
+        problems.push({ file, pointer: '/id', message: `duplicate rule id "${id}" (also in ${other}); to change a rule you do not own, write an override: {"override": "${id}", …}` });
+        continue;
+      }
+      seen.set(id, file);
+      defs.push({ def: checked.def!, file });
     }
   }
-  return { rules, problems, files };
+  for (const [name, items] of Object.entries(opts.lists ?? {})) lists.add({ list: name, items, replace: true }, 'SECMON_LISTS');
+
+  // Each rule's tests prove its own file: they run on the rule as written, before overrides.
+  const asWritten = new Map(defs.map((d) => [d.def.id, d.def]));
+  const origins: LoadedRules['origins'] = new Map();
+  for (const { def, file } of defs) origins.set(def.id, { file, overrides: [], lists: [] });
+  const byId = new Map(defs.map((d, i) => [d.def.id, i]));
+  for (const { doc, file } of overrides) {
+    const at = byId.get(doc.override);
+    if (at === undefined) {
+      problems.push({ file, pointer: '/override', message: `no rule "${doc.override}" to override${didYouMean(doc.override, [...byId.keys()])}` });
+      continue;
+    }
+    const { def, changed } = applyOverride(defs[at].def, doc);
+    const checked = validateRuleDoc(def, file);
+    if (checked.problems.length > 0) {
+      problems.push(...checked.problems);
+      continue;
+    }
+    defs[at] = { def: checked.def!, file: defs[at].file };
+    origins.get(doc.override)!.overrides.push({ file, keys: changed });
+  }
+
+  const rules: CompiledRule[] = [];
+  const inactive: LoadedRules['inactive'] = [];
+  for (const { def, file } of defs) {
+    const found: Array<{ pointer: string; message: string }> = [];
+    const used = new Set<string>();
+    const resolved = resolveListRefs(def, lists, found, used);
+    if (found.length > 0) {
+      problems.push(...found.map((p) => ({ file, ...p })));
+      continue;
+    }
+    origins.get(def.id)!.lists = [...used].sort();
+    const empty = (def.requires ?? []).filter((name) => (lists.get(name)?.items.length ?? 0) === 0);
+    try {
+      const rule = compileRule(resolved, file);
+      rule.asWritten = (given = {}) => {
+        const merged = lists.copy();
+        for (const [name, items] of Object.entries(given)) merged.add({ list: name, items, replace: true }, 'test');
+        const again: Array<{ pointer: string; message: string }> = [];
+        const r = compileRule(resolveListRefs(asWritten.get(def.id)!, merged, again, new Set()), file);
+        if (again.length > 0) throw new ConditionError(again[0].pointer, again[0].message);
+        return r;
+      };
+      if (empty.length > 0 && rule.enabled) {
+        rule.enabled = false;
+        inactive.push({ rule: def.id, reason: `inactive until list ${empty.map((n) => `"${n}"`).join(' and ')} ${empty.length > 1 ? 'have' : 'has'} items (a list file {"list": "${empty[0]}", "items": [...]} in a rules folder, or SECMON_LISTS)` });
+      }
+      rules.push(rule);
+    } catch (e) {
+      if (e instanceof ConditionError) problems.push({ file, pointer: e.pointer, message: e.message });
+      else throw e;
+    }
+  }
+  return { rules, problems, files, lists, origins, inactive };
+}
+
+/** A rule, list or override file's text: JSON, with line and block comments allowed. */
+function parseRuleFileText(text: string): { doc: unknown } | { problem: string } {
+  const errors: ParseError[] = [];
+  const doc = parseJsonc(text, errors, { disallowComments: false, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length === 0) return { doc };
+  const first = errors[0];
+  const before = text.slice(0, first.offset);
+  const line = before.split('\n').length;
+  const column = first.offset - before.lastIndexOf('\n');
+  return { problem: `invalid JSON at line ${line}, column ${column}: ${describeJsoncError(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}` };
+}
+
+/** A rule document checked against the schema. */
+function validateRuleDoc(doc: unknown, file: string): { def?: RuleDefinition; problems: RuleProblem[] } {
+  const validate = schemaValidator();
+  if (!validate(doc)) return { problems: explainSchemaErrors(validate.errors ?? []).map((p) => ({ file, ...p })) };
+  return { def: doc as RuleDefinition, problems: [] };
 }
 
 export function compileRuleText(text: string, file: string): { rule?: CompiledRule; problems: RuleProblem[] } {
-  let doc: unknown;
+  const parsed = parseRuleFileText(text);
+  if ('problem' in parsed) return { problems: [{ file, pointer: '', message: parsed.problem }] };
+  const checked = validateRuleDoc(parsed.doc, file);
+  if (!checked.def) return { problems: checked.problems };
   try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return { problems: [{ file, pointer: '', message: describeJsonError(text, e as Error) }] };
-  }
-  const validate = schemaValidator();
-  if (!validate(doc)) {
-    return { problems: explainSchemaErrors(validate.errors ?? []).map((p) => ({ file, ...p })) };
-  }
-  const def = doc as RuleDefinition;
-  try {
-    return { rule: compileRule(def, file), problems: [] };
+    return { rule: compileRule(checked.def, file), problems: [] };
   } catch (e) {
     if (e instanceof ConditionError) return { problems: [{ file, pointer: e.pointer, message: e.message }] };
     throw e;
@@ -139,6 +243,12 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
   for (const [pointer, condition] of conditionsOf(def)) {
     checkConditionShape(condition, pointer);
     predicates.set(pointer, compileCondition(condition, pointer));
+  }
+  // Exceptions: an event that matches one never counts or alerts (the rule's condition is false for it).
+  if (def.exceptions && def.exceptions.length > 0) {
+    const condition = predicates.get('/condition')!;
+    const excepted = compileCondition(exceptionsCondition(def.exceptions), '/exceptions');
+    predicates.set('/condition', (f) => condition(f) && !excepted(f));
   }
   const groupFields = def.groupBy ?? [];
   const getters = groupFields.map((f) => compileFirstOf(f));
@@ -185,6 +295,25 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
   } as CompiledRule;
 }
 
+/** Exceptions as one condition: any exception, any of its tuples, every field of the tuple. */
+function exceptionsCondition(exceptions: RuleException[]): Condition {
+  return {
+    any: exceptions.map((ex) => {
+      const tuples = (ex.values as unknown[]).map((t) => (Array.isArray(t) && ex.fields.length > 1 ? t : Array.isArray(t) && t.length === 1 ? t : [t]));
+      return {
+        any: tuples.map((tuple) => ({
+          all: ex.fields.map((field, i) => {
+            const comp = ex.comps?.[i] ?? 'equals';
+            const v = tuple[i];
+            if (Array.isArray(v)) return comp === 'cidr' ? { field, op: 'cidr' as const, value: v } : comp === 'equals' || comp === 'in' ? { field, op: 'in' as const, value: v } : { any: v.map((x) => ({ field, op: comp, value: x })) };
+            return { field, op: comp === 'in' ? ('equals' as const) : comp, value: v };
+          }),
+        })),
+      };
+    }),
+  } as Condition;
+}
+
 /** Every `condition` of a rule definition with its JSON pointer (its tests excluded: they hold events). */
 function conditionsOf(def: RuleDefinition): Array<[string, Condition]> {
   const out: Array<[string, Condition]> = [];
@@ -217,20 +346,6 @@ function checkConditionShape(c: Condition, pointer: string): void {
   else if ('some' in c) checkConditionShape(c.where, `${pointer}/where`);
 }
 
-/**
- * JSON.parse's messages differ between Node versions and often carry no position;
- * jsonc-parser (strict mode) reports the offset, which becomes a line and column.
- */
-function describeJsonError(text: string, e: Error): string {
-  const errors: ParseError[] = [];
-  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  if (errors.length === 0) return `invalid JSON: ${e.message}`;
-  const first = errors[0];
-  const before = text.slice(0, first.offset);
-  const line = before.split('\n').length;
-  const column = first.offset - before.lastIndexOf('\n');
-  return `invalid JSON at line ${line}, column ${column}: ${describeJsoncError(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`;
-}
 
 /** Turns ajv's errors into one plain sentence per real problem. */
 export function explainSchemaErrors(errors: ErrorObject[]): Array<{ pointer: string; message: string }> {

@@ -22,7 +22,18 @@ interface RuleDefinitionBase {
   references?: string[];
   runbook?: string;
   message?: string;
+  exceptions?: RuleException[];
+  requires?: string[];
   tests: RuleTest[];
+}
+
+/** An exception: events whose `fields` match one tuple of `values` (compared with `comps`, equals by default) never count or alert. */
+export interface RuleException {
+  name: string;
+  fields: string[];
+  comps?: Array<'equals' | 'in' | 'cidr' | 'startsWith' | 'endsWith' | 'contains'>;
+  /** Tuples of values, one per field; after list resolution a single-field list becomes one tuple per item. */
+  values: unknown[][] | unknown[];
 }
 
 /** A rule file as written (after schema validation): one member per rule kind, each with its own parameters. */
@@ -40,6 +51,8 @@ export interface RuleTest {
   name: string;
   events: Array<Record<string, unknown> | string>;
   expect: { alerts: number; keys?: string[]; counts?: number[] };
+  /** Lists to run this test with, replacing the loaded ones of the same names. */
+  lists?: Record<string, Array<string | number | boolean>>;
 }
 
 /** A rule ready to evaluate: everything that can be computed once is. */
@@ -63,6 +76,11 @@ interface CompiledRuleBase {
   groupOf(fields: Record<string, unknown>): Record<string, unknown>;
   suppressMs?: number;
   render(fields: Record<string, unknown>, vars: { count: number; key: string }): string;
+  /**
+   * The rule as its own file writes it (no overrides), compiled with these lists
+   * replacing the loaded ones: what its embedded tests run on.
+   */
+  asWritten?(lists?: Record<string, Array<string | number | boolean>>): CompiledRule;
 }
 
 /** A compiled rule: one member per kind, its definition that kind's. */

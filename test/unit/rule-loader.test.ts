@@ -79,7 +79,7 @@ describe('rule loading', () => {
     });
     const loaded = await loadRules([dir]);
     expect(loaded.rules.map((r) => r.id).sort()).toEqual(['test.other', 'test.rule']);
-    expect(loaded.problems.map(formatProblem)).toEqual([`${path.join(dir, 'sub/b.json')}: /id: duplicate rule id "test.rule" (also in ${path.join(dir, 'a.json')})`]);
+    expect(loaded.problems.map(formatProblem)).toEqual([`${path.join(dir, 'sub/b.json')}: /id: duplicate rule id "test.rule" (also in ${path.join(dir, 'a.json')}); to change a rule you do not own, write an override: {"override": "test.rule", …}`]);
   });
 
   test('a missing rule folder is a problem, not a crash', async () => {

@@ -1,0 +1,104 @@
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from './run-cli';
+import { tempDir } from '../helpers';
+import { loadRules, formatProblem } from '../../shared/rules/load';
+import { bundledRulesDir } from '../../shared/rules/bundled';
+
+/**
+ * Tuning without forking (README, Tuning): lists, overrides and exceptions in a folder
+ * of one's own after the bundled rules, and the bastion rules they make active. The
+ * worked example is examples/tuning/; each step is checked with the command that shows it.
+ */
+const TUNING = ['--rules', '@bundled', '--rules', 'examples/tuning'];
+const ndjson = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+test('the worked example: bastion rules active, the CI runner excepted, the burst threshold raised, sudo.command off', async () => {
+  const validate = await runCli(['validate', '@bundled', 'examples/tuning']);
+  expect(validate.status).toBe(0);
+  expect(validate.stdout).toMatch(/\(0 inactive\), 4 list\(s\), 2 override\(s\) applied, 0 file\(s\) with problems/);
+  const bundledOnly = await runCli(['validate']);
+  expect(bundledOnly.stderr).toContain('notice: sshd.login-outside-bastion: inactive until list "bastion.egress" has items');
+
+  const r = await runCli(['replay', 'examples/tuning/hosts.log', '--json', ...TUNING]);
+  expect(r.status).toBe(0);
+  const alerts = ndjson(r.stdout).map((a) => `${a.rule} ${a.key}`);
+  expect(alerts.filter((a) => !a.startsWith('sshd.successful-login'))).toEqual([
+    'sshd.login-outside-bastion web-01|198.51.100.77|ops',
+    'sshd.lateral-movement db-01|10.0.3.4|ops',
+    'sshd.file-transfer-outside-bastion web-01|deploy|198.51.100.77',
+  ]);
+  // The same log with the bundled rules alone: no bastion rule, the CI runner's and the bot's bursts, sudo.command.
+  const plain = ndjson((await runCli(['replay', 'examples/tuning/hosts.log', '--json'])).stdout).map((a) => `${a.rule} ${a.key}`);
+  expect(plain).toEqual(expect.arrayContaining(['sshd.failed-auth-burst 10.0.8.15', 'sshd.failed-auth-burst 198.51.100.200', 'sudo.command web-01|ops']));
+  expect(plain.some((a) => /outside-bastion|lateral-movement/.test(a.split(' ')[0]))).toBe(false);
+});
+
+test('secmon show prints the effective rule and where each part came from', async () => {
+  const r = await runCli(['show', 'sshd.failed-auth-burst', ...TUNING]);
+  expect(r.status).toBe(0);
+  const json = JSON.parse(r.stdout.slice(0, r.stdout.indexOf('\n}\n') + 2));
+  expect(json.threshold).toEqual({ count: 10, window: '5m' });
+  expect(json.exceptions).toEqual([{ name: 'ci runners', fields: ['source.ip'], values: ['10.0.8.15'] }]);
+  expect(r.stdout).toMatch(/rule +rules\/sshd\.failed-auth-burst\.json|rule +.*\/rules\/sshd\.failed-auth-burst\.json/);
+  expect(r.stdout).toContain('override      examples/tuning/sshd.failed-auth-burst.json: threshold, exceptions');
+  expect(r.stdout).toContain('list          ci.runners (1 item(s)) from examples/tuning/ci.runners.json');
+  const missing = await runCli(['show', 'sshd.failed-auth-burts']);
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toContain('no rule "sshd.failed-auth-burts" (did you mean "sshd.failed-auth-burst"?)');
+});
+
+describe('lists, overrides and exceptions as the loader reads them', () => {
+  const load = async (files: Record<string, string>, lists?: Record<string, string[]>) => {
+    const dir = tempDir();
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    const loaded = await loadRules([bundledRulesDir(), dir], { lists });
+    return { ...loaded, messages: loaded.problems.map(formatProblem).map((m) => m.replace(`${dir}/`, '')) };
+  };
+
+  test('a list file appends to the bundled list of its name, replace: true replaces it, SECMON_LISTS replaces last', async () => {
+    const appended = await load({ 'l.json': '{"list": "network.internal", "items": ["100.64.0.0/10"]}' });
+    expect(appended.lists.get('network.internal')!.items).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']);
+    const replaced = await load({ 'l.json': '{"list": "network.internal", "items": ["10.1.0.0/16"], "replace": true}' });
+    expect(replaced.lists.get('network.internal')!.items).toEqual(['10.1.0.0/16']);
+    const settings = await load({ 'l.json': '{"list": "network.internal", "items": ["10.1.0.0/16"]}' }, { 'network.internal': ['10.9.0.0/16'] });
+    expect(settings.lists.get('network.internal')).toEqual({ items: ['10.9.0.0/16'], from: ['SECMON_LISTS'] });
+  });
+
+  test('an override of an unknown rule, an unknown key, a bad value and an unknown list are errors at their place', async () => {
+    const r = await load({
+      'a.json': '{"override": "sudo.comand", "enabled": false}',
+      'b.json': '{"override": "sudo.command", "condition": {}}',
+      'c.json': '{"override": "sshd.failed-auth-burst", "threshold": {"count": 0}}',
+      'd.json': '{"override": "sshd.password-spraying", "exceptions": [{"name": "x", "fields": ["source.ip"], "values": {"list": "ci.runner"}}]}',
+    });
+    expect(r.messages).toEqual(
+      expect.arrayContaining([
+        'a.json: /override: no rule "sudo.comand" to override (did you mean "sudo.command"?)',
+        'b.json: /condition: an override cannot change "condition" (it may change enabled, severity, suppress, threshold, tags, message, exceptions, requires)',
+        expect.stringMatching(/^c\.json: \/threshold\/count: must be >= 1/),
+        expect.stringMatching(/sshd\.password-spraying\.json: \/exceptions\/0\/values: no list named "ci\.runner"/),
+      ]),
+    );
+  });
+
+  test('files may carry comments; a copy of a bundled rule is told to be an override', async () => {
+    const r = await load({ 'sudo.command.json': '// mine\n{"override": "sudo.command", /* off */ "enabled": false}' });
+    expect(r.problems).toEqual([]);
+    expect(r.rules.find((x) => x.id === 'sudo.command')!.enabled).toBe(false);
+    const copy = await load({ 'copy.json': JSON.stringify({ ...require('../../rules/sudo.command.json'), enabled: false }) });
+    expect(copy.messages[0]).toContain('duplicate rule id "sudo.command"');
+    expect(copy.messages[0]).toContain('write an override: {"override": "sudo.command", …}');
+  });
+
+  test('an exception appended by an override keeps its events from counting, tuples and lists alike', async () => {
+    const r = await load({
+      'o.json': JSON.stringify({ override: 'sshd.failed-auth-burst', exceptions: [{ name: 'deploy from ci', fields: ['source.ip', 'user.name'], comps: ['cidr', 'equals'], values: [['10.0.8.0/24', 'deploy']] }] }),
+    });
+    const rule = r.rules.find((x) => x.id === 'sshd.failed-auth-burst')!;
+    const ev = (ip: string, user: string) => ({ event: { action: 'auth-failed' }, sshd: { attempt: true }, source: { ip }, user: { name: user } });
+    expect(rule.matches(ev('10.0.8.15', 'deploy'))).toBe(false);
+    expect(rule.matches(ev('10.0.8.15', 'root'))).toBe(true);
+    expect(rule.matches(ev('10.0.9.15', 'deploy'))).toBe(true);
+  });
+});
