@@ -11,6 +11,7 @@ import { compileTemplate } from './template';
 import { compileFirstOf } from '../util/field-path';
 import { parseDuration } from '../util/duration';
 import { Source } from '../events/event';
+import { knownFields, producedBy } from '../events/fields';
 
 /** One problem in one rule file: `file: /json/pointer: sentence`. */
 export interface RuleProblem {
@@ -181,6 +182,11 @@ export async function loadRules(targets: string[], opts: LoadOptions = {}): Prom
     }
     origins.get(def.id)!.lists = [...used].sort();
     const empty = (def.requires ?? []).filter((name) => (lists.get(name)?.items.length ?? 0) === 0);
+    const lint = lintRule(resolved);
+    if (lint.length > 0) {
+      problems.push(...lint.map((p) => ({ file, ...p })));
+      continue;
+    }
     try {
       const rule = compileRule(resolved, file);
       rule.asWritten = (given = {}) => {
@@ -293,6 +299,41 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     suppressMs: def.suppress === undefined ? undefined : parseDuration(def.suppress),
     render,
   } as CompiledRule;
+}
+
+/**
+ * The authoring lint: every field a rule reads (conditions, groupBy, the kind's
+ * fields, exceptions, message placeholders) is one a normalizer of its sources
+ * produces, and the message's placeholders are well formed.
+ */
+export function lintRule(def: RuleDefinition): Array<{ pointer: string; message: string }> {
+  const sources = (Array.isArray(def.source) ? def.source : [def.source]) as Source[];
+  const out: Array<{ pointer: string; message: string }> = [];
+  const check = (path: string, pointer: string) => {
+    if (!producedBy(path, sources)) out.push({ pointer, message: `field "${path}" is produced by no normalizer of source ${sources.join(', ')}${didYouMean(path, knownFields(sources))}` });
+  };
+  const walk = (node: unknown, pointer: string, relative: boolean) => {
+    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${pointer}/${i}`, relative));
+    if (node === null || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (typeof n.field === 'string' && !relative) check(n.field, `${pointer}/field`);
+    if (typeof n.some === 'string' && !relative) check(n.some, `${pointer}/some`);
+    for (const [k, v] of Object.entries(n)) if (k !== 'field' && k !== 'some') walk(v, `${pointer}/${k}`, relative || k === 'where');
+  };
+  for (const [pointer, condition] of conditionsOf(def)) walk(condition, pointer, false);
+  (def.groupBy ?? []).forEach((f, i) => check(f, `/groupBy/${i}`));
+  (def.exceptions ?? []).forEach((ex, i) => ex.fields.forEach((f, j) => check(f, `/exceptions/${i}/fields/${j}`)));
+  if (def.kind === 'threshold' && def.threshold.distinct) check(def.threshold.distinct, '/threshold/distinct');
+  if (def.kind === 'newValue') check(def.newValue.field, '/newValue/field');
+  const message = def.message ?? '';
+  const opens = (message.match(/\{\{/g) ?? []).length;
+  const placeholders = [...message.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)];
+  if (opens !== placeholders.length || /\{\{[^}]*$|\}\}[^{]*\}\}/.test(message)) out.push({ pointer: '/message', message: 'a placeholder is not closed: write {{field.path}}' });
+  for (const m of placeholders) {
+    if (m[1] === '') out.push({ pointer: '/message', message: 'an empty placeholder {{}}' });
+    for (const name of m[1].split('??').map((x) => x.trim()).filter(Boolean)) if (name !== 'count' && name !== 'key') check(name, '/message');
+  }
+  return out;
 }
 
 /** Exceptions as one condition: any exception, any of its tuples, every field of the tuple. */

@@ -102,3 +102,41 @@ describe('lists, overrides and exceptions as the loader reads them', () => {
     expect(rule.matches(ev('10.0.9.15', 'deploy'))).toBe(true);
   });
 });
+
+describe('authoring lint', () => {
+  const rule = (o: Record<string, unknown>) =>
+    JSON.stringify({
+      id: 'team.lint-check',
+      title: 'Lint check',
+      description: 'A rule written with typos',
+      severity: 'low',
+      source: 'actiontrail',
+      condition: { field: 'eventName', op: 'equals', value: 'DeleteBucket' },
+      kind: 'match',
+      tests: [{ name: 'n', events: [{ eventName: 'GetBucketInfo', eventType: 'ApiCall', eventId: 'lint-1', eventTime: '2026-11-21T08:00:00Z' }], expect: { alerts: 0 } }],
+      ...o,
+    });
+  const problems = async (text: string) => {
+    const dir = tempDir({ 'r.json': text });
+    const r = await runCli(['validate', '@bundled', dir]);
+    return { status: r.status, text: r.stderr.replace(`${dir}/`, '') };
+  };
+
+  test('a field no normalizer of the source produces, with the closest one', async () => {
+    const r = await problems(rule({ condition: { field: 'eventname', op: 'equals', value: 'DeleteBucket' } }));
+    expect(r.status).toBe(1);
+    expect(r.text).toContain('r.json: /condition/field: field "eventname" is produced by no normalizer of source actiontrail (did you mean "eventName"?)');
+  });
+
+  test('a placeholder of an unknown field, and one not closed', async () => {
+    expect((await problems(rule({ message: 'bucket {{requestParameter.BucketName}} deleted' }))).text).toContain('r.json: /message: field "requestParameter.BucketName" is produced by no normalizer of source actiontrail');
+    expect((await problems(rule({ message: '{{count} buckets deleted' }))).text).toContain('r.json: /message: a placeholder is not closed: write {{field.path}}');
+    expect((await problems(rule({ message: '{{count}} buckets {{requestParameters.BucketName}}' }))).status).toBe(0);
+  });
+
+  test("host sources: a field of another source is caught, the source's own facts are known", async () => {
+    const host = (field: string) => rule({ source: 'sshd', condition: { field, op: 'exists' } });
+    expect((await problems(host('sshd.auth_method'))).status).toBe(0);
+    expect((await problems(host('process.command_line'))).text).toContain('field "process.command_line" is produced by no normalizer of source sshd');
+  });
+});
