@@ -5,6 +5,7 @@ import { parseCommand } from './commands/parse';
 import { replayCommand } from './commands/replay';
 import { testCommand } from './commands/test';
 import { showCommand } from './commands/show';
+import { silenceAdd, silenceList, silenceRemove } from './commands/silence';
 import { validateCommand } from './commands/validate';
 import { incidentsList, incidentsSetStatus } from './commands/incidents';
 import { CliError, EXIT_USAGE, collect, parseBatch, parseFormat, parseTz, parseYear } from './options';
@@ -88,6 +89,23 @@ export function buildProgram(): Command {
     .argument('<id>', 'incident id (INC-…)')
     .option('--by <name>', 'who resolves (default: the OS user name)')
     .action(async (id: string, o) => setExit(await incidentsSetStatus(id, 'resolved', o)));
+
+  const silence = program.command('silence').description("hold back a rule's alerts for a while, with who and why (in the state store: --state redis://…)");
+  const silenceStore = (cmd: Command) => cmd.option('--state <store>', 'state store the detectors read: redis://host:port').option('--settings <file>', 'JSON file of SECMON_* settings');
+  silenceStore(silence.command('add').description('silence a rule, for one alert key or all of them'))
+    .argument('<rule>', 'rule id')
+    .argument('[key]', 'alert key (default: every key of the rule)')
+    .requiredOption('--for <duration>', 'how long, e.g. 2h')
+    .requiredOption('--reason <text>', 'why')
+    .option('--from <time>', 'start (ISO 8601; default now): a silence covers alerts of events in its window')
+    .option('--by <name>', 'who (default: the OS user name)')
+    .action(async (rule: string, key: string | undefined, o) => setExit(await silenceAdd(rule, key, o)));
+  silenceStore(silence.command('list').description('current and recently ended silences'))
+    .option('--json', 'one silence per line as JSON')
+    .action(async (o) => setExit(await silenceList(o)));
+  silenceStore(silence.command('remove').description('end a silence now'))
+    .argument('<id>', 'silence id (SIL-…)')
+    .action(async (id: string, o) => setExit(await silenceRemove(id, o)));
 
   return program;
 }

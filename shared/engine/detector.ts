@@ -7,6 +7,10 @@ import { isoTimestamp } from '../util/time';
 import { Completion, Detection } from './detection';
 import { DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from './evidence';
 import { ArmedRule, GroupContext, LATE_DATA_ALLOWANCE_MS } from './kind';
+import { Silence, Silences, silenced } from './silences';
+
+/** How often a detector reads the silences again. */
+const SILENCE_REFRESH_MS = 10_000;
 import { armRule } from './kinds';
 import { INDEX_FIELDS, RuleIndex } from './rule-index';
 import { Suppression } from './suppression';
@@ -89,7 +93,18 @@ export class Detector {
 
   /** A new batch: `add` its events as they come, then `finish` it. */
   begin(): DetectionBatch {
-    return new DetectionBatch(this.bySource, this.store);
+    return new DetectionBatch(this.bySource, this.store, () => this.activeSilences());
+  }
+
+  private silenceCache?: { at: number; list: Promise<Silence[]> };
+
+  /** The silences people set, read once every few seconds (they change by hand, rarely). */
+  private activeSilences(): Promise<Silence[]> {
+    const now = Date.now();
+    if (!this.silenceCache || now - this.silenceCache.at > SILENCE_REFRESH_MS) {
+      this.silenceCache = { at: now, list: new Silences(this.store).list().catch(() => []) };
+    }
+    return this.silenceCache.list;
   }
 
   /** Evaluates a whole batch at once. */
@@ -120,6 +135,7 @@ export class DetectionBatch {
   constructor(
     private readonly bySource: Map<Source, RuleIndex>,
     private readonly store: StateStore,
+    private readonly silences: () => Promise<Silence[]> = async () => [],
   ) {}
 
   /** Events added. */
@@ -190,20 +206,24 @@ export class DetectionBatch {
     if (this.finished) throw new Error('DetectionBatch.finish called twice');
     this.finished = true;
     const { candidates, groups, now } = this;
-    if (opts.batchId === undefined && groups.size === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
+    const silences = candidates.length > 0 || groups.size > 0 ? await this.silences() : [];
+    if (opts.batchId === undefined && groups.size === 0 && silences.length === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
       if (candidates.length === 0) return [];
       const detections = candidates.map((c) => toDetection(c, 0));
       return this.store.transact([], now, () => ({ writes: new Map(), result: detections, claim: firstSeen(detections) }));
     }
-    return this.evaluateStateful(candidates, groups, now, opts.batchId);
+    return this.evaluateStateful(candidates, groups, now, opts.batchId, silences);
   }
 
-  private async evaluateStateful(matched: Candidate[], groups: Map<string, Group>, now: number, batchId: string | undefined): Promise<Detection[]> {
+  private async evaluateStateful(matched: Candidate[], groups: Map<string, Group>, now: number, batchId: string | undefined, silences: Silence[]): Promise<Detection[]> {
+    // A rule with a silence keeps a held-back count per key even without a suppression period.
+    const silencedRules = new Set(silences.map((s) => s.rule));
+    const counts = (rule: CompiledRule) => rule.suppressMs !== undefined || silencedRules.has(rule.id);
     const batchKey = batchId === undefined ? undefined : stateKey('batch', batchId);
     const keys = new Set<string>(groups.keys());
     if (batchKey) keys.add(batchKey);
-    for (const c of matched) if (c.rule.suppressMs !== undefined) keys.add((c.sk = suppressionKey(c.rule, c.key)));
-    for (const g of groups.values()) if (g.armed.rule.suppressMs !== undefined) keys.add((g.sk = suppressionKey(g.armed.rule, g.key)));
+    for (const c of matched) if (counts(c.rule)) keys.add((c.sk = suppressionKey(c.rule, c.key)));
+    for (const g of groups.values()) if (counts(g.armed.rule)) keys.add((g.sk = suppressionKey(g.armed.rule, g.key)));
 
     const update = (current: Map<string, unknown>): TransactionResult<Detection[]> => {
       const writes = new Map<string, StateWrite | null>();
@@ -235,7 +255,8 @@ export class DetectionBatch {
         const ctx: GroupContext = {
           emit(completion, event) {
             if (completion === undefined) return;
-            const held = period === undefined ? 0 : suppression.decide(sk!, completion.t, period);
+            if (sk !== undefined && silenced(silences, rule.id, group.key, completion.t)) return suppression.holdBack(sk, completion.t);
+            const held = period === undefined ? (sk === undefined ? 0 : suppression.takeHeld(sk, completion.t)) : suppression.decide(sk!, completion.t, period);
             if (held !== undefined) candidates.push({ rule, key: group.key, fields: event.fields, completion, held });
           },
           suppressedUntil: () => (sk === undefined ? -Infinity : suppression.until(sk)),
@@ -251,7 +272,11 @@ export class DetectionBatch {
       for (const c of candidates) {
         const period = c.rule.suppressMs;
         // Match rules' candidates are decided in time order here.
-        const held = c.held ?? (period === undefined ? 0 : suppression.decide(c.sk!, c.completion.t, period));
+        if (c.held === undefined && c.sk !== undefined && silenced(silences, c.rule.id, c.key, c.completion.t)) {
+          suppression.holdBack(c.sk, c.completion.t);
+          continue;
+        }
+        const held = c.held ?? (period === undefined ? (c.sk === undefined ? 0 : suppression.takeHeld(c.sk, c.completion.t)) : suppression.decide(c.sk!, c.completion.t, period));
         if (held !== undefined) detections.push(toDetection(c, held));
       }
       suppression.write(writes, (until) => ttlUntil(until, now));

@@ -37,6 +37,32 @@ export class Suppression {
     return held;
   }
 
+  /** Holds back a detection at `t` for another reason (a silence): counted into the next one raised. */
+  holdBack(sk: string, t: number): void {
+    const s = this.load(sk);
+    if (s === null) this.byKey.set(sk, { until: t, suppressed: 1 });
+    else s.suppressed++;
+  }
+
+  /** For a rule without a suppression period: the count held back (by silences) that this detection reports, reset. */
+  takeHeld(sk: string, t: number): number {
+    const s = this.load(sk);
+    if (s === null || s.suppressed === 0) return 0;
+    const held = t - s.until <= STATE_KEYS.suppression.heldCountTtlMs ? s.suppressed : 0;
+    s.suppressed = 0;
+    s.until = t;
+    return held;
+  }
+
+  private load(sk: string): SuppressionState | null {
+    let s = this.byKey.get(sk);
+    if (s === undefined) {
+      s = (this.current.get(sk) as SuppressionState | undefined) ?? null;
+      this.byKey.set(sk, s);
+    }
+    return s;
+  }
+
   /** Until when detections of a key are held back (read only: an unchanged state is not written back). */
   until(sk: string): number {
     const s = this.byKey.has(sk) ? this.byKey.get(sk) : (this.current.get(sk) as SuppressionState | undefined);

@@ -3,7 +3,7 @@
  * fixed, how long it lives: the one registry, so that no two stages share a prefix
  * and a retention is changed in one place.
  */
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export const STATE_KEYS = {
   /** Threshold window of a rule's group (lives as long as its window). */
@@ -30,6 +30,8 @@ export const STATE_KEYS = {
   digest: { prefix: 'digest', ttlMs: 7 * DAY_MS },
   /** One sender of a channel's digest at a time: a lease. */
   digestFlush: { prefix: 'digestfl', ttlMs: 60_000 },
+  /** Silences set by people (secmon silence): all of them in one key, each with its end. */
+  silences: { prefix: 'silences' },
   /** The incident of a rule and key. */
   incident: { prefix: 'inc', ttlMs: 90 * DAY_MS },
   /** The index of incident ids (id to rule and key), for listing and changing them by id. */

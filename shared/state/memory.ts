@@ -79,6 +79,11 @@ export class MemoryStateStore implements StateStore {
     return settled;
   }
 
+  async read(key: string, now: number): Promise<unknown> {
+    const e = this.entries.get(key);
+    return e !== undefined && e.expiresAt >= now ? e.value : undefined;
+  }
+
   /** Claims on the caller's clock, outside a detection transaction: the wall clock (delivery). */
   async claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]> {
     this.wallClock = Math.max(this.wallClock, now);

@@ -159,6 +159,17 @@ export class RedisStateStore implements StateStore {
     });
   }
 
+  async read(key: string): Promise<unknown> {
+    let v: string | null;
+    try {
+      v = await this.redis.get(this.prefix + key);
+    } catch (e) {
+      throw new StateStoreError(`Redis read failed: ${(e as Error).message}`, e);
+    }
+    this.roundTrips++;
+    return v === null ? undefined : JSON.parse(v);
+  }
+
   async close(): Promise<void> {
     await this.queue;
     await this.redis.quit().catch(() => this.redis.disconnect());

@@ -50,5 +50,7 @@ export interface StateStore {
    * deduplication: the first claimant of an alert id is the one that raises it.
    */
   claim(keys: readonly string[], now: number, ttlMs: number): Promise<boolean[]>;
+  /** One key's value as it is now (wall clock), in one round trip, outside any transaction. */
+  read(key: string, now: number): Promise<unknown>;
   close(): Promise<void>;
 }

@@ -140,3 +140,45 @@ describe('authoring lint', () => {
     expect((await problems(host('process.command_line'))).text).toContain('field "process.command_line" is produced by no normalizer of source sshd');
   });
 });
+
+describe('silences', () => {
+  let redis: import('../redis-server').RedisServer;
+  beforeAll(async () => {
+    redis = await (await import('../redis-server')).startRedis();
+  });
+  afterAll(() => redis.stop());
+
+  test('a silence set from the CLI holds the alerts of its window back; the next alert after it counts them', async () => {
+    const state = ['--state', redis.url];
+    const dir = tempDir({
+      'auth.log': [
+        '2026-11-20T22:05:00Z web-01 sshd[100]: Accepted publickey for deploy from 10.0.0.5 port 50001 ssh2: ED25519 SHA256:c2lsZW5jZUtleQ',
+        '2026-11-20T22:40:00Z web-01 sshd[101]: Accepted publickey for deploy from 10.0.0.5 port 50002 ssh2: ED25519 SHA256:c2lsZW5jZUtleQ',
+        '2026-11-20T22:50:00Z web-01 sshd[102]: Accepted publickey for ops from 10.0.0.6 port 50003 ssh2: ED25519 SHA256:c2lsZW5jZUtleQ',
+        '2026-11-21T01:00:00Z web-01 sshd[103]: Accepted publickey for deploy from 10.0.0.5 port 50004 ssh2: ED25519 SHA256:c2lsZW5jZUtleQ',
+        '',
+      ].join('\n'),
+    });
+    const add = await runCli(['silence', 'add', 'sshd.successful-login', 'web-01|deploy|10.0.0.5', '--from', '2026-11-20T22:00:00Z', '--for', '2h', '--reason', 'nightly deploy window', '--by', 'oncall-ann', ...state]);
+    expect(add.status).toBe(0);
+    const id = add.stdout.split(':')[0];
+    expect(id).toMatch(/^SIL-[0-9A-F]{8}$/);
+    const list = ndjson((await runCli(['silence', 'list', '--json', ...state])).stdout);
+    expect(list).toEqual([expect.objectContaining({ id, rule: 'sshd.successful-login', key: 'web-01|deploy|10.0.0.5', by: 'oncall-ann', reason: 'nightly deploy window' })]);
+
+    const r = await runCli(['replay', path.join(dir, 'auth.log'), '--json', ...state]);
+    const logins = ndjson(r.stdout).filter((a) => a.rule === 'sshd.successful-login').map((a) => [a.key, a.time, a.suppressed]);
+    expect(logins).toEqual([
+      ['web-01|ops|10.0.0.6', '2026-11-20T22:50:00.000Z', 0],
+      ['web-01|deploy|10.0.0.5', '2026-11-21T01:00:00.000Z', 2],
+    ]);
+    expect((await runCli(['silence', 'remove', id, ...state])).stdout).toBe(`${id} removed\n`);
+    expect((await runCli(['silence', 'list', '--json', ...state])).stdout).toBe('');
+  });
+
+  test('without a shared state store a silence is refused, saying why', async () => {
+    const r = await runCli(['silence', 'add', 'sudo.command', '--for', '1h', '--reason', 'x']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('silences live in the state store the detectors read: give --state redis://');
+  });
+});
