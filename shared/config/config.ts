@@ -1,5 +1,6 @@
 import { parseDuration } from '../util/duration';
 import { redact } from '../util/redact';
+import { didYouMean } from '../util/did-you-mean';
 import { zoneOf } from '../util/zone';
 
 /**
@@ -192,7 +193,7 @@ export function loadConfig(...sources: Array<Record<string, string | undefined>>
         // A file or a flag holds settings only: an unknown key there is a typo. The
         // environment holds other things too (channel secrets named SECMON_…), so there
         // it is only reported by unknownEnvironmentKeys.
-        if (i > 0) problems.push(`${key}: unknown setting`);
+        if (i > 0) problems.push(`${key}: unknown setting${didYouMean(key, [...known])}`);
         continue;
       }
       merged[key] = value;

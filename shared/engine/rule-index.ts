@@ -72,7 +72,8 @@ export class RuleIndex {
     });
     this.rules.push(rule);
     this.required.set(rule, required);
-    if (onlyIndexedTests(cond, this.fields)) this.proven.add(rule);
+    // A rule with exceptions always runs its compiled condition (the exceptions are in it, not in `condition`).
+    if (onlyIndexedTests(cond, this.fields) && !(rule.rule.definition.exceptions?.length)) this.proven.add(rule);
     this.cache = {};
     this.cached = 0;
   }

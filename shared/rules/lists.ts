@@ -1,4 +1,6 @@
-import { distance } from 'fastest-levenshtein';
+import { didYouMean } from '../util/did-you-mean';
+
+export { didYouMean };
 
 /**
  * Named lists of values (addresses, CIDRs, user names) for conditions and exceptions:
@@ -89,18 +91,4 @@ export function resolveListRefs<T>(def: T, lists: Lists, problems: Array<{ point
 
 function isListRef(v: unknown): v is { list: string } {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { list?: unknown }).list === 'string' && Object.keys(v).length === 1;
-}
-
-/** ` (did you mean "x"?)` for the closest of `known`, when it is close. */
-export function didYouMean(name: string, known: string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = distance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean "${best}"?)` : '';
 }

@@ -44,7 +44,8 @@ export interface LoadOptions {
 let validator: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // verbose: errors carry their schema and data, for "did you mean".
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     // The schema bounds each duration (`minDuration`, `maxDuration`), so that a rule
     // cannot ask for state kept beyond what the stores' TTLs can express.
     for (const [keyword, outside, says] of [
@@ -417,12 +418,14 @@ export function explainSchemaErrors(errors: ErrorObject[]): Array<{ pointer: str
 function explainOne(e: ErrorObject): { pointer: string; message: string } {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'additionalProperties':
-      return { pointer: `${e.instancePath}/${String(p.additionalProperty)}`, message: 'unknown property (not allowed by the rule schema)' };
+    case 'additionalProperties': {
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return { pointer: `${e.instancePath}/${String(p.additionalProperty)}`, message: `unknown property (not allowed by the rule schema)${didYouMean(String(p.additionalProperty), known)}` };
+    }
     case 'required':
       return { pointer: e.instancePath, message: `missing required property "${String(p.missingProperty)}"` };
     case 'enum':
-      return { pointer: e.instancePath, message: `must be one of ${(p.allowedValues as unknown[]).join(', ')}` };
+      return { pointer: e.instancePath, message: `must be one of ${(p.allowedValues as unknown[]).join(', ')}${typeof e.data === 'string' ? didYouMean(e.data, (p.allowedValues as unknown[]).map(String)) : ''}` };
     case 'const':
       return { pointer: e.instancePath, message: `must be ${JSON.stringify(p.allowedValue)}` };
     case 'dependencies':

@@ -134,6 +134,28 @@ describe('authoring lint', () => {
     expect((await problems(rule({ message: '{{count}} buckets {{requestParameters.BucketName}}' }))).status).toBe(0);
   });
 
+  test('"did you mean" for an operator, a rule key and a setting name', async () => {
+    const r = await problems(rule({ condition: { field: 'eventName', op: 'equal', value: 'DeleteBucket' }, groupby: ['eventName'] }));
+    expect(r.text).toContain('r.json: /groupby: unknown property (not allowed by the rule schema) (did you mean "groupBy"?)');
+    expect(r.text).toContain('(did you mean "equals"?)');
+    const dir = tempDir({ 's.json': '{"SECMON_STAT": "memory"}' });
+    const setting = await runCli(['replay', 'samples/hosts/secure', '--settings', path.join(dir, 's.json')]);
+    expect(setting.stderr).toContain('SECMON_STAT: unknown setting (did you mean "SECMON_STATE"?)');
+  });
+
+  test("a rule's own tests cover its own exceptions", async () => {
+    const text = rule({
+      exceptions: [{ name: 'the backup job', fields: ['requestParameters.BucketName'], comps: ['startsWith'], values: [['backup-']] }],
+      tests: [
+        { name: 'a bucket deleted alerts', events: [{ eventName: 'DeleteBucket', eventType: 'ApiCall', eventId: 'x1', eventTime: '2026-11-21T08:00:00Z', requestParameters: { BucketName: 'prod-logs' } }], expect: { alerts: 1 } },
+        { name: 'the backup job is excepted', events: [{ eventName: 'DeleteBucket', eventType: 'ApiCall', eventId: 'x2', eventTime: '2026-11-21T08:00:00Z', requestParameters: { BucketName: 'backup-2026-11' } }], expect: { alerts: 0 } },
+      ],
+    });
+    const dir = tempDir({ 'r.json': text });
+    const r = await runCli(['test', dir]);
+    expect(r.stdout).toContain('tests: 2 passed, 0 failed');
+  });
+
   test("host sources: a field of another source is caught, the source's own facts are known", async () => {
     const host = (field: string) => rule({ source: 'sshd', condition: { field, op: 'exists' } });
     expect((await problems(host('sshd.auth_method'))).status).toBe(0);
