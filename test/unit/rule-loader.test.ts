@@ -19,9 +19,9 @@ describe('rule loading', () => {
   });
 
   test('unknown properties are rejected, at any depth', () => {
-    expect(problemsOf({ ...ruleDef(), severty: 'high' })).toContain('rules/x.json: /severty: unknown property (not allowed by the rule schema)');
+    expect(problemsOf({ ...ruleDef(), severty: 'high' })).toContain('rules/x.json: /severty: unknown property (not allowed by the rule schema) (did you mean "severity"?)');
     expect(problemsOf(ruleDef({ condition: { fild: 'x', op: 'exists' } as never }))).toEqual(
-      expect.arrayContaining(['rules/x.json: /condition/fild: unknown property (not allowed by the rule schema)']),
+      expect.arrayContaining(['rules/x.json: /condition/fild: unknown property (not allowed by the rule schema) (did you mean "field"?)']),
     );
   });
 
