@@ -11,6 +11,7 @@ import { StateStoreError } from '../../shared/state/redis';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions } from '../options';
 import { Colors, alertJson, colors, formatAlert, safeText } from '../output/terminal';
 import { progressFor } from '../output/progress';
+import { OutputWriter } from '../output/writer';
 import { SettingsOptions, settingSources } from '../settings';
 
 export interface ReplayCliOptions extends InputOptions, SettingsOptions {
@@ -67,6 +68,7 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     throw e;
   }
   const delivery: DeliveryReport = emptyReport();
+  const output = new OutputWriter();
   const progress = progressFor(await totalSize(files), o.progress);
 
   let summary: ReplaySummary;
@@ -79,9 +81,13 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
       batchIds: config.state !== 'memory',
       onBytes: (b) => progress.update(b),
       onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
-      onAlert: async (alert) => {
-        process.stdout.write(o.json ? `${alertJson(alert)}\n` : `${formatAlert(alert, c)}\n\n`);
-        if (dispatcher) addReport(delivery, await dispatcher.deliver([alert]));
+      onAlert: (alert) => {
+        const waiting = output.write(o.json ? `${alertJson(alert)}\n` : `${formatAlert(alert, c)}\n\n`);
+        if (!dispatcher) return waiting;
+        return (async () => {
+          await waiting;
+          addReport(delivery, await dispatcher.deliver([alert]));
+        })();
       },
     });
     // Digests held by a rate limit go out once the channel's budget allows (at most about a minute).
@@ -93,6 +99,8 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
     }
     throw new CliError(`cannot read input: ${(e as Error).message}`, EXIT_USAGE);
   } finally {
+    // What was raised is printed, even when the replay stopped on an error.
+    await output.flush();
     progress.stop();
     await assembly.close();
   }
