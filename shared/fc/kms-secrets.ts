@@ -39,13 +39,22 @@ export class KmsSecretSource implements SecretSource {
     return out;
   }
 
-  /** Whether a secret read before now has another value (each read again once its TTL has passed). */
-  async rotated(): Promise<boolean> {
+  /**
+   * Whether a secret read before now has another value (each read again once its TTL
+   * has passed). KMS out of reach is no reason to fail the invocation: the value in
+   * hand stays in use and is tried again after half a TTL (`onError` is told).
+   */
+  async rotated(onError: (message: string) => void = () => undefined): Promise<boolean> {
     let changed = false;
     for (const [name, hit] of [...this.cache]) {
       if (this.now() - hit.readAt < this.opts.ttlMs) continue;
       const before = hit.value;
-      if ((await this.fetch(name)) !== before) changed = true;
+      try {
+        if ((await this.fetch(name)) !== before) changed = true;
+      } catch (e) {
+        hit.readAt = this.now() - this.opts.ttlMs / 2;
+        onError((e as Error).message);
+      }
     }
     return changed;
   }

@@ -108,7 +108,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
       }
       return client;
     },
-    secretsRotated: () => secrets.rotated(),
+    secretsRotated: () => secrets.rotated((message) => log('warn', 'KMS secret not read again; the current value stays in use', { error: message })),
     async close() {
       for (const c of slsClients.values()) c.close();
       await assembly.close();

@@ -48,6 +48,22 @@ describe('KmsSecretSource', () => {
     expect(kms.rejected).toEqual([]);
   });
 
+  test('KMS out of reach when a secret is due again: the value in hand stays in use, and it is tried again later', async () => {
+    kms.secrets.set('secmon/c', 'kept');
+    let now = 5_000_000;
+    const source = new KmsSecretSource({ endpoint: kms.endpoint, credentials, ttlMs: 60_000, now: () => now });
+    expect((await source.read(['secmon/c'])).get('secmon/c')).toBe('kept');
+    kms.secrets.delete('secmon/c');
+    now += 61_000;
+    const told: string[] = [];
+    expect(await source.rotated((m) => told.push(m))).toBe(false);
+    expect(told).toEqual([expect.stringContaining('KMS secret secmon/c could not be read')]);
+    expect((await source.read(['secmon/c'])).get('secmon/c')).toBe('kept');
+    kms.secrets.set('secmon/c', 'rotated');
+    now += 31_000;
+    expect(await source.rotated()).toBe(true);
+  });
+
   test('a secret that cannot be read is an error naming it; a wrongly signed request is refused', async () => {
     const source = new KmsSecretSource({ endpoint: kms.endpoint, credentials, ttlMs: 60_000 });
     await expect(source.read(['secmon/missing'])).rejects.toThrow(/KMS secret secmon\/missing could not be read: .*Forbidden\.ResourceNotFound/);
