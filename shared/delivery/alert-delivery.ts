@@ -11,8 +11,12 @@ import { redact } from '../util/redact';
 
 /** Alerts in one digest message: a DingTalk markdown message stays far below its size limit. */
 const DIGEST_MESSAGE_ALERTS = 25;
-/** Alerts a channel may hold; beyond, an alert is dead-lettered at once (never dropped). */
-const MAX_HELD = 10_000;
+/**
+ * Alerts a channel may hold; beyond, an alert is dead-lettered at once (never dropped).
+ * The held alerts are one value, read and written whole by each hold: the bound keeps a
+ * storm's cost in check (a list per channel in the store would lift it).
+ */
+const MAX_HELD = 2_000;
 
 const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const rank = (severity: string) => SEVERITY_RANK[severity] ?? 5;
@@ -231,12 +235,13 @@ export class AlertDelivery {
   /**
    * Takes one message slot of the channel's per-minute budget, if one is free for the
    * severity: critical and high may use every slot, the others all but a reserve (a
-   * quarter), so an urgent alert is never held behind a minute of info ones.
+   * quarter, rounded down), so an urgent alert is never held behind a minute of info ones.
    */
   private async takeBudget(channel: Channel, severity: string): Promise<boolean> {
     const key = stateKey('budget', channel.name);
     const now = this.now();
-    const limit = urgent(severity) ? channel.perMinute! : channel.perMinute! - Math.max(1, Math.floor(channel.perMinute! / 4));
+    // A channel of fewer than 4 a minute has no room for a reserve: every severity may use it all.
+    const limit = urgent(severity) ? channel.perMinute! : channel.perMinute! - Math.floor(channel.perMinute! / 4);
     return this.store.transact([key], now, (cur) => {
       const sent = ((cur.get(key) as Budget | undefined)?.sent ?? []).filter((t) => t > now - 60_000);
       if (sent.length >= limit) return { writes: new Map([[key, { value: { sent }, ttlMs: STATE_KEYS.budget.ttlMs }]]), result: false };

@@ -62,7 +62,10 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
       env,
       secrets,
       rules: opts.rules,
-      delivery: true,
+      // Channels (and their KMS secrets) only where alerts are delivered: the dispatcher,
+      // or a detector with SECMON_DISPATCH=inline. A detector that hands off to the
+      // dispatcher neither reads dispatch.json nor needs the channels' secrets.
+      delivery: opts.rules === false || settings.dispatch === 'inline',
       undeliverable: 'throw',
       logLine: opts.logLine,
       // fc3 / fc2: alerts go to the dispatcher function by asynchronous invocation.

@@ -233,8 +233,8 @@ describe('alert delivery', () => {
     const dead = readFileSync(deadLetter, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.digest);
     const named = dead.flatMap((l) => l.digest.alerts);
     for (const a of named) expect(a).toEqual(expect.objectContaining({ id: expect.any(String), rule: 'sshd.failed-auth-burst', key: expect.any(String), time: expect.any(String) }));
-    // One was sent on its own (2 a minute, one kept for critical and high), five were held: all five dead-lettered.
-    expect(named.map((a: { id: string }) => a.id).sort()).toEqual(held.slice(1).map((a) => a.id).sort());
+    // Two were sent on their own (2 a minute: too few for a reserve), four were held: all four dead-lettered.
+    expect(named.map((a: { id: string }) => a.id).sort()).toEqual(held.slice(2).map((a) => a.id).sort());
     // Dead-lettered, they are let go: nothing is held any more.
     clock.t += 61_000;
     expect(await d.flush(false)).toMatchObject({ digests: 0, deadLettered: 0 });
@@ -257,10 +257,20 @@ describe('alert delivery', () => {
     await expect(d.flush(false)).rejects.toThrow(/HTTP 500/);
     clock.t += 61_000;
     const r = await d.flush(false);
-    // perMinute 2, one of them kept for critical and high: one medium sent, four held.
-    expect(r.digested).toBe(4);
+    // perMinute 2 (too few for a reserve): two sent, three held.
+    expect(r.digested).toBe(3);
     const shown = robot.messages.map((m) => `${m.msgUuid} ${m.text}`).join('\n');
     for (const a of held) expect(shown).toContain(a.id);
+  });
+
+  test('a channel holding 2,000 alerts dead-letters the next one at once, with what identifies it', async () => {
+    clock.t += 11 * 60_000;
+    const { d, deadLetter } = dispatcher({ routes: [{ channels: ['ops'] }], channels: { ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon', perMinute: 1 } } });
+    const r = await d.deliver(Array.from({ length: 2_004 }, (_, i) => alert({ key: `cap-${i}`, severity: 'low' })));
+    // One sent (1 a minute), 2,000 held, the rest dead-lettered.
+    expect(r).toMatchObject({ sent: 1, held: 2_000, deadLettered: 3 });
+    const dead = readFileSync(deadLetter, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(dead.map((l) => [l.reason, l.alert.key])).toEqual([2001, 2002, 2003].map((i) => ['digest of channel ops already holds 2000 alerts', `cap-${i}`]));
   });
 
   test('configuration errors name the file, the field and the missing variable', () => {

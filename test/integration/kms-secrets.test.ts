@@ -109,3 +109,10 @@ describe('the built dispatcher bundle with its secrets in KMS', () => {
     }
   });
 });
+
+test('a detector that hands alerts to the dispatcher reads no channel secret and no dispatch configuration', async () => {
+  const before = kms.calls.length;
+  const run = await runFunction('actiontrail', { SECMON_DISPATCH: 'fc3', SECMON_FC_ENDPOINT: 'http://127.0.0.1:1', SECMON_KMS_ENDPOINT: kms.endpoint, SECMON_DISPATCH_CONFIG: '/nonexistent/dispatch.json' }, ['[]']);
+  expect(run.status).toBe(0);
+  expect(kms.calls.length).toBe(before);
+});
