@@ -44,3 +44,13 @@ export function isBatchEvent(ref: EvidenceRef): ref is SecEvent {
 export function detachEvidence(ref: EvidenceRef): DetachedEvidence {
   return typeof ref === 'string' ? ref : JSON.stringify(asEvidence(ref));
 }
+
+/**
+ * The event that decided a detection: the one that completed it (the login after the
+ * burst, the hit that reached the threshold). Every kind keeps it last among its
+ * evidence when it kept it, at the detection's time; otherwise the latest evidence.
+ */
+export function decisiveEvidence(evidence: readonly Evidence[], time: string): Evidence | undefined {
+  for (let i = evidence.length - 1; i >= 0; i--) if (evidence[i].time === time) return evidence[i];
+  return evidence[evidence.length - 1];
+}

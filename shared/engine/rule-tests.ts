@@ -3,6 +3,7 @@ import { normalizeJsonRecord } from '../events/json-record';
 import { normalizeSyslogLine } from '../events/syslog';
 import { Detector } from './detector';
 import { MemoryStateStore } from '../state/memory';
+import { decisiveEvidence } from './evidence';
 import { CompiledRule } from '../rules/rule';
 
 export interface RuleTestResult {
@@ -55,6 +56,13 @@ export async function runRuleTests(rule: CompiledRule): Promise<RuleTestResult[]
     const counts = alerts.map((a) => a.count);
     if (test.expect.counts && JSON.stringify(test.expect.counts) !== JSON.stringify(counts)) {
       problems.push(`expected counts ${JSON.stringify(test.expect.counts)}, got ${JSON.stringify(counts)}`);
+    }
+    if (test.expect.references && alerts.length > 0) {
+      // The references a reader is shown for the last alert's decisive event: what matched first.
+      const last = alerts[alerts.length - 1];
+      const decisive = decisiveEvidence(last.evidence, last.time);
+      const got = tested.references(decisive?.fields ?? last.fields ?? {}).slice(0, test.expect.references.length);
+      if (JSON.stringify(got) !== JSON.stringify(test.expect.references)) problems.push(`expected references ${JSON.stringify(test.expect.references)} first, got ${JSON.stringify(got)}`);
     }
     results.push(problems.length === 0 ? { ...base, ok: true } : { ...base, ok: false, failure: `${pointer} "${test.name}": ${problems.join('; ')}` });
   }

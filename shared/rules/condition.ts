@@ -6,13 +6,18 @@ import { parseIsoTime } from '../util/time';
 
 /** The condition tree of a rule file (validated by rule.schema.json before compilation). */
 export type Condition =
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition }
-  | { some: string; where: Condition }
+  | ({ all: Condition[] } & Annotated)
+  | ({ any: Condition[] } & Annotated)
+  | ({ not: Condition } & Annotated)
+  | ({ some: string; where: Condition } & Annotated)
   | FieldTest;
 
-export interface FieldTest {
+/** Any condition node may name the references that explain it (what a reader should open when it matched). */
+export interface Annotated {
+  references?: string[];
+}
+
+export interface FieldTest extends Annotated {
   field: string;
   op: Operator;
   value?: unknown;

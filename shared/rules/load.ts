@@ -278,6 +278,19 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     return out;
   };
   const render = compileTemplate(def.message ?? def.title);
+  const translations = new Map(Object.entries(def.translations ?? {}).map(([locale, t]) => [locale, { title: t.title, render: compileTemplate(t.message ?? t.title) }]));
+  const ruleReferences = def.references ?? [];
+  const annotations = annotatedConditions(def);
+  // Compiled at the first alert that asks: most rules never need them, and loading stays fast.
+  let annotated: Array<[Predicate, string[]]> | undefined;
+  const references = (fields: Record<string, unknown>): string[] => {
+    if (annotations.length === 0) return ruleReferences;
+    annotated ??= annotations.map((a) => [compileCondition(a.condition, a.pointer), a.references]);
+    const out: string[] = [];
+    for (const [matches, refs] of annotated) if (matches(fields)) for (const r of refs) if (!out.includes(r)) out.push(r);
+    for (const r of ruleReferences) if (!out.includes(r)) out.push(r);
+    return out;
+  };
   // The definition and its kind travel together: one member of the union (TypeScript cannot see it through `def.kind`).
   return {
     id: def.id,
@@ -299,6 +312,8 @@ export function compileRule(def: RuleDefinition, file: string): CompiledRule {
     hasGroup,
     suppressMs: def.suppress === undefined ? undefined : parseDuration(def.suppress),
     render,
+    translations,
+    references,
   } as CompiledRule;
 }
 
@@ -317,6 +332,7 @@ export function lintRule(def: RuleDefinition): Array<{ pointer: string; message:
     if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${pointer}/${i}`, relative));
     if (node === null || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
+    if (relative && n.references !== undefined) out.push({ pointer: `${pointer}/references`, message: 'references inside "where" are never read (its paths are relative to an element): put them on the "some" condition' });
     if (typeof n.field === 'string' && !relative) check(n.field, `${pointer}/field`);
     if (typeof n.some === 'string' && !relative) check(n.some, `${pointer}/some`);
     for (const [k, v] of Object.entries(n)) if (k !== 'field' && k !== 'some') walk(v, `${pointer}/${k}`, relative || k === 'where');
@@ -326,13 +342,16 @@ export function lintRule(def: RuleDefinition): Array<{ pointer: string; message:
   (def.exceptions ?? []).forEach((ex, i) => ex.fields.forEach((f, j) => check(f, `/exceptions/${i}/fields/${j}`)));
   if (def.kind === 'threshold' && def.threshold.distinct) check(def.threshold.distinct, '/threshold/distinct');
   if (def.kind === 'newValue') check(def.newValue.field, '/newValue/field');
-  const message = def.message ?? '';
-  const opens = (message.match(/\{\{/g) ?? []).length;
-  const placeholders = [...message.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)];
-  if (opens !== placeholders.length || /\{\{[^}]*$|\}\}[^{]*\}\}/.test(message)) out.push({ pointer: '/message', message: 'a placeholder is not closed: write {{field.path}}' });
-  for (const m of placeholders) {
-    if (m[1] === '') out.push({ pointer: '/message', message: 'an empty placeholder {{}}' });
-    for (const name of m[1].split('??').map((x) => x.trim()).filter(Boolean)) if (name !== 'count' && name !== 'key') check(name, '/message');
+  const templates: Array<[string, string]> = [['/message', def.message ?? '']];
+  for (const [locale, t] of Object.entries(def.translations ?? {})) templates.push([`/translations/${locale}/message`, t.message ?? '']);
+  for (const [pointer, message] of templates) {
+    const opens = (message.match(/\{\{/g) ?? []).length;
+    const placeholders = [...message.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)];
+    if (opens !== placeholders.length || /\{\{[^}]*$|\}\}[^{]*\}\}/.test(message)) out.push({ pointer, message: 'a placeholder is not closed: write {{field.path}}' });
+    for (const m of placeholders) {
+      if (m[1] === '') out.push({ pointer, message: 'an empty placeholder {{}}' });
+      for (const name of m[1].split('??').map((x) => x.trim()).filter(Boolean)) if (name !== 'count' && name !== 'key') check(name, pointer);
+    }
   }
   return out;
 }
@@ -354,6 +373,22 @@ function exceptionsCondition(exceptions: RuleException[]): Condition {
       };
     }),
   } as Condition;
+}
+
+/**
+ * The condition nodes of a rule that carry `references`, with their pointers, in rule
+ * order (not inside `where`, whose paths are relative to an element: the lint says so).
+ */
+function annotatedConditions(def: RuleDefinition): Array<{ pointer: string; condition: Condition; references: string[] }> {
+  const out: Array<{ pointer: string; condition: Condition; references: string[] }> = [];
+  const walk = (c: Condition, pointer: string) => {
+    if (c.references !== undefined && c.references.length > 0) out.push({ pointer, condition: c, references: c.references });
+    if ('all' in c) c.all.forEach((x, i) => walk(x, `${pointer}/all/${i}`));
+    else if ('any' in c) c.any.forEach((x, i) => walk(x, `${pointer}/any/${i}`));
+    else if ('not' in c) walk(c.not, `${pointer}/not`);
+  };
+  for (const [pointer, condition] of conditionsOf(def)) walk(condition, pointer);
+  return out;
 }
 
 /** Every `condition` of a rule definition with its JSON pointer (its tests excluded: they hold events). */

@@ -15,12 +15,13 @@ export interface OverrideFile {
   threshold?: { count?: number; window?: string };
   tags?: string[];
   message?: string;
+  translations?: RuleDefinition['translations'];
   exceptions?: unknown[];
   requires?: string[];
 }
 
 /** The keys an override may carry, each applied to the rule key of the same name. */
-export const OVERRIDABLE = ['enabled', 'severity', 'suppress', 'threshold', 'tags', 'message', 'exceptions', 'requires'] as const;
+export const OVERRIDABLE = ['enabled', 'severity', 'suppress', 'threshold', 'tags', 'message', 'translations', 'exceptions', 'requires'] as const;
 
 export function overrideFileProblems(doc: Record<string, unknown>): Array<{ pointer: string; message: string }> {
   const out: Array<{ pointer: string; message: string }> = [];

@@ -24,6 +24,8 @@ interface RuleDefinitionBase {
   message?: string;
   exceptions?: RuleException[];
   requires?: string[];
+  /** Title and message in other languages, by locale (`zh-CN`). */
+  translations?: Record<string, { title: string; message?: string }>;
   tests: RuleTest[];
 }
 
@@ -50,7 +52,7 @@ export type DefinitionOf<K extends RuleKind> = Extract<RuleDefinition, { kind: K
 export interface RuleTest {
   name: string;
   events: Array<Record<string, unknown> | string>;
-  expect: { alerts: number; keys?: string[]; counts?: number[] };
+  expect: { alerts: number; keys?: string[]; counts?: number[]; references?: string[] };
   /** Lists to run this test with, replacing the loaded ones of the same names. */
   lists?: Record<string, Array<string | number | boolean>>;
 }
@@ -76,6 +78,13 @@ interface CompiledRuleBase {
   groupOf(fields: Record<string, unknown>): Record<string, unknown>;
   suppressMs?: number;
   render(fields: Record<string, unknown>, vars: { count: number; key: string }): string;
+  /** Title and message template per other locale. */
+  translations: ReadonlyMap<string, { title: string; render(fields: Record<string, unknown>, vars: { count: number; key: string }): string }>;
+  /**
+   * The references of an event: those of the conditions it matches that carry
+   * `references` (in rule order), then the rule's own, without repeats.
+   */
+  references(fields: Record<string, unknown>): string[];
   /**
    * The rule as its own file writes it (no overrides), compiled with these lists
    * replacing the loaded ones: what its embedded tests run on.

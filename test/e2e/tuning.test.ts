@@ -75,7 +75,7 @@ describe('lists, overrides and exceptions as the loader reads them', () => {
     expect(r.messages).toEqual(
       expect.arrayContaining([
         'a.json: /override: no rule "sudo.comand" to override (did you mean "sudo.command"?)',
-        'b.json: /condition: an override cannot change "condition" (it may change enabled, severity, suppress, threshold, tags, message, exceptions, requires)',
+        'b.json: /condition: an override cannot change "condition" (it may change enabled, severity, suppress, threshold, tags, message, translations, exceptions, requires)',
         expect.stringMatching(/^c\.json: \/threshold\/count: must be >= 1/),
         expect.stringMatching(/sshd\.password-spraying\.json: \/exceptions\/0\/values: no list named "ci\.runner"/),
       ]),

@@ -66,13 +66,13 @@ describe('sequences let go of the evidence they drop', () => {
     expect(state.h).toEqual([]);
   });
 
-  test('shows the first events but one, and the event that completes it', () => {
+  test('shows the first events, the last earlier step and the event that completes it', () => {
     const long: SequenceSpec = { windowMs: 60_000, steps: [{ name: 'failures', count: 8 }, { name: 'success', count: 1 }], events: 9 };
     const state = emptySequence();
     const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     ids.forEach((id, i) => sequenceStep(state, i * 1_000, id, 0b01, evidence(id), long));
     const detection = sequenceStep(state, 9_000, 'ok', 0b10, evidence('ok'), long);
-    expect(detection?.evidence.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c', 'd', 'ok']);
+    expect(detection?.evidence.map((e) => asEvidence(e).id)).toEqual(['a', 'b', 'c', 'h', 'ok']);
     expect(detection?.count).toBe(9);
   });
 

@@ -130,13 +130,19 @@ function chainEndingAt(h: SequenceEntry[], end: number, spec: SequenceSpec): num
   return chain;
 }
 
-/** The detection of a chain: its events' count, and evidence from the first events and the one that completed it. */
+/**
+ * The detection of a chain: its events' count, and evidence for a reader: the first
+ * events, the last one before the completing event, and the completing event.
+ */
 function completion(h: SequenceEntry[], chain: number[], end: number): Completion {
   const evidence: EvidenceRef[] = [];
-  for (let k = chain.length - 1; k >= 1 && evidence.length < EVIDENCE_LIMIT - 1; k--) {
+  // `chain` is latest first: chain[0] completes, chain[1] is the last earlier step.
+  for (let k = chain.length - 1; k >= 2 && evidence.length < EVIDENCE_LIMIT - 2; k--) {
     const ref = h[chain[k]][2];
     if (ref !== null) evidence.push(ref);
   }
+  const lastStep = chain.length > 1 ? h[chain[1]][2] : null;
+  if (lastStep !== null) evidence.push(lastStep);
   const closing = h[end][2];
   if (closing !== null) evidence.push(closing);
   return { t: h[end][0], count: chain.length, evidence };

@@ -128,9 +128,25 @@ function removeAt(h: WindowEntry[], at: number): void {
   h.pop();
 }
 
-/** Gives the new hit's entry (at `at`) its evidence while fewer than EVIDENCE_LIMIT entries of its window (from `since`) hold some. */
+/**
+ * Gives the new hit's entry (at `at`) its evidence: the first EVIDENCE_LIMIT hits of
+ * its window (from `since`) keep theirs; past them, the newest hit takes the place of
+ * the previous newest, so a detection shows how the burst began and the hit that
+ * completed it, in bounded memory.
+ */
 function attachEvidence(h: WindowEntry[], at: number, evidence: EvidenceRef, since: number): void {
+  if (h[at][2] !== null) return;
   let withEvidence = 0;
-  for (let i = 0; i < h.length; i++) if (h[i][2] !== null && h[i][0] >= since) withEvidence++;
-  if (withEvidence < EVIDENCE_LIMIT && h[at][2] === null) h[at][2] = evidence;
+  let newest = -1;
+  for (let i = 0; i < h.length; i++) {
+    if (h[i][2] !== null && h[i][0] >= since) {
+      withEvidence++;
+      newest = i;
+    }
+  }
+  if (withEvidence < EVIDENCE_LIMIT) h[at][2] = evidence;
+  else if (at === h.length - 1 && newest < at) {
+    release(h[newest]);
+    h[at][2] = evidence;
+  }
 }
