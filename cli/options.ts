@@ -6,6 +6,8 @@ import { parseZone } from '../shared/config/config';
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** `replay --dispatch`: a channel failed every delivery it was given (each dead-lettered, the reason on stderr). */
+export const EXIT_DELIVERY = 3;
 
 /** An error that ends the command with a given status and a plain message. */
 export class CliError extends Error {

@@ -1,4 +1,4 @@
-import { DeliveryReport, addReport, emptyReport } from '../../shared/delivery/alert-delivery';
+import { DeliveryReport, addReport, emptyReport, failedChannels } from '../../shared/delivery/alert-delivery';
 import { Assembly, RuleLoadError, assemble, syslogOptions } from '../../shared/assembly/assemble';
 import { ConfigError } from '../../shared/config/config';
 import { DispatchConfigError } from '../../shared/delivery/delivery-config';
@@ -8,7 +8,7 @@ import { inputFiles, strictStatus } from '../inputs';
 import { MEMORY_BATCH_LINES, ReplaySummary, replayFiles } from '../../shared/local/replay';
 import { formatProblem } from '../../shared/rules/load';
 import { StateStoreError } from '../../shared/state/redis';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions } from '../options';
+import { CliError, EXIT_DELIVERY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions } from '../options';
 import { Colors, alertJson, colors, formatAlert, safeText } from '../output/terminal';
 import { progressFor } from '../output/progress';
 import { OutputWriter } from '../output/writer';
@@ -109,7 +109,14 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
   if (dispatcher) text += formatDelivery(delivery);
   if (o.json) process.stderr.write(text);
   else process.stdout.write(text);
-  return strictStatus(o.strict, summary.skipped, summary.filesSkipped + badPaths) ?? EXIT_OK;
+  const failed = failedChannels(delivery);
+  for (const [channel, t] of Object.entries(delivery.channels)) {
+    if (t.failed > 0 && t.delivered > 0) process.stderr.write(`${errColors.yellow('warning')}: channel ${channel} failed ${t.failed} of ${t.failed + t.delivered} deliveries (dead-lettered): ${safeText(t.reason ?? 'no reason given', 500)}\n`);
+  }
+  for (const f of failed) {
+    process.stderr.write(`${errColors.red('delivery failed')}: channel ${f.channel} failed all ${f.failed} of its deliveries (dead-lettered to ${dispatcher!.deadLetterFile}): ${safeText(f.reason ?? 'no reason given', 500)}\n`);
+  }
+  return strictStatus(o.strict, summary.skipped, summary.filesSkipped + badPaths) ?? (failed.length > 0 ? EXIT_DELIVERY : EXIT_OK);
 }
 
 /**
@@ -130,6 +137,7 @@ function formatDelivery(d: DeliveryReport): string {
     `  unrouted        ${d.unrouted}`,
     `  dead-lettered   ${d.deadLettered}`,
     `  incidents       ${d.incidentsOpened} opened, ${d.incidentsUpdated} updated`,
+    ...Object.entries(d.channels).map(([name, t]) => `  channel ${name.padEnd(8)} ${t.delivered} message(s) delivered, ${t.failed} failed`),
     ...(d.problems > 0 ? [`  not recorded    ${d.problems} incident(s) (see above)`] : []),
   ].join('\n')}\n`;
 }

@@ -1,6 +1,8 @@
 import pc from 'picocolors';
 import { Alert } from '../../shared/alerts/alert';
 import { Severity } from '../../shared/rules/rule';
+import { DEFAULT_PRESENTATION, viewOf } from '../../shared/delivery/render/view';
+import { readerEvidence } from '../../shared/alerts/reading';
 
 /**
  * Text from events (user names, commands, user agents) is attacker-controlled: on a
@@ -44,10 +46,11 @@ function paintSeverity(c: Colors, s: Severity): string {
   }
 }
 
-/** Three lines per alert: what, why, where to look. */
+/** A few lines per alert: what, why, who and where, the count and where to look. */
 export function formatAlert(a: Alert, c: Colors): string {
-  const where = a.evidence
-    .map((e) => (e.fields.log as { file?: { path?: string; line?: number } } | undefined)?.file)
+  // Where the events a reader needs are: the first, the last earlier step, the decisive one.
+  const where = readerEvidence(a.kind, a.evidence, a.time)
+    .map(({ evidence: e }) => (e.fields.log as { file?: { path?: string; line?: number } } | undefined)?.file)
     .filter((f): f is { path: string; line: number } => f?.path !== undefined)
     .slice(0, 3)
     .map((f) => `${f.path}:${f.line}`);
@@ -56,8 +59,13 @@ export function formatAlert(a: Alert, c: Colors): string {
   const lines = [
     `${paintSeverity(c, a.severity)} ${c.bold(a.rule)}  ${c.dim(a.time)}  ${c.dim('key')} ${safeText(a.key, 120)}`,
     `         ${safeText(a.message)}`,
-    `         ${c.dim(`${extra.join(', ')}${where.length ? `; at ${where.map((w) => safeText(w, 200)).join(', ')}` : ''}`)}`,
   ];
+  // Who, from where, on what: the context the channels show too (without the user agent, long on a terminal).
+  const view = viewOf(a, DEFAULT_PRESENTATION);
+  const context = view.context.filter(([label]) => label !== view.words.userAgent && label !== view.words.action);
+  if (context.length > 0) lines.push(`         ${c.dim(context.map(([k, v]) => `${k.toLowerCase()} ${safeText(v, 120)}`).join(' · '))}`);
+  lines.push(`         ${c.dim(`${extra.join(', ')}${where.length ? `; at ${where.map((w) => safeText(w, 200)).join(', ')}` : ''}`)}`);
+  if (view.console) lines.push(`         ${c.dim(`console ${safeText(view.console.url, 300)}`)}`);
   return lines.join('\n');
 }
 

@@ -1,9 +1,19 @@
 import { Detection } from '../engine/detection';
-import { Evidence } from '../engine/evidence';
-import { CompiledRule } from '../rules/rule';
+import { Evidence, decisiveEvidence } from '../engine/evidence';
+import { CompiledRule, RuleKind } from '../rules/rule';
 import { Severity } from '../rules/severity';
+import { AlertContext, contextOf } from './context';
+import { AlertLink, DEFAULT_LINK_OPTIONS, LinkOptions, alertLinks } from './links';
 
 export type { Evidence } from '../engine/evidence';
+export type { AlertContext, AlertResource } from './context';
+export type { AlertLink } from './links';
+
+/** A rule's title and message in one more language. */
+export interface AlertTranslation {
+  title: string;
+  message: string;
+}
 
 /** A detection as people and channels see it: the rule's title, severity, message, tags and runbook with it. */
 export interface Alert {
@@ -12,6 +22,8 @@ export interface Alert {
   rule: string;
   title: string;
   severity: Severity;
+  /** The rule's kind: which evidence a reader is shown (see readerEvidence). */
+  kind?: RuleKind;
   /** Event time of the detection (the event that completed it), ISO-8601. */
   time: string;
   /** Group key: the rule's groupBy values joined by `|` (`*` without groupBy). */
@@ -22,29 +34,53 @@ export interface Alert {
   /** Alerts held back by suppression since the previous alert for this rule and key. */
   suppressed: number;
   message: string;
+  /** Who, where and what, from the decisive event (absent in alerts of earlier versions). */
+  context?: AlertContext;
+  /** Console pages of the resources, the evidence, the references (absent in alerts of earlier versions). */
+  links?: AlertLink[];
+  /** Title and message in the other languages the rule has, by locale (`zh-CN`). */
+  translations?: Record<string, AlertTranslation>;
   tags: string[];
+  /** The references of what matched first, then the rule's own. */
   references: string[];
   runbook?: string;
   evidence: Evidence[];
 }
 
-/** The alert of a detection of `rule`. */
-export function alertOf(d: Detection, rule: CompiledRule): Alert {
+/**
+ * The alert of a detection of `rule`. Its message, context and references are read
+ * from the decisive event (the one that completed the detection), so that "brute force
+ * then success" names the user who logged in, not the first user tried.
+ */
+export function alertOf(d: Detection, rule: CompiledRule, links: LinkOptions = DEFAULT_LINK_OPTIONS): Alert {
   const def = rule.definition;
-  return {
+  const decisive = decisiveEvidence(d.evidence, d.time);
+  const fields = decisive?.fields ?? d.fields ?? {};
+  const vars = { count: d.count, key: d.key };
+  const context = contextOf(decisive);
+  const references = rule.references(fields);
+  const alert: Alert = {
     id: d.id,
     rule: d.rule,
     title: def.title,
     severity: rule.severity,
+    kind: rule.kind,
     time: d.time,
     key: d.key,
     group: d.group,
     count: d.count,
     suppressed: d.suppressed,
-    message: rule.render(d.evidence[0]?.fields ?? d.fields ?? {}, { count: d.count, key: d.key }),
+    message: rule.render(fields, vars),
+    context,
+    links: alertLinks(context, d.evidence, decisive, references, links),
     tags: def.tags ?? [],
-    references: def.references ?? [],
+    references,
     runbook: def.runbook,
     evidence: d.evidence,
   };
+  if (rule.translations.size > 0) {
+    alert.translations = {};
+    for (const [locale, t] of rule.translations) alert.translations[locale] = { title: t.title, message: t.render(fields, vars) };
+  }
+  return alert;
 }

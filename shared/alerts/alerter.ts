@@ -2,12 +2,14 @@ import { SecEvent, Source } from '../events/event';
 import { DetectionBatch, Detector, ProcessOptions } from '../engine/detector';
 import { CompiledRule } from '../rules/rule';
 import { Alert, alertOf } from './alert';
+import { DEFAULT_LINK_OPTIONS, LinkOptions } from './links';
 
 /** A batch of events being evaluated into alerts (see DetectionBatch). */
 export class AlertBatch {
   constructor(
     private readonly batch: DetectionBatch,
     private readonly rules: ReadonlyMap<string, CompiledRule>,
+    private readonly links: LinkOptions,
   ) {}
 
   get size(): number {
@@ -27,7 +29,7 @@ export class AlertBatch {
     for (const d of await this.batch.finish(opts)) {
       // A redelivered batch's detections were kept: a rule removed since has no alert to make.
       const rule = this.rules.get(d.rule);
-      if (rule !== undefined) alerts.push(alertOf(d, rule));
+      if (rule !== undefined) alerts.push(alertOf(d, rule, this.links));
     }
     return alerts;
   }
@@ -37,7 +39,11 @@ export class AlertBatch {
 export class Alerter {
   private readonly byId: ReadonlyMap<string, CompiledRule>;
 
-  constructor(readonly detector: Detector) {
+  constructor(
+    readonly detector: Detector,
+    /** How console and SLS links are built (the console's site, the logstores of the settings). */
+    private readonly links: LinkOptions = DEFAULT_LINK_OPTIONS,
+  ) {
     this.byId = new Map(detector.rules.map((r) => [r.id, r]));
   }
 
@@ -51,7 +57,7 @@ export class Alerter {
   }
 
   begin(): AlertBatch {
-    return new AlertBatch(this.detector.begin(), this.byId);
+    return new AlertBatch(this.detector.begin(), this.byId, this.links);
   }
 
   async process(events: readonly SecEvent[], opts: ProcessOptions = {}): Promise<Alert[]> {

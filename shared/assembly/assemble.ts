@@ -104,7 +104,7 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
   const store = await openStateStore(config.state, { password: await redisPassword(config, opts.secrets), keyPrefix: config.redisKeyPrefix });
   try {
     const dispatchFile = opts.dispatchConfig ?? config.dispatchConfig;
-    const dispatch = opts.delivery && dispatchFile ? await loadDispatchConfig(dispatchFile, opts.env, opts.secrets) : undefined;
+    const dispatch = opts.delivery && dispatchFile ? await loadDispatchConfig(dispatchFile, opts.env, opts.secrets, { locale: config.alertLocale, timezone: config.alertTz }) : undefined;
     const incidents = incidentBook(config, store, opts.localIncidents === true, dispatch?.incidents.file);
     const delivery = dispatch && new AlertDelivery(dispatch, store, Date.now, undefined, opts.undeliverable, incidents, opts.problem, config.deliveryLeaseMs);
     const sink = new LogSink(opts.logLine);
@@ -118,7 +118,7 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
       config,
       rules,
       store,
-      alerter: new Alerter(new Detector(rules, store)),
+      alerter: new Alerter(new Detector(rules, store), { site: config.consoleSite, trailLogstore: config.trailLogstore, hostLogstore: config.hostLogstore }),
       delivery,
       incidents,
       deliver,

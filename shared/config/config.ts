@@ -11,6 +11,16 @@ import { zoneOf } from '../util/zone';
  */
 export type DispatchMode = 'inline' | 'fc3' | 'fc2';
 
+/** An SLS project and logstore. */
+export interface Logstore {
+  project: string;
+  logstore: string;
+}
+
+/** The languages alerts are written in. */
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
 export interface SecmonConfig {
   state: string;
   redisPassword?: string;
@@ -36,6 +46,15 @@ export interface SecmonConfig {
   slsPageSize: number;
   ramEndpoint: string;
   dispatchConfig?: string;
+  /** Where links point: the China console (`aliyun.com`) or the international one (`alibabacloud.com`). */
+  consoleSite: 'aliyun.com' | 'alibabacloud.com';
+  /** The logstore the trail delivers to, for links to ActionTrail events that arrived another way. */
+  trailLogstore?: Logstore;
+  /** The logstore Logtail sends host logs to, for links to host evidence read from files. */
+  hostLogstore?: Logstore;
+  /** Language and time zone of alert messages, where a channel sets none. */
+  alertLocale: Locale;
+  alertTz: string;
 }
 
 interface KeySpec {
@@ -65,6 +84,13 @@ const durationIn = (min: number, max: number) => (v: string) => {
   if (ms < min || ms > max) throw new Error(`must be from ${min / 1000}s to ${max / 1000}s`);
   return ms;
 };
+
+/** `PROJECT/LOGSTORE`. */
+export function parseLogstore(v: string): Logstore {
+  const m = /^([a-z0-9][a-z0-9-]{1,62})\/([A-Za-z0-9_][A-Za-z0-9_.-]{1,62})$/.exec(v.trim());
+  if (!m) throw new Error('must be PROJECT/LOGSTORE (an SLS project name, a slash, a logstore name)');
+  return { project: m[1], logstore: m[2] };
+}
 
 /** A zone for zone-less timestamps: an offset (`+08:00`, `UTC`) or an IANA name (`Asia/Shanghai`); returned as given. */
 export function parseZone(v: string): string {
@@ -164,6 +190,39 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     description: 'Dispatch configuration (channels and routes) of the dispatcher, a JSON file path; without it the dispatcher writes alerts to its log',
     parse: nonEmpty,
     assign: (c, v) => (c.dispatchConfig = v as string),
+  },
+  {
+    key: 'SECMON_CONSOLE_SITE',
+    description: 'Console of the links in alerts: `aliyun.com` (the China site, console.aliyun.com) or `alibabacloud.com` (the international site)',
+    default: 'aliyun.com',
+    parse: oneOf(['aliyun.com', 'alibabacloud.com'] as const),
+    assign: (c, v) => (c.consoleSite = v as SecmonConfig['consoleSite']),
+  },
+  {
+    key: 'SECMON_TRAIL_LOGSTORE',
+    description: "The trail's SLS logstore, `PROJECT/LOGSTORE`: alerts on ActionTrail events that came through EventBridge or a file link to the event there (events read from SLS name their own)",
+    parse: parseLogstore,
+    assign: (c, v) => (c.trailLogstore = v as Logstore),
+  },
+  {
+    key: 'SECMON_HOST_LOGSTORE',
+    description: 'The host-log SLS logstore, `PROJECT/LOGSTORE`: alerts on host lines read from files link to a search there (lines read from SLS name their own)',
+    parse: parseLogstore,
+    assign: (c, v) => (c.hostLogstore = v as Logstore),
+  },
+  {
+    key: 'SECMON_ALERT_LOCALE',
+    description: 'Language of alert messages where a channel sets none: `en` or `zh-CN`',
+    default: 'en',
+    parse: oneOf(LOCALES),
+    assign: (c, v) => (c.alertLocale = v as Locale),
+  },
+  {
+    key: 'SECMON_ALERT_TZ',
+    description: 'Time zone of the times in alert messages where a channel sets none: an IANA name (Asia/Shanghai) or a UTC offset; the UTC instant is shown beside',
+    default: 'UTC',
+    parse: parseZone,
+    assign: (c, v) => (c.alertTz = v as string),
   },
   { key: 'SECMON_RAM_ENDPOINT', description: 'RAM API endpoint of the posture scan', default: 'ram.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.ramEndpoint = v as string) },
   { key: 'SECMON_SLS_PAGE_SIZE', description: 'Log groups per PullLogs request (1-1000)', default: '1000', parse: intIn(1, 1000), assign: (c, v) => (c.slsPageSize = v as number) },

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { Alert } from '../alerts/alert';
 import { STATE_KEYS, stateKey } from '../state/keys';
 import { StateStore } from '../state/store';
-import { Channel, Digest, HeldAlert } from './channels/channel';
+import { Channel, Digest, HeldAlert, SendContext } from './channels/channel';
+import type { Incident } from '../alerts/incident';
 import { DispatchConfig, RouteConfig } from './delivery-config';
 import { DeliveryError, withRetries } from './retry';
 import { IncidentBook } from './incident-books';
@@ -42,14 +43,47 @@ export interface DeliveryReport {
   incidentsUpdated: number;
   /** Local files that failed (incident file, dead-letter file), reported as they happened. */
   problems: number;
+  /** Per channel: messages (alerts and digests) it took and messages it failed, with the last reason. */
+  channels: Record<string, ChannelTally>;
 }
 
+export interface ChannelTally {
+  delivered: number;
+  failed: number;
+  /** Why the last failure failed (secrets redacted). */
+  reason?: string;
+}
+
+type Counter = Exclude<keyof DeliveryReport, 'channels'>;
+
 export function emptyReport(): DeliveryReport {
-  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, inFlight: 0, unrouted: 0, incidentsOpened: 0, incidentsUpdated: 0, problems: 0 };
+  return { sent: 0, held: 0, digests: 0, digested: 0, duplicates: 0, deadLettered: 0, inFlight: 0, unrouted: 0, incidentsOpened: 0, incidentsUpdated: 0, problems: 0, channels: {} };
 }
 
 export function addReport(into: DeliveryReport, r: DeliveryReport): void {
-  for (const k of Object.keys(into) as Array<keyof DeliveryReport>) into[k] += r[k];
+  for (const k of Object.keys(into) as Array<keyof DeliveryReport>) if (k !== 'channels') into[k as Counter] += r[k as Counter];
+  for (const [name, t] of Object.entries(r.channels)) {
+    const c = (into.channels[name] ??= { delivered: 0, failed: 0 });
+    c.delivered += t.delivered;
+    c.failed += t.failed;
+    if (t.reason !== undefined) c.reason = t.reason;
+  }
+}
+
+/** Channels that failed every message they were given, with the last reason: what a person running a replay must be told. */
+export function failedChannels(r: DeliveryReport): Array<{ channel: string; failed: number; reason?: string }> {
+  return Object.entries(r.channels)
+    .filter(([, t]) => t.failed > 0 && t.delivered === 0)
+    .map(([channel, t]) => ({ channel, failed: t.failed, reason: t.reason }));
+}
+
+function tally(report: DeliveryReport, channel: string, ok: boolean, reason?: string): void {
+  const t = (report.channels[channel] ??= { delivered: 0, failed: 0 });
+  if (ok) t.delivered++;
+  else {
+    t.failed++;
+    t.reason = reason;
+  }
 }
 
 interface Budget {
@@ -93,6 +127,11 @@ export class AlertDelivery {
     private readonly leaseMs: number = STATE_KEYS.delivered.leaseMs,
   ) {}
 
+  /** Where undeliverable alerts go (the CLI). */
+  get deadLetterFile(): string {
+    return this.config.deadLetter;
+  }
+
   routesFor(alert: Alert): RouteConfig[] {
     return this.config.routes.filter((r) => {
       if (r.severities && !r.severities.includes(alert.severity)) return false;
@@ -112,9 +151,11 @@ export class AlertDelivery {
         report.unrouted++;
         continue;
       }
+      let incident: SendContext['incident'];
       if (this.incidents && routes.some((r) => r.incident)) {
         try {
-          await this.recordIncident(alert, report);
+          const opened = await this.recordIncident(alert, report);
+          incident = { id: opened.id, firstAlert: opened.alerts[0] ?? alert.id };
         } catch (e) {
           if (this.undeliverable === 'throw') throw e;
           report.problems++;
@@ -126,7 +167,7 @@ export class AlertDelivery {
       for (const r of routes) for (const c of r.channels) byChannel.set(c, [...(byChannel.get(c) ?? []), ...(r.mentions ?? [])]);
       for (const [name, mentions] of byChannel) {
         const channel = this.config.channels.get(name)!;
-        await this.deliverOne(channel, alert, [...new Set(mentions)], report);
+        await this.deliverOne(channel, alert, { mentions: [...new Set(mentions)], incident }, report);
       }
     }
     for (const channel of this.config.channels.values()) await this.flushDigest(channel, report);
@@ -150,14 +191,20 @@ export class AlertDelivery {
         await this.flushDigest(channel, report);
         const left = await this.heldCount(channel);
         if (!wait || left === 0) break;
-        if (tries % 30 === 0) waiting(`waiting for channel ${channel.name}'s rate limit (${channel.perMinute} a minute) to send ${left} held alert(s) in a digest`);
+        // Said when the wait starts and every quarter minute, with how long is left.
+        if (tries % 15 === 0) {
+          const held = await this.heldAlerts(channel);
+          const first = held.reduce((a, b) => (rank(b.severity) < rank(a.severity) ? b : a), held[0]);
+          const seconds = Math.max(1, Math.ceil((await this.budgetFreeIn(channel, first.severity)) / 1000));
+          waiting(`waiting about ${seconds} s for channel ${channel.name}'s rate limit (${channel.perMinute} a minute) to send ${left} held alert(s) in a digest`);
+        }
         await (this.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(1000);
       }
     }
     return report;
   }
 
-  private async deliverOne(channel: Channel, alert: Alert, mentions: string[], report: DeliveryReport): Promise<void> {
+  private async deliverOne(channel: Channel, alert: Alert, ctx: SendContext, report: DeliveryReport): Promise<void> {
     const claim = await this.claimSend(channel, alert);
     if (claim === 'done') {
       report.duplicates++;
@@ -169,7 +216,7 @@ export class AlertDelivery {
       return;
     }
     if (channel.perMinute !== undefined && !(await this.takeBudget(channel, alert.severity))) {
-      if (await this.hold(channel, alert, mentions)) {
+      if (await this.hold(channel, alert, ctx.mentions)) {
         await this.settleSend(channel, alert, true);
         report.held++;
       } else {
@@ -180,15 +227,17 @@ export class AlertDelivery {
       return;
     }
     try {
-      await withRetries(() => channel.send(alert, { mentions }), { ...this.config.retry, sleep: this.sleep });
+      await withRetries(() => channel.send(alert, ctx), { ...this.config.retry, sleep: this.sleep });
     } catch (e) {
       // Not sent: the claim goes, so a retry (FC) or a later run sends it.
       await this.settleSend(channel, alert, false);
+      tally(report, channel.name, false, this.redacted(channel.name, (e as Error).message));
       await this.deadLetter(channel.name, (e as Error).message, { alert });
       report.deadLettered++;
       return;
     }
     await this.settleSend(channel, alert, true);
+    tally(report, channel.name, true);
     report.sent++;
   }
 
@@ -214,11 +263,11 @@ export class AlertDelivery {
     await this.store.transact([key], this.now(), () => ({ writes: new Map([[key, delivered ? { value: true, ttlMs: STATE_KEYS.delivered.ttlMs } : null]]), result: undefined }));
   }
 
-  private async recordIncident(alert: Alert, report: DeliveryReport): Promise<void> {
+  private async recordIncident(alert: Alert, report: DeliveryReport): Promise<Incident> {
     const { incident, opened } = await this.incidents!.record(alert);
     if (!opened) {
       report.incidentsUpdated++;
-      return;
+      return incident;
     }
     report.incidentsOpened++;
     for (const name of this.config.incidents.channels) {
@@ -226,10 +275,13 @@ export class AlertDelivery {
       if (!channel.sendIncident) continue;
       try {
         await withRetries(() => channel.sendIncident!(incident), { ...this.config.retry, sleep: this.sleep });
+        tally(report, name, true);
       } catch (e) {
+        tally(report, name, false, this.redacted(name, (e as Error).message));
         await this.deadLetter(name, (e as Error).message, { incident });
       }
     }
+    return incident;
   }
 
   /**
@@ -240,14 +292,29 @@ export class AlertDelivery {
   private async takeBudget(channel: Channel, severity: string): Promise<boolean> {
     const key = stateKey('budget', channel.name);
     const now = this.now();
-    // A channel of fewer than 4 a minute has no room for a reserve: every severity may use it all.
-    const limit = urgent(severity) ? channel.perMinute! : channel.perMinute! - Math.floor(channel.perMinute! / 4);
+    const limit = this.budgetLimit(channel, severity);
     return this.store.transact([key], now, (cur) => {
       const sent = ((cur.get(key) as Budget | undefined)?.sent ?? []).filter((t) => t > now - 60_000);
       if (sent.length >= limit) return { writes: new Map([[key, { value: { sent }, ttlMs: STATE_KEYS.budget.ttlMs }]]), result: false };
       sent.push(now);
       return { writes: new Map([[key, { value: { sent }, ttlMs: STATE_KEYS.budget.ttlMs }]]), result: true };
     });
+  }
+
+  /** Milliseconds until the channel's budget has a slot again for `severity` (0: it has one now). */
+  private async budgetFreeIn(channel: Channel, severity: string): Promise<number> {
+    const key = stateKey('budget', channel.name);
+    const now = this.now();
+    const sent = await this.store.transact([key], now, (cur) => ({ writes: new Map(), result: ((cur.get(key) as Budget | undefined)?.sent ?? []).filter((t) => t > now - 60_000) }));
+    const limit = this.budgetLimit(channel, severity);
+    if (sent.length < limit) return 0;
+    sent.sort((a, b) => a - b);
+    return Math.max(0, sent[sent.length - limit] + 60_000 - now);
+  }
+
+  /** Slots a minute of the channel's budget that `severity` may use. A channel of fewer than 4 a minute has no room for a reserve: every severity may use it all. */
+  private budgetLimit(channel: Channel, severity: string): number {
+    return urgent(severity) ? channel.perMinute! : channel.perMinute! - Math.floor(channel.perMinute! / 4);
   }
 
   /** Adds an alert to the channel's held alerts; false when it already holds MAX_HELD. */
@@ -302,9 +369,11 @@ export class AlertDelivery {
         try {
           if (!channel.sendDigest) throw new DeliveryError(`channel ${channel.name} cannot send digests`, false);
           await withRetries(() => channel.sendDigest!(digest, { mentions }), { ...this.config.retry, sleep: this.sleep });
+          tally(report, channel.name, true);
           report.digests++;
           report.digested += alerts.length;
         } catch (e) {
+          tally(report, channel.name, false, this.redacted(channel.name, (e as Error).message));
           // In FC deadLetter throws: the alerts stay held for the retry or the next timer.
           await this.deadLetter(channel.name, (e as Error).message, { digest });
           report.deadLettered += alerts.length;
@@ -316,8 +385,13 @@ export class AlertDelivery {
     }
   }
 
+  /** An error's text without the secrets of the channel that caused it. */
+  private redacted(channel: string, why: string): string {
+    return redact(why, this.config.channels.get(channel)?.secretValues);
+  }
+
   private async deadLetter(channel: string, why: string, what: object): Promise<void> {
-    const reason = redact(why, this.config.channels.get(channel)?.secretValues);
+    const reason = this.redacted(channel, why);
     if (this.undeliverable === 'throw') throw new DeliveryError(`channel ${channel}: ${reason}`, true);
     const line = JSON.stringify({ time: new Date(this.now()).toISOString(), channel, reason, ...what });
     try {

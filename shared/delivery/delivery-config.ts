@@ -10,6 +10,10 @@ import { DingTalkAppRobot, DingTalkTodo } from './channels/dingtalk-app';
 import { Severity } from '../rules/rule';
 
 import { SecretRef, SecretSource, secretValue } from '../config/secrets';
+import type { Locale } from '../config/config';
+import { zoneOf } from '../util/zone';
+import { DingTalkStyle } from './render/dingtalk';
+import { DEFAULT_PRESENTATION, Presentation } from './render/view';
 
 export interface RouteConfig {
   name?: string;
@@ -22,8 +26,10 @@ export interface RouteConfig {
 }
 
 export interface DispatchConfigFile {
-  channels: Record<string, { type: 'dingtalk' | 'dingtalk-app' | 'dingtalk-todo' | 'webhook' | 'email' | 'file'; [k: string]: unknown }>;
+  channels: Record<string, { type: 'dingtalk' | 'dingtalk-app' | 'dingtalk-todo' | 'webhook' | 'email' | 'file'; locale?: Locale; timezone?: string; style?: DingTalkStyle; [k: string]: unknown }>;
   routes: RouteConfig[];
+  locale?: Locale;
+  timezone?: string;
   deadLetter?: string;
   retry?: { attempts?: number; baseDelayMs?: number };
   incidents?: { file?: string; channels?: string[] };
@@ -57,7 +63,15 @@ function validate(doc: unknown): boolean {
  * missing one is an error naming the channel and the variable or secret, never
  * showing a value.
  */
-export function buildDispatchConfig(doc: unknown, file: string, env: Record<string, string | undefined>, now: () => number = Date.now, kms: Map<string, string> = new Map()): DispatchConfig {
+export function buildDispatchConfig(
+  doc: unknown,
+  file: string,
+  env: Record<string, string | undefined>,
+  now: () => number = Date.now,
+  kms: Map<string, string> = new Map(),
+  /** Language and time zone where the file sets none (SECMON_ALERT_LOCALE, SECMON_ALERT_TZ). */
+  defaults: Presentation = DEFAULT_PRESENTATION,
+): DispatchConfig {
   if (!validate(doc)) {
     throw new DispatchConfigError(explainSchemaErrors(validator?.errors ?? []).map((p) => `${file}: ${p.pointer || '/'}: ${p.message}`));
   }
@@ -75,16 +89,27 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
     if (!value) problems.push(`${file}: /channels/${channel}/${field}: environment variable ${r.env} is not set`);
     return value ?? '';
   };
+  const zoneProblem = (pointer: string, tz: string | undefined) => {
+    if (tz === undefined) return;
+    try {
+      zoneOf(tz);
+    } catch (e) {
+      problems.push(`${file}: ${pointer}: ${(e as Error).message}`);
+    }
+  };
+  zoneProblem('/timezone', cfg.timezone);
   const channels = new Map<string, Channel>();
   for (const [name, c] of Object.entries(cfg.channels)) {
+    zoneProblem(`/channels/${name}/timezone`, c.timezone);
+    const presentation: Presentation = { locale: c.locale ?? cfg.locale ?? defaults.locale, timezone: c.timezone ?? cfg.timezone ?? defaults.timezone };
     if (c.type === 'dingtalk') {
-      channels.set(name, new DingTalkRobot(name, secret(name, 'webhook', c.webhook), secret(name, 'secret', c.secret), c.keyword as string | undefined, (c.perMinute as number | undefined) ?? 19, now));
+      channels.set(name, new DingTalkRobot(name, secret(name, 'webhook', c.webhook), secret(name, 'secret', c.secret), c.keyword as string | undefined, (c.perMinute as number | undefined) ?? 19, now, presentation, c.style ?? 'auto'));
     } else if (c.type === 'dingtalk-app' || c.type === 'dingtalk-todo') {
       const api = { appKey: secret(name, 'appKey', c.appKey), appSecret: secret(name, 'appSecret', c.appSecret), endpoint: c.endpoint as string | undefined, now };
       channels.set(
         name,
         c.type === 'dingtalk-app'
-          ? new DingTalkAppRobot(name, { ...api, robotCode: c.robotCode as string, openConversationId: c.openConversationId as string })
+          ? new DingTalkAppRobot(name, { ...api, robotCode: c.robotCode as string, openConversationId: c.openConversationId as string }, presentation, c.style ?? 'auto')
           : new DingTalkTodo(name, { ...api, operatorUnionId: c.operatorUnionId as string, executorUnionIds: c.executorUnionIds as string[] }),
       );
     } else if (c.type === 'email') {
@@ -99,7 +124,7 @@ export function buildDispatchConfig(doc: unknown, file: string, env: Record<stri
           from: c.from as string,
           to: c.to as string[],
           perMinute: c.perMinute as number | undefined,
-        }),
+        }, presentation),
       );
     } else if (c.type === 'webhook') {
       channels.set(name, new WebhookChannel(name, secret(name, 'url', c.url), secret(name, 'secret', c.secret), now));
@@ -139,7 +164,7 @@ export function kmsSecretNames(doc: unknown): string[] {
  * Reads and builds a dispatch configuration file (JSON), with the KMS secrets it names
  * read from `secrets` (none in the CLI: a KMS reference there is an error saying so).
  */
-export async function loadDispatchConfig(file: string, env: Record<string, string | undefined>, secrets?: SecretSource): Promise<DispatchConfig> {
+export async function loadDispatchConfig(file: string, env: Record<string, string | undefined>, secrets?: SecretSource, defaults: Presentation = DEFAULT_PRESENTATION): Promise<DispatchConfig> {
   const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
@@ -157,5 +182,5 @@ export async function loadDispatchConfig(file: string, env: Record<string, strin
   if (names.length > 0 && !secrets) {
     throw new DispatchConfigError([`${file}: names KMS secrets (${names.join(', ')}), which only the functions read: locally, use {"env": NAME} references`]);
   }
-  return buildDispatchConfig(doc, file, env, Date.now, names.length > 0 ? await secrets!.read(names) : undefined);
+  return buildDispatchConfig(doc, file, env, Date.now, names.length > 0 ? await secrets!.read(names) : undefined, defaults);
 }

@@ -84,7 +84,9 @@ test('replay --dispatch: a damaged incident file and an unwritable dead-letter p
     }),
   );
   const r = await runCli(['replay', 'samples/hosts/bastion-compromise.log', '--year', '2026', '--dispatch', '--config', config], { env: { T_HOOK_SECRET: 'hook-secret' } });
-  expect(r.status).toBe(0);
+  // The hook failed every delivery it was given: said on stderr with the reason, and the exit status says so.
+  expect(r.status).toBe(3);
+  expect(r.stderr).toMatch(/delivery failed: channel hook failed all 1 of its deliveries \(dead-lettered to .*\): network error/);
   expect(r.stderr).toMatch(new RegExp(`incident not recorded for alert \\w+ \\(sshd\\.brute-force-then-success\\): ${incidents}:1: not a JSON incident; the alert is still delivered`));
   expect(r.stderr).toMatch(new RegExp(`cannot write the dead letter to ${dir}/blocker/dead\\.jsonl \\((ENOTDIR|EEXIST)\\); it follows here:\\n\\{"time":.*"channel":"hook".*"rule":"sshd\\.brute-force-then-success"`));
   // Every alert still reached the inbox.

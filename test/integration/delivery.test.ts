@@ -7,6 +7,7 @@ import { MemoryStateStore } from '../../shared/state/memory';
 import { LocalDingTalk } from '../servers/dingtalk-server';
 import { LocalWebhook } from '../servers/webhook-receiver';
 import { tempDir } from '../helpers';
+import { renderMarkdown } from '../markdown';
 
 const clock = { t: Date.parse('2026-11-20T10:00:00Z') };
 const now = () => clock.t;
@@ -104,16 +105,40 @@ describe('alert delivery', () => {
 
   test('hostile field values cannot add links, images, mentions or markup to the DingTalk message', async () => {
     const { d } = dispatcher();
-    const evil = '[click me](http://evil.example/x) ![img](http://evil.example/i.png) @13999999999 <a href="x">**bold**</a> `code` # head\n- list';
+    const evil = '[click me](http://evil.example/x) ![img](http://evil.example/i.png) @13999999999 <a href="x">**bold**</a> `code` _em_ ~~gone~~ &#64; # head\n- list';
     await d.deliver([alert({ severity: 'medium', message: `login by ${evil}`, key: evil, title: evil })]);
-    const text = robot.messages[0].text;
-    expect(text).not.toMatch(/\]\([^)]*evil/);
-    expect(text).not.toContain('http://evil');
-    expect(text).not.toContain('@13999999999');
-    expect(text).not.toContain('<a');
-    expect(text).not.toContain('`code`');
-    expect(text).not.toContain('\n- list');
-    expect(text).toContain('click me');
+    const html = renderMarkdown(robot.messages[0].text);
+    // Rendered by a CommonMark renderer that passes HTML and links bare URLs: no link but
+    // secmon's own reference, no image, no HTML element, no emphasis or code of the attacker's.
+    const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual(['https://attack.mitre.org/techniques/T1110/001/']);
+    expect(html).not.toMatch(/<img|<code|<em>|<s>|<del>|<h[1-6]>[^<]*head/);
+    // Bold are the message line and the alert's heading only, never the attacker's **bold**.
+    expect([...html.matchAll(/<strong>(.*?)<\/strong>/g)].map((m) => m[1].startsWith('login by ') || m[1] === 'Alert')).toEqual([true, true]);
+    expect(robot.messages[0].text).not.toContain('@13999999999');
+    // What a reader sees is the attacker's text itself, every character of it shown.
+    const text = html.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(text).toContain('[click me](hxxp://evil[.]example/x) ![img](hxxp://evil[.]example/i.png) ＠13999999999 <a href="x">**bold**</a> `code` _em_ ~~gone~~ &#64; # head - list');
+  });
+
+  test('DingTalk: an actionCard with buttons to the console and the evidence, unless the route mentions someone (markdown, links inline)', async () => {
+    const links: Alert['links'] = [
+      { kind: 'console', type: 'ACS::ECS::SecurityGroup', id: 'sg-1', url: 'https://ecs.console.aliyun.com/securityGroupDetail/region/cn-hangzhou/groupId/sg-1/detail/intranetIngress' },
+      { kind: 'evidence', type: 'sls-query', id: 'EV-1', url: 'https://sls.console.aliyun.com/lognext/project/audit/logsearch/trail?encode=base64&queryString=ZXZlbnQ%3D' },
+    ];
+    const { d } = dispatcher();
+    // medium: the ssh route, no mentions.
+    await d.deliver([alert({ severity: 'medium', links })]);
+    expect(robot.messages[0]).toMatchObject({ msgtype: 'actionCard', buttons: [{ title: 'Open in console', url: links[0].url }, { title: 'Open the evidence', url: links[1].url }] });
+    expect(robot.messages[0].text).not.toContain('](https://ecs.console');
+    // high: the urgent route mentions the on-call, which only markdown carries.
+    await d.deliver([alert({ links })]);
+    expect(robot.messages[1]).toMatchObject({ msgtype: 'markdown', atMobiles: ['13800000001'], buttons: [] });
+    expect(robot.messages[1].text).toContain(`[Security group sg-1](${links[0].url})`);
+    // A channel may ask for markdown always.
+    const { d: plain } = dispatcher({ channels: { ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon', style: 'markdown' } }, routes: [{ channels: ['ops'] }] });
+    await plain.deliver([alert({ severity: 'medium', links })]);
+    expect(robot.messages[2].msgtype).toBe('markdown');
   });
 
   test('a channel that fails twice then recovers delivers once', async () => {
@@ -238,6 +263,28 @@ describe('alert delivery', () => {
     // Dead-lettered, they are let go: nothing is held any more.
     clock.t += 61_000;
     expect(await d.flush(false)).toMatchObject({ digests: 0, deadLettered: 0 });
+  });
+
+  test('a replay that waits for a budget says for which channel, how many alerts and about how long', async () => {
+    clock.t += 11 * 60_000;
+    const start = clock.t;
+    const config = buildDispatchConfig(
+      { channels: { ops: { type: 'dingtalk', webhook: { env: 'DT_WEBHOOK' }, secret: { env: 'DT_SECRET' }, keyword: 'secmon', perMinute: 4 } }, routes: [{ channels: ['ops'] }], deadLetter: path.join(tempDir(), 'dead.jsonl'), retry: { attempts: 1, baseDelayMs: 0 } },
+      'dispatch.json',
+      { ...env, DT_WEBHOOK: robot.webhook },
+      now,
+    );
+    // The replay's sleep: each second of waiting is a second of the clock.
+    const d = new AlertDelivery(config, new MemoryStateStore(), now, async (ms) => void (clock.t += ms));
+    await d.deliver(Array.from({ length: 7 }, (_, i) => alert({ key: `203.0.113.${i}` })));
+    clock.t = start + 20_000;
+    const said: string[] = [];
+    const r = await d.flush(true, (m) => said.push(m));
+    expect(r.digested).toBe(3);
+    // The four sent at the start free their slots a minute later: about 40 s after the flush began.
+    expect(said[0]).toBe("waiting about 40 s for channel ops's rate limit (4 a minute) to send 3 held alert(s) in a digest");
+    expect(said.length).toBeGreaterThanOrEqual(2);
+    expect(said.every((m) => /^waiting about \d+ s for channel ops/.test(m))).toBe(true);
   });
 
   test('in Function Compute a digest that fails stays held, and the next flush sends it', async () => {

@@ -64,3 +64,21 @@ test('a wrong app secret dead-letters with the reason, not the secret', async ()
   expect(dead).toContain('invalidClientIdOrSecret');
   expect(dead).not.toContain('wrong-app-secret-value');
 });
+
+test('the enterprise robot sends an alert with links as an actionCard template: two buttons, or one', async () => {
+  const dir = tempDir();
+  const config = buildDispatchConfig(
+    { channels: { group: { type: 'dingtalk-app', appKey: { env: 'DK' }, appSecret: { env: 'DS' }, robotCode: 'r', openConversationId: 'c', endpoint: api.endpoint, locale: 'zh-CN' } }, routes: [{ channels: ['group'] }], deadLetter: path.join(dir, 'dead.jsonl') },
+    'd.json',
+    { DK: 'ding-app-key', DS: 'ding-app-secret' },
+  );
+  const d = new AlertDelivery(config, new MemoryStateStore(), Date.now, async () => undefined);
+  const consoleLink = { kind: 'console' as const, type: 'ACS::ActionTrail::Trail', id: 'audit-trail', url: 'https://actiontrail.console.aliyun.com/cn-hangzhou/trails/audit-trail' };
+  const evidenceLink = { kind: 'evidence' as const, type: 'actiontrail-events', id: 'EV-9', url: 'https://actiontrail.console.aliyun.com/cn-hangzhou/event-list' };
+  api.groupMessages.length = 0;
+  await d.deliver([alert({ links: [consoleLink, evidenceLink] }), alert({ links: [evidenceLink] })]);
+  expect(api.groupMessages.map((m) => m.msgKey)).toEqual(['sampleActionCard2', 'sampleActionCard']);
+  expect(api.groupMessages[0].msgParam).toMatchObject({ actionTitle1: '在控制台打开', actionURL1: consoleLink.url, actionTitle2: '查看证据', actionURL2: evidenceLink.url });
+  expect(api.groupMessages[1].msgParam).toMatchObject({ singleTitle: '查看证据', singleURL: evidenceLink.url });
+  expect(api.groupMessages[0].msgParam.text).toContain('严重');
+});

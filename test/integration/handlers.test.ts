@@ -96,6 +96,11 @@ describe('function handlers, end to end (built bundles, local SLS, real Redis, l
     expect(alerts.map((a) => [a.rule, a.key, a.count])).toEqual([['sshd.failed-auth-burst', '203.0.113.50', 5]]);
     expect(fc.invocations.at(-1)).toMatchObject({ api: 'fc3', functionName: 'secmon-dispatcher' });
     expect(alerts[0].evidence[0].fields).toMatchObject({ log: { file: { path: expect.stringMatching(/^sls:\/\/secmon-proj\/hostlogs\/0\//) } } });
+    // The evidence a person can open: a search of that logstore for the host and the address, over the burst.
+    const search = alerts[0].links!.find((l) => l.kind === 'evidence')!;
+    expect(search.url).toMatch(/^https:\/\/sls\.console\.aliyun\.com\/lognext\/project\/secmon-proj\/logsearch\/hostlogs\?/);
+    expect(Buffer.from(new URL(search.url).searchParams.get('queryString')!, 'base64').toString()).toBe('"app-02" and "203.0.113.50"');
+    expect(alerts[0].context).toMatchObject({ host: 'app-02', sourceIp: '203.0.113.50', principal: { name: 'root' } });
 
     // The dispatcher delivers it once, even when FC retries the same async invocation.
     const lines: string[] = [];
@@ -147,7 +152,13 @@ describe('function handlers, end to end (built bundles, local SLS, real Redis, l
     const before = fc.invocations.length;
     const summary = await slsHandler(triggerPayload('actiontrail', 0, range, { source: 'actiontrail' }), ctx('r4'));
     expect(summary).toEqual({ events: 1, skipped: 1, alerts: 1 });
-    expect(alertsInvoked(before).map((a) => a.rule)).toEqual(['actiontrail.root-console-signin']);
+    const [signin] = alertsInvoked(before);
+    expect(signin.rule).toBe('actiontrail.root-console-signin');
+    expect(signin.context).toMatchObject({ account: '1234567890123456', region: 'cn-hangzhou', principal: { type: 'root-account' } });
+    // The event, by id, in the logstore it was read from.
+    const event = signin.links!.find((l) => l.kind === 'evidence')!;
+    expect(event.url.startsWith('https://sls.console.aliyun.com/lognext/project/secmon-proj/logsearch/actiontrail?')).toBe(true);
+    expect(Buffer.from(new URL(event.url).searchParams.get('queryString')!, 'base64').toString()).toBe(`event.eventId: "${record.eventId}"`);
   });
 
   test('EventBridge trigger: a batch of CloudEvents', async () => {
@@ -155,7 +166,12 @@ describe('function handlers, end to end (built bundles, local SLS, real Redis, l
     const before = fc.invocations.length;
     const summary = await ebHandler(Buffer.from(JSON.stringify(envelopes)), ctx('e1'));
     expect(summary).toEqual({ events: 3, skipped: 0, alerts: 3 });
-    expect(alertsInvoked(before).map((a) => a.rule).sort()).toEqual(['actiontrail.security-group-change', 'actiontrail.security-group-change', 'actiontrail.security-group-open-admin-port']);
+    const alerts = alertsInvoked(before);
+    expect(alerts.map((a) => a.rule).sort()).toEqual(['actiontrail.security-group-change', 'actiontrail.security-group-change', 'actiontrail.security-group-open-admin-port']);
+    // Context and a console link for the security group, from the CloudEvent's data.
+    const open = alerts.find((a) => a.rule === 'actiontrail.security-group-open-admin-port')!;
+    expect(open.context!.resources[0].type).toBe('ACS::ECS::SecurityGroup');
+    expect(open.links!.find((l) => l.kind === 'console')!.url).toMatch(/^https:\/\/ecs\.console\.aliyun\.com\/securityGroupDetail\/region\/[a-z0-9-]+\/groupId\/sg-/);
   });
 
   test('a malformed trigger payload is reported and not retried', async () => {

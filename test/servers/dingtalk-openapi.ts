@@ -1,6 +1,13 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackHttpServer, replyJson } from './loopback-http';
 
+/** The parameters of the robot message templates secmon sends (DingTalk's "types of messages sent by robots"). */
+const TEMPLATE_PARAMS: Record<string, string[]> = {
+  sampleMarkdown: ['title', 'text'],
+  sampleActionCard: ['title', 'text', 'singleTitle', 'singleURL'],
+  sampleActionCard2: ['title', 'text', 'actionTitle1', 'actionURL1', 'actionTitle2', 'actionURL2'],
+};
+
 /**
  * The DingTalk OpenAPI (api.dingtalk.com) on 127.0.0.1, for what secmon calls:
  * POST /v1.0/oauth2/accessToken {appKey, appSecret} → {accessToken, expireIn};
@@ -9,7 +16,7 @@ import { LoopbackHttpServer, replyJson } from './loopback-http';
  */
 export class LocalDingTalkOpenApi extends LoopbackHttpServer {
   readonly tokenRequests: number[] = [];
-  readonly groupMessages: Array<{ robotCode: string; openConversationId: string; msgKey: string; msgParam: { title: string; text: string } }> = [];
+  readonly groupMessages: Array<{ robotCode: string; openConversationId: string; msgKey: string; msgParam: Record<string, string> & { title: string; text: string } }> = [];
   readonly todos: Array<{ unionId: string; subject: string; description: string; executorIds: string[]; priority: number; sourceId: string }> = [];
   private readonly tokens = new Set<string>();
 
@@ -37,7 +44,12 @@ export class LocalDingTalkOpenApi extends LoopbackHttpServer {
     const token = raw.startsWith('"') ? JSON.parse(raw) : raw;
     if (!this.tokens.has(token)) return reply(401, { code: 'InvalidAuthentication', message: 'access token missing or invalid' });
     if (req.method === 'POST' && url.pathname === '/v1.0/robot/groupMessages/send') {
-      this.groupMessages.push({ ...doc, msgParam: JSON.parse(doc.msgParam) });
+      const param = JSON.parse(doc.msgParam) as Record<string, unknown>;
+      const needs = TEMPLATE_PARAMS[doc.msgKey as string];
+      if (needs === undefined) return reply(400, { code: 'invalidParameter.msgKey', message: `unknown msgKey ${doc.msgKey}` });
+      const missing = needs.filter((k) => typeof param[k] !== 'string' || param[k] === '');
+      if (missing.length > 0) return reply(400, { code: 'invalidParameter.msgParam', message: `msgParam of ${doc.msgKey} lacks ${missing.join(', ')}` });
+      this.groupMessages.push({ ...doc, msgParam: param });
       return reply(200, { processQueryKey: `pq-${this.groupMessages.length}` });
     }
     const todo = /^\/v1\.0\/todo\/users\/([^/]+)\/tasks$/.exec(url.pathname);

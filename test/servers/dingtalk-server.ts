@@ -10,9 +10,20 @@ import { LoopbackHttpServer } from './loopback-http';
  * robot for 10 minutes. `fail` injects HTTP failures.
  */
 export interface RobotMessage {
+  msgtype: 'markdown' | 'actionCard';
   title: string;
   text: string;
   atMobiles: string[];
+  /** An actionCard's buttons (`btns`, or `singleTitle`/`singleURL`). */
+  buttons: Array<{ title: string; url: string }>;
+  msgUuid?: string;
+}
+
+interface RobotBody {
+  msgtype: string;
+  markdown?: { title: string; text: string };
+  actionCard?: { title: string; text: string; btnOrientation?: string; singleTitle?: string; singleURL?: string; btns?: Array<{ title: string; actionURL: string }> };
+  at?: { atMobiles?: string[] };
   msgUuid?: string;
 }
 
@@ -61,8 +72,14 @@ export class LocalDingTalk extends LoopbackHttpServer {
     const expected = createHmac('sha256', this.secret).update(`${timestamp}\n${this.secret}`).digest('base64');
     if (url.searchParams.get('sign') !== expected) return answer(310000, 'sign not match');
     if (Math.abs(this.now() - Number(timestamp)) > 3_600_000) return answer(310000, 'invalid timestamp');
-    const msg = JSON.parse(body) as { msgtype: string; markdown: { title: string; text: string }; at?: { atMobiles?: string[] }; msgUuid?: string };
-    if (msg.msgtype !== 'markdown' || !msg.markdown.text.includes(this.keyword)) return answer(310000, 'keywords not in content');
+    const msg = JSON.parse(body) as RobotBody;
+    // markdown: {title, text}; actionCard: {title, text, singleTitle+singleURL or btns[{title, actionURL}]}. @-mentions work in markdown only.
+    const content = msg.msgtype === 'markdown' ? msg.markdown : msg.msgtype === 'actionCard' ? msg.actionCard : undefined;
+    if (content === undefined || typeof content.title !== 'string' || typeof content.text !== 'string') return answer(40035, 'missing or unknown msgtype content');
+    const card = msg.actionCard;
+    const buttons = card === undefined ? [] : card.singleTitle !== undefined ? [{ title: card.singleTitle, url: card.singleURL ?? '' }] : (card.btns ?? []).map((b) => ({ title: b.title, url: b.actionURL }));
+    if (card !== undefined && (buttons.length === 0 || buttons.some((b) => !b.title || !b.url))) return answer(40035, 'actionCard needs singleTitle and singleURL, or btns with title and actionURL');
+    if (!content.text.includes(this.keyword) && !content.title.includes(this.keyword)) return answer(310000, 'keywords not in content');
     const now = this.now();
     if (now < this.blockedUntil) return answer(130101, 'send too fast, blocked');
     while (this.sentAt.length && this.sentAt[0] <= now - 60_000) this.sentAt.shift();
@@ -77,7 +94,7 @@ export class LocalDingTalk extends LoopbackHttpServer {
       return answer(0, 'ok');
     }
     if (msg.msgUuid !== undefined) this.uuids.add(msg.msgUuid);
-    const message = { title: msg.markdown.title, text: msg.markdown.text, atMobiles: msg.at?.atMobiles ?? [], msgUuid: msg.msgUuid };
+    const message: RobotMessage = { msgtype: msg.msgtype as RobotMessage['msgtype'], title: content.title, text: content.text, atMobiles: msg.msgtype === 'markdown' ? (msg.at?.atMobiles ?? []) : [], buttons, msgUuid: msg.msgUuid };
     this.messages.push(message);
     // A stalled answer: the message was taken, its sender never hears back (a test kills it meanwhile).
     if (this.stall?.(message)) return;

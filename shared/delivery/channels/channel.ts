@@ -16,6 +16,8 @@ export interface Digest {
 export interface SendContext {
   /** Mobile numbers to @-mention (DingTalk). */
   mentions: string[];
+  /** The incident the alert opened or joined: mail threads an incident's alerts under its first one. */
+  incident?: { id: string; firstAlert: string };
 }
 
 export interface Channel {

@@ -2,10 +2,12 @@ import { Alert } from '../../alerts/alert';
 import { loadVendor } from '../../util/vendor';
 import type { Severity } from '../../rules/severity';
 import type { DingTalkApi, DingTalkApiOptions, createDingTalkApi } from './dingtalk-openapi';
-import { dingtalkText } from '../escape';
+import { plainText } from '../escape';
+import { DingTalkStyle, dingtalkAlert, dingtalkDigest } from '../render/dingtalk';
+import { DEFAULT_PRESENTATION, Presentation, viewOf } from '../render/view';
 import { DeliveryError } from '../retry';
 import type { Incident } from '../../alerts/incident';
-import { Channel, Digest } from './channel';
+import { Channel, Digest, SendContext } from './channel';
 
 function api(o: DingTalkApiOptions): DingTalkApi {
   const { createDingTalkApi: create } = loadVendor<{ createDingTalkApi: typeof createDingTalkApi }>('dingtalk-openapi', `${__dirname}/dingtalk-openapi`);
@@ -23,7 +25,7 @@ function asDeliveryError(what: string, e: unknown): DeliveryError {
 /**
  * DingTalk enterprise (app) robot: group messages through the OpenAPI (`robot_1_0`
  * orgGroupSend) with an access token from `oauth2_1_0`, cached until it expires.
- * No rate budget of 20 a minute applies; the same markdown escaping does.
+ * No rate budget of 20 a minute applies; the same message (and escaping) as the custom robot.
  */
 export class DingTalkAppRobot implements Channel {
   readonly type = 'dingtalk-app';
@@ -32,29 +34,30 @@ export class DingTalkAppRobot implements Channel {
   constructor(
     readonly name: string,
     private readonly o: DingTalkApiOptions & { robotCode: string; openConversationId: string },
+    private readonly presentation: Presentation = DEFAULT_PRESENTATION,
+    private readonly style: DingTalkStyle = 'auto',
   ) {}
 
   get secretValues(): readonly string[] {
     return [this.o.appSecret];
   }
 
-  async send(alert: Alert): Promise<void> {
-    const title = `${alert.severity.toUpperCase()} ${alert.rule}`;
-    const text = [
-      `### ${alert.severity.toUpperCase()} ${dingtalkText(alert.title, 120)}`,
-      `**${dingtalkText(alert.message, 400)}**`,
-      '',
-      `- key: ${dingtalkText(alert.key, 120)}`,
-      `- time: ${alert.time}`,
-      `- count: ${alert.count}`,
-      ...(alert.runbook ? ['', `runbook: ${dingtalkText(alert.runbook, 600)}`] : []),
-    ].join('\n');
-    await this.call('orgGroupSend', (c) => c.groupSend(this.o.robotCode, this.o.openConversationId, title, text));
+  /** As the custom robot's, through the templates of orgGroupSend: one button (sampleActionCard), two (sampleActionCard2), or markdown. */
+  async send(alert: Alert, ctx: SendContext): Promise<void> {
+    const m = dingtalkAlert(viewOf(alert, this.presentation), { mentions: ctx.mentions, style: this.style });
+    const [first, second] = m.buttons;
+    const [msgKey, msgParam]: [string, Record<string, string>] =
+      m.msgtype === 'markdown' || first === undefined
+        ? ['sampleMarkdown', { title: m.title, text: m.text }]
+        : second === undefined
+          ? ['sampleActionCard', { title: m.title, text: m.text, singleTitle: first.title, singleURL: first.url }]
+          : ['sampleActionCard2', { title: m.title, text: m.text, actionTitle1: first.title, actionURL1: first.url, actionTitle2: second.title, actionURL2: second.url }];
+    await this.call('orgGroupSend', (c) => c.groupSend(this.o.robotCode, this.o.openConversationId, msgKey, msgParam));
   }
 
-  async sendDigest(digest: Digest): Promise<void> {
-    const lines = digest.alerts.map((a) => `- ${a.severity.toUpperCase()} ${dingtalkText(a.title, 80)} · ${dingtalkText(a.key, 60)} · ${a.time}`);
-    await this.call('orgGroupSend', (c) => c.groupSend(this.o.robotCode, this.o.openConversationId, `secmon digest (${digest.count})`, [`### secmon digest: ${digest.count} alert(s)`, ...lines].join('\n')));
+  async sendDigest(digest: Digest, ctx: SendContext): Promise<void> {
+    const { title, text } = dingtalkDigest(digest, this.presentation, { mentions: ctx.mentions });
+    await this.call('orgGroupSend', (c) => c.groupSend(this.o.robotCode, this.o.openConversationId, 'sampleMarkdown', { title, text }));
   }
 
   private async call(what: string, f: (c: DingTalkApi) => Promise<unknown>): Promise<void> {
@@ -89,7 +92,7 @@ export class DingTalkTodo implements Channel {
 
   async sendIncident(incident: Incident): Promise<void> {
     this.client ??= api(this.o);
-    const subject = `[secmon] ${incident.severity.toUpperCase()} ${incident.rule} ${dingtalkText(incident.key, 60)}`;
+    const subject = `[secmon] ${incident.severity.toUpperCase()} ${incident.rule} ${plainText(incident.key, 60)}`;
     const description = `${incident.title}\n${incident.id}, first seen ${incident.firstSeen}, ${incident.alertCount} alert(s).`;
     try {
       await this.client.createTodo(this.o.operatorUnionId, { subject, description, executorIds: this.o.executorUnionIds, priority: PRIORITY[incident.severity] ?? 20, sourceId: incident.id });

@@ -15,7 +15,8 @@ export interface DingTalkApiOptions {
 }
 
 export interface DingTalkApi {
-  groupSend(robotCode: string, openConversationId: string, title: string, text: string): Promise<void>;
+  /** A group message of a template (`sampleMarkdown`, `sampleActionCard`, `sampleActionCard2`) with its parameters. */
+  groupSend(robotCode: string, openConversationId: string, msgKey: string, msgParam: Record<string, string>): Promise<void>;
   createTodo(operatorUnionId: string, t: { subject: string; description: string; executorIds: string[]; priority: number; sourceId: string }): Promise<string>;
 }
 
@@ -40,10 +41,10 @@ export function createDingTalkApi(o: DingTalkApiOptions): DingTalkApi {
   }
 
   return {
-    async groupSend(robotCode, openConversationId, title, text) {
+    async groupSend(robotCode, openConversationId, msgKey, msgParam) {
       // The plain orgGroupSend sends no token: the ...WithOptions form with its Headers does.
       const headers = new OrgGroupSendHeaders({ xAcsDingtalkAccessToken: await accessToken() });
-      const request = new OrgGroupSendRequest({ robotCode, openConversationId, msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title, text }) });
+      const request = new OrgGroupSendRequest({ robotCode, openConversationId, msgKey, msgParam: JSON.stringify(msgParam) });
       await robot.orgGroupSendWithOptions(request, headers, runtime);
     },
     async createTodo(operatorUnionId, t) {

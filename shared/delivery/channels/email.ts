@@ -1,8 +1,9 @@
 import type { Transporter } from 'nodemailer';
 import { Alert } from '../../alerts/alert';
-import { headerText, htmlText } from '../escape';
+import { emailAlert, emailDigest } from '../render/email';
+import { DEFAULT_PRESENTATION, Presentation, viewOf } from '../render/view';
 import { DeliveryError } from '../retry';
-import { Channel, Digest } from './channel';
+import { Channel, Digest, SendContext } from './channel';
 import { loadVendor } from '../../util/vendor';
 
 export interface EmailOptions {
@@ -19,10 +20,14 @@ export interface EmailOptions {
 
 /**
  * Email over SMTP with nodemailer (Alibaba Cloud DirectMail: smtpdm.aliyun.com,
- * port 465, TLS): one message per alert, with HTML and plain-text parts, or a digest
- * when the channel's per-minute budget is spent. Alert text goes into the HTML part
- * escaped and into the Subject on one line, so it cannot add markup or headers.
+ * port 465, TLS): one message per alert, with HTML and plain-text parts (see
+ * render/email.ts), or a digest when the channel's per-minute budget is spent. Alert
+ * text goes into the HTML part escaped and into the Subject on one line, so it cannot
+ * add markup or headers. Critical and high alerts are marked high priority; the
+ * alerts of one incident are threaded.
  */
+const messageId = (id: string) => `<${id}@secmon>`;
+
 export class EmailChannel implements Channel {
   readonly type = 'email';
   readonly perMinute?: number;
@@ -35,50 +40,29 @@ export class EmailChannel implements Channel {
   constructor(
     readonly name: string,
     private readonly o: EmailOptions,
+    private readonly presentation: Presentation = DEFAULT_PRESENTATION,
   ) {
     this.perMinute = o.perMinute;
   }
 
-  async send(alert: Alert): Promise<void> {
-    const subject = `[secmon] ${alert.severity.toUpperCase()} ${alert.rule}: ${headerText(alert.key, 80)}`;
-    const facts: Array<[string, string]> = [
-      ['Rule', alert.rule],
-      ['Severity', alert.severity],
-      ['Time', alert.time],
-      ['Key', alert.key],
-      ['Count', `${alert.count}${alert.suppressed ? ` (+${alert.suppressed} suppressed before)` : ''}`],
-    ];
-    const text = [
-      alert.title,
-      '',
-      alert.message,
-      '',
-      ...facts.map(([k, v]) => `${k}: ${v}`),
-      '',
-      alert.runbook ? `What to do: ${alert.runbook}` : '',
-      ...alert.evidence.slice(0, 3).map((e) => `Evidence: ${e.time} ${JSON.stringify(e.fields).slice(0, 300)}`),
-    ].join('\n');
-    const html = `<h2>${htmlText(alert.title, 200)}</h2>
-<p><strong>${htmlText(alert.message, 500)}</strong></p>
-<table>${facts.map(([k, v]) => `<tr><th align="left">${k}</th><td>${htmlText(v, 200)}</td></tr>`).join('')}</table>
-${alert.runbook ? `<p><em>What to do:</em> ${htmlText(alert.runbook, 1000)}</p>` : ''}
-<ul>${alert.evidence.slice(0, 3).map((e) => `<li><code>${htmlText(`${e.time} ${JSON.stringify(e.fields)}`, 300)}</code></li>`).join('')}</ul>`;
-    await this.mail(subject, text, html, alert.id);
+  async send(alert: Alert, ctx?: SendContext): Promise<void> {
+    const { subject, html, text } = emailAlert(viewOf(alert, this.presentation), alert.key);
+    const urgent = alert.severity === 'critical' || alert.severity === 'high';
+    // An incident's alerts thread under its first one (References/In-Reply-To), whose Message-ID is its alert id.
+    const root = ctx?.incident !== undefined && ctx.incident.firstAlert !== alert.id ? messageId(ctx.incident.firstAlert) : undefined;
+    await this.mail({ subject, text, html, messageId: messageId(alert.id), priority: urgent ? 'high' : 'normal', inReplyTo: root, references: root });
   }
 
   async sendDigest(digest: Digest): Promise<void> {
-    const part = digest.parts !== undefined && digest.parts > 1 ? ` (${digest.part}/${digest.parts})` : '';
-    const subject = `[secmon] digest${part}: ${digest.count} alert(s), most severe ${digest.alerts[0]?.severity ?? ''}`;
-    const row = (a: Digest['alerts'][number]) => `${a.time} ${a.severity.toUpperCase()} ${a.rule} ${a.key} (${a.count}) ${a.id}`;
-    const text = digest.alerts.map(row).join('\n');
-    const html = `<ul>${digest.alerts.map((a) => `<li>${htmlText(row(a), 300)}</li>`).join('')}</ul>`;
-    await this.mail(subject, text, html, `digest-${digest.alerts[0]?.id ?? ''}`);
+    const { subject, html, text } = emailDigest(digest, this.presentation);
+    await this.mail({ subject, text, html, messageId: messageId(`digest-${digest.alerts[0]?.id ?? ''}`) });
   }
 
-  private async mail(subject: string, text: string, html: string, id: string): Promise<void> {
+  private async mail(m: { subject: string; text: string; html: string; messageId: string; priority?: 'high' | 'normal'; inReplyTo?: string; references?: string }): Promise<void> {
     this.transport ??= await this.createTransport();
     try {
-      await this.transport.sendMail({ from: this.o.from, to: this.o.to, subject, text, html, messageId: `<${id}@secmon>` });
+      // nodemailer's `priority: 'high'` writes X-Priority: 1 (Highest), X-MSMail-Priority: High and Importance: High.
+      await this.transport.sendMail({ from: this.o.from, to: this.o.to, ...m });
     } catch (e) {
       const err = e as { responseCode?: number; message: string };
       // 5xx answers (bad recipient, authentication refused) will not change on a retry.
