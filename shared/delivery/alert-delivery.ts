@@ -324,7 +324,8 @@ export class AlertDelivery {
       const held = (cur.get(key) as HeldAlert[] | undefined) ?? [];
       if (held.some((h) => h.id === alert.id)) return { writes: new Map(), result: true };
       if (held.length >= MAX_HELD) return { writes: new Map(), result: false };
-      held.push({ id: alert.id, rule: alert.rule, severity: alert.severity, title: alert.title, time: alert.time, key: alert.key, count: alert.count, mentions });
+      const titles = alert.translations === undefined ? undefined : Object.fromEntries(Object.entries(alert.translations).map(([locale, t]) => [locale, t.title]));
+      held.push({ id: alert.id, rule: alert.rule, severity: alert.severity, title: alert.title, titles, time: alert.time, key: alert.key, count: alert.count, mentions });
       return { writes: new Map([[key, { value: held, ttlMs: STATE_KEYS.digest.ttlMs }]]), result: true };
     });
   }

@@ -135,3 +135,15 @@ test('a zh-CN channel writes the rule title and message in Chinese, labels too',
   expect(m.text).toContain('决定性事件');
   expect(m.text).toContain('Accepted password for root from 192.0.2.200 port 52130 ssh2');
 });
+
+test('a zh-CN digest lists the held alerts by their Chinese titles, on the channel clock', async () => {
+  smtp.messages.length = 0;
+  const d = dispatcher(1, { channel: { locale: 'zh-CN', timezone: 'Asia/Shanghai' } });
+  const zh = (i: number): Alert => ({ ...alert(i), translations: { 'zh-CN': { title: '通过 sudo 执行了危险命令', message: '危险命令' } } });
+  await d.deliver([zh(11), zh(12)]);
+  clock.t += 61_000;
+  await d.flush(false);
+  const digest = smtp.messages[1];
+  expect(digest.subject).toBe('[secmon] 汇总：1 条告警，最高 高危');
+  expect(digest.text).toContain('2026-11-23 22:03:05 UTC+08:00 · 2026-11-23T14:03:05Z · 高危 · 通过 sudo 执行了危险命令 · sudo.dangerous-command');
+});

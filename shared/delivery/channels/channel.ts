@@ -2,7 +2,11 @@ import { Alert } from '../../alerts/alert';
 import type { Incident } from '../../alerts/incident';
 
 /** An alert held back by a rate limit, as a digest lists it, with the @-mentions of its routes. */
-export type HeldAlert = Pick<Alert, 'id' | 'rule' | 'severity' | 'title' | 'time' | 'key' | 'count'> & { mentions?: string[] };
+export type HeldAlert = Pick<Alert, 'id' | 'rule' | 'severity' | 'title' | 'time' | 'key' | 'count'> & {
+  mentions?: string[];
+  /** The title in the rule's other languages, by locale. */
+  titles?: Record<string, string>;
+};
 
 /** A digest message: held alerts, most severe first (a long digest is sent as several). */
 export interface Digest {

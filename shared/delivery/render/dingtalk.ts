@@ -72,7 +72,7 @@ export function dingtalkDigest(d: Digest, p: Presentation, o: { mentions: string
   const zone = zoneOf(p.timezone);
   const part = d.parts !== undefined && d.parts > 1 ? ` (${d.part}/${d.parts})` : '';
   const lines = d.alerts.map(
-    (a) => `- ${SEVERITY_MARK[a.severity] ?? ''} ${markdownText(words.severity[a.severity] ?? a.severity, 20)} ${markdownText(a.title, 80)} · ${markdownText(a.key, 60)} · ${markdownText(readerTime(a.time, zone), 60)} · ${markdownText(a.id, 20)}`,
+    (a) => `- ${SEVERITY_MARK[a.severity] ?? ''} ${markdownText(words.severity[a.severity] ?? a.severity, 20)} ${markdownText(a.titles?.[p.locale] ?? a.title, 80)} · ${markdownText(a.key, 60)} · ${markdownText(readerTime(a.time, zone), 60)} · ${markdownText(a.id, 20)}`,
   );
   const text = [`#### ${markdownText(words.digestHeading(d.count, part), 200)}`, '', ...lines];
   if (o.mentions.length > 0) text.push('', o.mentions.map((m) => `@${m}`).join(' '));

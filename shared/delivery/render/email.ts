@@ -84,7 +84,7 @@ export function emailDigest(d: Digest, p: Presentation): EmailBody {
   const words = wordsFor(p.locale);
   const zone = zoneOf(p.timezone);
   const part = d.parts !== undefined && d.parts > 1 ? ` (${d.part}/${d.parts})` : '';
-  const rows = d.alerts.map((a) => [readerTime(a.time, zone), words.severity[a.severity] ?? a.severity, a.rule, a.key, String(a.count), a.id]);
+  const rows = d.alerts.map((a) => [readerTime(a.time, zone), words.severity[a.severity] ?? a.severity, a.titles?.[p.locale] ?? a.title, a.rule, a.key, String(a.count), a.id]);
   const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"></head><body style="margin:0;font-family:sans-serif;">
 <div style="max-width:640px;margin:0 auto;padding:12px 16px;"><h2 style="font-size:17px;">${htmlText(words.digestHeading(d.count, part), 200)}</h2>
 <ul style="padding-left:18px;">${rows.map((r) => `<li style="margin-bottom:6px;word-break:break-word;overflow-wrap:anywhere;">${r.map((x) => htmlText(x, 200)).join(' · ')}</li>`).join('')}</ul></div></body></html>`;
