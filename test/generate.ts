@@ -49,6 +49,13 @@ export function hostLog(rand: () => number): string {
     else if (r < 0.6) line(t, `Received disconnect from ${ip} port ${50000 + i}:11: disconnected by user`);
     else line(t, `Failed password for deploy from ${ip} port ${50000 + i} ssh2`);
   }
+  // sudo use through the day (the audit summaries count it per host, user and hour).
+  for (let i = 0; i < 120; i++) {
+    const t = start + Math.floor(rand() * 24 * 3_600_000);
+    const user = rand() < 0.5 ? 'deploy' : 'ops';
+    const command = ['/usr/bin/systemctl restart nginx', '/usr/bin/journalctl -u app', '/usr/bin/apt-get update'][Math.floor(rand() * 3)];
+    lines.push([t, `${new Date(t).toISOString()} app-0${1 + (i % 3)} sudo[${pid++}]:   ${user} : TTY=pts/0 ; PWD=/home/${user} ; USER=root ; COMMAND=${command}`]);
+  }
   lines.sort((x, y) => x[0] - y[0]);
   return lines.map((l) => l[1]).join('\n') + '\n';
 }

@@ -79,6 +79,8 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
       chunkLines: o.batch ?? defaultBatchLines(config.state),
       // A persistent store: each batch gets an identity, so that a replay run again after a crash is whole.
       batchIds: config.state !== 'memory',
+      // The memory store ends with the replay: audit summaries' last periods are raised at its end.
+      endOfInput: config.state === 'memory',
       onBytes: (b) => progress.update(b),
       onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
       onAlert: (alert) => {

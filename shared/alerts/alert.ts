@@ -1,4 +1,4 @@
-import { Detection } from '../engine/detection';
+import { Detection, SummaryOf } from '../engine/detection';
 import { Evidence, decisiveEvidence } from '../engine/evidence';
 import { CompiledRule, RuleKind } from '../rules/rule';
 import { Severity } from '../rules/severity';
@@ -40,6 +40,8 @@ export interface Alert {
   links?: AlertLink[];
   /** Title and message in the other languages the rule has, by locale (`zh-CN`). */
   translations?: Record<string, AlertTranslation>;
+  /** An audit summary's period (`from`, `to`) and the distinct values it saw (`more`: beyond those listed). */
+  summary?: SummaryOf;
   tags: string[];
   /** The references of what matched first, then the rule's own. */
   references: string[];
@@ -56,7 +58,7 @@ export function alertOf(d: Detection, rule: CompiledRule, links: LinkOptions = D
   const def = rule.definition;
   const decisive = decisiveEvidence(d.evidence, d.time);
   const fields = decisive?.fields ?? d.fields ?? {};
-  const vars = { count: d.count, key: d.key };
+  const vars = { count: d.count, key: d.key, values: d.summary === undefined ? undefined : valuesText(d.summary) };
   const context = contextOf(decisive);
   const references = rule.references(fields);
   const alert: Alert = {
@@ -78,9 +80,16 @@ export function alertOf(d: Detection, rule: CompiledRule, links: LinkOptions = D
     runbook: def.runbook,
     evidence: d.evidence,
   };
+  if (d.summary !== undefined) alert.summary = d.summary;
   if (rule.translations.size > 0) {
     alert.translations = {};
     for (const [locale, t] of rule.translations) alert.translations[locale] = { title: t.title, message: t.render(fields, vars) };
   }
   return alert;
+}
+
+/** A summary's distinct values for a message: `a, b, c`, with `…` when it saw more than it kept. */
+function valuesText(s: SummaryOf): string {
+  if (s.values.length === 0) return '-';
+  return `${s.values.join(', ')}${s.more ? ', …' : ''}`;
 }

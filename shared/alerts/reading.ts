@@ -6,8 +6,8 @@ export type EvidenceRole = 'first' | 'last-step' | 'decisive';
 
 /**
  * The evidence a person reads, in time order: for a sequence the first event, the last
- * earlier step and the completing event; for a threshold the first and the last; for
- * the other kinds the decisive event. The rest stays in the alert (the webhook and
+ * earlier step and the completing event; for a threshold or a summary the first and
+ * the last; for the other kinds the decisive event. The rest stays in the alert (the webhook and
  * `--json` carry all of it).
  */
 export function readerEvidence(kind: RuleKind | undefined, evidence: readonly Evidence[], time: string): Array<{ role: EvidenceRole; evidence: Evidence }> {
@@ -15,7 +15,7 @@ export function readerEvidence(kind: RuleKind | undefined, evidence: readonly Ev
   if (decisive === undefined) return [];
   const at = evidence.lastIndexOf(decisive);
   const out: Array<{ role: EvidenceRole; evidence: Evidence }> = [];
-  if ((kind === 'sequence' || kind === 'threshold') && at > 0) out.push({ role: 'first', evidence: evidence[0] });
+  if ((kind === 'sequence' || kind === 'threshold' || kind === 'summary') && at > 0) out.push({ role: 'first', evidence: evidence[0] });
   if (kind === 'sequence' && at > 1) out.push({ role: 'last-step', evidence: evidence[at - 1] });
   out.push({ role: 'decisive', evidence: decisive });
   return out;

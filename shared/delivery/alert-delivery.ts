@@ -132,11 +132,20 @@ export class AlertDelivery {
     return this.config.deadLetter;
   }
 
+  /**
+   * The routes of an alert: all the criteria a route gives must match. Audit records
+   * (tag `audit`: the summaries of logins and sudo commands) go only to routes that ask
+   * for them by rule id (a prefix too) or by the tag `audit`: by default they reach no
+   * channel, and are kept where undelivered alerts are (the function log, `--json`).
+   */
   routesFor(alert: Alert): RouteConfig[] {
+    const audit = alert.tags.includes('audit');
     return this.config.routes.filter((r) => {
       if (r.severities && !r.severities.includes(alert.severity)) return false;
-      if (r.rules && !r.rules.some((p) => (p.endsWith('*') ? alert.rule.startsWith(p.slice(0, -1)) : alert.rule === p))) return false;
+      const byRule = r.rules?.some((p) => (p.endsWith('*') ? alert.rule.startsWith(p.slice(0, -1)) : alert.rule === p));
+      if (r.rules && !byRule) return false;
       if (r.tags && !r.tags.some((t) => alert.tags.includes(t))) return false;
+      if (audit && !(r.rules !== undefined && r.rules.some((p) => p !== '*')) && !r.tags?.includes('audit')) return false;
       return true;
     });
   }

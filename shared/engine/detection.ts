@@ -6,6 +6,16 @@ export interface Completion {
   t: number;
   count: number;
   evidence: EvidenceRef[];
+  /** A summary's period (epoch ms) and the distinct values it saw. */
+  summary?: { from: number; to: number; values: string[]; more: boolean };
+}
+
+/** What an audit summary counted: its period, and the distinct values of its field (`more` when there were more than it keeps). */
+export interface SummaryOf {
+  from: string;
+  to: string;
+  values: string[];
+  more?: boolean;
 }
 
 /**
@@ -28,4 +38,6 @@ export interface Detection {
   evidence: Evidence[];
   /** Fields of the completing event, when no evidence was kept (for the message). */
   fields?: Record<string, unknown>;
+  /** An audit summary's period and distinct values. */
+  summary?: SummaryOf;
 }

@@ -6,7 +6,7 @@ import { digestId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
 import { Completion, Detection } from './detection';
 import { DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from './evidence';
-import { ArmedRule, GroupContext, LATE_DATA_ALLOWANCE_MS } from './kind';
+import { ArmedRule, GroupContext, LATE_DATA_ALLOWANCE_MS, streamOf } from './kind';
 import { Silence, Silences, silenced } from './silences';
 
 /** How often a detector reads the silences again. */
@@ -34,6 +34,8 @@ interface Group {
   /** The events that hit the group, in arrival order, and beside each the value its kind recorded. */
   events: SecEvent[];
   values: Array<string | number | null>;
+  /** For kinds with dueAt: the stream's latest event time before each event (see GroupHits). */
+  marks?: number[];
 }
 
 interface RuleGroups {
@@ -51,6 +53,26 @@ export interface ProcessOptions {
    * returned, so a retry after a failed dispatch re-sends them and nothing is counted twice.
    */
   batchId?: string;
+  /**
+   * How what completes with time (an audit summary's periods) completes:
+   * - `watermark` (default; Function Compute, a replay into Redis): when its stream's
+   *   event time has passed it by the late-data allowance; an event for a period due
+   *   before it arrived is late and counted nowhere.
+   * - `defer` (a replay on the memory store, whose state ends with it): at the end of
+   *   the input, whatever the order of the files; nothing is late.
+   * - `end`: this batch ends the input: everything open completes now.
+   */
+  timed?: 'watermark' | 'defer' | 'end';
+}
+
+/**
+ * The streams' watermarks and the groups of kinds with dueAt that are due at them:
+ * `[due, rule id, group key]`, in one key read by every batch of a detector that has
+ * such rules.
+ */
+interface DueIndex {
+  wm: Record<string, number>;
+  groups: Array<[number, string, string]>;
 }
 
 /**
@@ -62,6 +84,8 @@ export interface ProcessOptions {
  */
 export class Detector {
   private readonly bySource = new Map<Source, RuleIndex>();
+  /** Rules whose kind completes with time (dueAt), by id. */
+  private readonly timed = new Map<string, ArmedRule>();
   readonly rules: readonly CompiledRule[];
   /** The enabled rules' definitions in a few characters: a delivery unit evaluated under other rules is another unit. */
   readonly fingerprint: string;
@@ -75,6 +99,7 @@ export class Detector {
     for (const rule of rules) {
       if (!rule.enabled) continue;
       const armed = armRule(rule);
+      if (armed.module.stateful && armed.module.dueAt !== undefined) this.timed.set(rule.id, armed);
       for (const source of rule.sources) {
         let index = this.bySource.get(source);
         if (!index) {
@@ -93,7 +118,7 @@ export class Detector {
 
   /** A new batch: `add` its events as they come, then `finish` it. */
   begin(): DetectionBatch {
-    return new DetectionBatch(this.bySource, this.store, () => this.activeSilences());
+    return new DetectionBatch(this.bySource, this.store, () => this.activeSilences(), this.timed);
   }
 
   private silenceCache?: { at: number; list: Promise<Silence[]> };
@@ -131,11 +156,15 @@ export class DetectionBatch {
   private added = 0;
   private firstId = '';
   private lastId = '';
+  /** Per stream, the latest event time added so far (kept only when rules complete with time). */
+  private readonly streamMax = new Map<string, number>();
 
   constructor(
     private readonly bySource: Map<Source, RuleIndex>,
     private readonly store: StateStore,
     private readonly silences: () => Promise<Silence[]> = async () => [],
+    /** Rules whose kind completes with time (dueAt): every batch reads and advances what is due. */
+    private readonly timed: ReadonlyMap<string, ArmedRule> = new Map(),
   ) {}
 
   /** Events added. */
@@ -155,6 +184,13 @@ export class DetectionBatch {
     this.lastId = event.id;
     if (event.time > this.now) this.now = event.time;
     if (event.time < this.earliest) this.earliest = event.time;
+    let stream: string | undefined;
+    let streamBefore = -Infinity;
+    if (this.timed.size > 0) {
+      stream = streamOf(event.source);
+      streamBefore = this.streamMax.get(stream) ?? -Infinity;
+      if (event.time > streamBefore) this.streamMax.set(stream, event.time);
+    }
     const index = this.bySource.get(event.source);
     if (index === undefined) return;
     const fields = event.fields;
@@ -198,6 +234,7 @@ export class DetectionBatch {
       }
       group.events.push(event);
       group.values.push(value);
+      if (stream !== undefined && kind.dueAt !== undefined) (group.marks ??= []).push(streamBefore);
     }
   }
 
@@ -207,21 +244,44 @@ export class DetectionBatch {
     this.finished = true;
     const { candidates, groups, now } = this;
     const silences = candidates.length > 0 || groups.size > 0 ? await this.silences() : [];
-    if (opts.batchId === undefined && groups.size === 0 && silences.length === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
+    // Rules that complete with time look at every batch (a stream's watermark may have made a period due).
+    const mode = opts.timed ?? 'watermark';
+    const timed = this.timed.size > 0 && (this.added > 0 || mode === 'end');
+    if (!timed && opts.batchId === undefined && groups.size === 0 && silences.length === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
       if (candidates.length === 0) return [];
       const detections = candidates.map((c) => toDetection(c, 0));
       return this.store.transact([], now, () => ({ writes: new Map(), result: detections, claim: firstSeen(detections) }));
     }
-    return this.evaluateStateful(candidates, groups, now, opts.batchId, silences);
+    return this.evaluateStateful(candidates, groups, now, opts.batchId, silences, timed ? mode : undefined);
   }
 
-  private async evaluateStateful(matched: Candidate[], groups: Map<string, Group>, now: number, batchId: string | undefined, silences: Silence[]): Promise<Detection[]> {
+  /** The watermark of each stream after this batch, from the stored ones (Infinity everywhere at the end of the input, -Infinity when deferred). */
+  private watermarksAfter(stored: DueIndex | undefined, mode: 'watermark' | 'defer' | 'end'): (stream: string) => number {
+    if (mode !== 'watermark') return () => (mode === 'end' ? Infinity : -Infinity);
+    return (stream) => Math.max(stored?.wm[stream] ?? -Infinity, this.streamMax.get(stream) ?? -Infinity);
+  }
+
+  /** The state keys of the indexed groups due by the watermarks after this batch. */
+  private dueKeys(stored: DueIndex | undefined, mode: 'watermark' | 'defer' | 'end'): string[] {
+    if (stored === undefined) return [];
+    const after = this.watermarksAfter(stored, mode);
+    const keys: string[] = [];
+    for (const [due, ruleId, key] of stored.groups) {
+      const armed = this.timed.get(ruleId);
+      if (armed !== undefined && due <= ruleWatermark(armed, after)) keys.push(groupStateKey(armed, key));
+    }
+    return keys;
+  }
+
+  private async evaluateStateful(matched: Candidate[], groups: Map<string, Group>, now: number, batchId: string | undefined, silences: Silence[], timed?: 'watermark' | 'defer' | 'end'): Promise<Detection[]> {
     // A rule with a silence keeps a held-back count per key even without a suppression period.
     const silencedRules = new Set(silences.map((s) => s.rule));
     const counts = (rule: CompiledRule) => rule.suppressMs !== undefined || silencedRules.has(rule.id);
     const batchKey = batchId === undefined ? undefined : stateKey('batch', batchId);
+    const dueKey = timed === undefined ? undefined : stateKey('due', 'index');
     const keys = new Set<string>(groups.keys());
     if (batchKey) keys.add(batchKey);
+    if (dueKey) keys.add(dueKey);
     for (const c of matched) if (counts(c.rule)) keys.add((c.sk = suppressionKey(c.rule, c.key)));
     for (const g of groups.values()) if (counts(g.armed.rule)) keys.add((g.sk = suppressionKey(g.armed.rule, g.key)));
 
@@ -244,7 +304,24 @@ export class DetectionBatch {
         return d;
       };
       const suppression = new Suppression(current);
-      for (const [stateKey, group] of groups) {
+      // Groups of rules that complete with time and are due, with no hits in this batch, are advanced too.
+      const dueIndex = dueKey === undefined ? undefined : (current.get(dueKey) as DueIndex | undefined);
+      // Only on the watermark is anything late: deferred, or at the end, every event counts.
+      const wmBefore = (stream: string) => (timed === 'watermark' ? (dueIndex?.wm[stream] ?? -Infinity) : -Infinity);
+      const wmAfter = this.watermarksAfter(dueIndex, timed ?? 'watermark');
+      const advanced = new Map(groups);
+      if (dueIndex !== undefined) {
+        for (const [due, ruleId, key] of dueIndex.groups) {
+          const armed = this.timed.get(ruleId);
+          if (armed === undefined || !armed.module.stateful || due > ruleWatermark(armed, wmAfter)) continue;
+          const k = groupStateKey(armed, key);
+          if (advanced.has(k) || !current.has(k)) continue;
+          const rule = armed.rule;
+          advanced.set(k, { armed, key, events: [], values: [], marks: [], sk: counts(rule) ? suppressionKey(rule, key) : undefined });
+        }
+      }
+      const stillDue: Array<[number, string, string]> = [];
+      for (const [stateKey, group] of advanced) {
         const { armed, sk } = group;
         const kind = armed.module;
         if (!kind.stateful) continue;
@@ -257,14 +334,31 @@ export class DetectionBatch {
             if (completion === undefined) return;
             if (sk !== undefined && silenced(silences, rule.id, group.key, completion.t)) return suppression.holdBack(sk, completion.t);
             const held = period === undefined ? (sk === undefined ? 0 : suppression.takeHeld(sk, completion.t)) : suppression.decide(sk!, completion.t, period);
-            if (held !== undefined) candidates.push({ rule, key: group.key, fields: event.fields, completion, held });
+            // A completion with no event of this batch (a period come due) renders from its last evidence.
+            const fields = event?.fields ?? (completion.evidence.length > 0 ? asEvidence(completion.evidence[completion.evidence.length - 1]).fields : {});
+            if (held !== undefined) candidates.push({ rule, key: group.key, fields, completion, held });
           },
           suppressedUntil: () => (sk === undefined ? -Infinity : suppression.until(sk)),
           detach,
+          watermark: () => ruleWatermark(armed, wmBefore),
+          watermarkAfter: () => ruleWatermark(armed, wmAfter),
         };
-        inTimeOrder(group.events, group.values);
+        if (timed !== 'watermark') group.marks = undefined;
+        inTimeOrder(group.events, group.values, group.marks);
         const kept = kind.advance(armed.spec, current.get(stateKey), group, ctx);
         if (kept !== undefined) writes.set(stateKey, kept === null ? null : { value: kept.value, ttlMs: ttlUntil(kept.until, now) });
+        if (kind.dueAt !== undefined) {
+          const state = kept === undefined ? current.get(stateKey) : kept?.value;
+          const due = state === undefined || state === null ? undefined : kind.dueAt(armed.spec, state);
+          if (due !== undefined) stillDue.push([due, rule.id, group.key]);
+        }
+      }
+      if (dueKey !== undefined) {
+        // The index: what was not advanced stays; what was, is as its state now says.
+        const groupsIndexed = (dueIndex?.groups ?? []).filter(([, ruleId, key]) => this.timed.has(ruleId) && !advanced.has(groupStateKey(this.timed.get(ruleId)!, key)));
+        const wm: Record<string, number> = { ...(dueIndex?.wm ?? {}) };
+        for (const [stream, t] of this.streamMax) if (!(t <= (wm[stream] ?? -Infinity))) wm[stream] = t;
+        writes.set(dueKey, { value: { wm, groups: [...groupsIndexed, ...stillDue] } satisfies DueIndex, ttlMs: STATE_KEYS.due.ttlMs });
       }
 
       candidates.sort((a, b) => a.completion.t - b.completion.t);
@@ -285,8 +379,23 @@ export class DetectionBatch {
       // otherwise keep a window's or suppression's change and lose its alert.
       return { writes, result: detections, claim: firstSeen(detections) };
     };
-    return this.store.transact([...keys], now, update, { earliest: this.earliest });
+    return this.store.transact([...keys], now, update, {
+      earliest: this.earliest,
+      expand: dueKey === undefined ? undefined : (current) => this.dueKeys(current.get(dueKey) as DueIndex | undefined, timed ?? 'watermark'),
+    });
   }
+}
+
+/** Where a group of a stateful rule keeps its state. */
+function groupStateKey(armed: ArmedRule, key: string): string {
+  return stateKey(armed.module.stateful ? armed.module.state : 'window', armed.rule.id, key);
+}
+
+/** A rule's watermark: the latest of its sources' streams'. */
+function ruleWatermark(armed: ArmedRule, of: (stream: string) => number): number {
+  let wm = -Infinity;
+  for (const source of armed.rule.sources) wm = Math.max(wm, of(streamOf(source)));
+  return wm;
 }
 
 /** The TTL (after the batch's latest event) of state that matters until event time `until`. */
@@ -317,6 +426,8 @@ function toDetection(c: Candidate, suppressed: number): Detection {
     evidence,
   };
   if (evidence.length === 0) detection.fields = c.fields;
+  const summary = completion.summary;
+  if (summary !== undefined) detection.summary = { from: isoTimestamp(summary.from), to: isoTimestamp(summary.to), values: summary.values, ...(summary.more ? { more: true } : {}) };
   return detection;
 }
 
@@ -324,17 +435,19 @@ function toDetection(c: Candidate, suppressed: number): Detection {
  * Puts a group's events (and their values) in time order, stably. Events usually
  * arrive in order, so this is mostly one pass that finds nothing to do.
  */
-function inTimeOrder(events: SecEvent[], values: Array<string | number | null>): void {
+function inTimeOrder(events: SecEvent[], values: Array<string | number | null>, marks?: number[]): void {
   let sorted = true;
   for (let i = 1; i < events.length && sorted; i++) if (events[i].time < events[i - 1].time) sorted = false;
   if (sorted) return;
   const order = events.map((_, i) => i).sort((a, b) => events[a].time - events[b].time || a - b);
   const e = order.map((i) => events[i]);
   const x = order.map((i) => values[i]);
+  const m = marks && order.map((i) => marks[i]);
   // Copied back element by element: a spread of a large group would exceed the call stack.
   for (let i = 0; i < e.length; i++) {
     events[i] = e[i];
     values[i] = x[i];
+    if (m) marks![i] = m[i];
   }
 }
 

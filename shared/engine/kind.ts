@@ -1,4 +1,4 @@
-import { SecEvent } from '../events/event';
+import { SecEvent, Source } from '../events/event';
 import { CompiledRule, DefinitionOf, RuleKind } from '../rules/rule';
 import { StateKeyKind } from '../state/keys';
 import { ownString } from '../util/own-string';
@@ -16,6 +16,21 @@ export const LATE_DATA_ALLOWANCE_MS = 15 * 60_000;
 export interface GroupHits {
   events: SecEvent[];
   values: Array<string | number | null>;
+  /**
+   * For kinds with `dueAt`: beside each event, the latest event time of its stream that
+   * arrived before it in the batch (so that what was late is decided in arrival order,
+   * the same at any batching).
+   */
+  marks?: number[];
+}
+
+/**
+ * The streams whose event time moves together: host logs (one Logtail logstore, all
+ * programs), ActionTrail, osquery, posture. A stream's watermark (its latest event
+ * time evaluated) tells a kind with `dueAt` that a group's period is complete.
+ */
+export function streamOf(source: Source): string {
+  return source === 'actiontrail' || source === 'osquery' || source === 'posture' || source === 'json' ? source : 'host';
 }
 
 /**
@@ -31,8 +46,12 @@ export interface GroupState<State> {
 
 /** What a kind may ask of the detector while it advances one group. */
 export interface GroupContext {
-  /** Reports a completed detection; suppression decides whether it is raised. */
-  emit(completion: Completion | undefined, event: SecEvent): void;
+  /** Reports a completed detection (the event that completed it, if any); suppression decides whether it is raised. */
+  emit(completion: Completion | undefined, event?: SecEvent): void;
+  /** The watermark of the group's stream before this batch (-Infinity when none). */
+  watermark(): number;
+  /** Its watermark after this batch (Infinity at the end of a replay's input). */
+  watermarkAfter(): number;
   /** Until when (event time) the group's detections are held back by suppression. */
   suppressedUntil(): number;
   /** Evidence made fit to outlive the batch. */
@@ -56,6 +75,13 @@ export type RuleKindModule<K extends RuleKind, Spec, State> =
       valueOf(spec: Spec, fields: Record<string, unknown>): string | number | null | undefined;
       /** Advances a group's stored state over its hits; the state to keep (null deletes, undefined leaves the key as it is). */
       advance(spec: Spec, stored: State | undefined, hits: GroupHits, ctx: GroupContext): GroupState<State> | null | undefined;
+      /**
+       * For a kind whose state completes with time rather than with an event (a period
+       * ends): the watermark of its stream at which a group's state needs advancing
+       * even without hits. The detector keeps these in an index and advances such
+       * groups, with no hits, once their stream's watermark reaches it.
+       */
+      dueAt?(spec: Spec, state: State): number | undefined;
     };
 
 /** A rule with its kind's module and compiled parameters. */

@@ -44,7 +44,8 @@ export async function runRuleTests(rule: CompiledRule): Promise<RuleTestResult[]
       continue;
     }
     const detector = new Detector([{ ...tested, enabled: true }], new MemoryStateStore());
-    const alerts = await detector.process(events);
+    // The end of the test's events is the end of its input: audit summaries complete.
+    const alerts = await detector.process(events, { timed: 'end' });
     const problems: string[] = [];
     if (alerts.length !== test.expect.alerts) {
       problems.push(`expected ${test.expect.alerts} alert(s), got ${alerts.length}${alerts.length ? ` (keys: ${alerts.map((a) => a.key).join(', ')})` : ''}`);

@@ -35,6 +35,13 @@ export interface ReplayOptions {
   batchIds?: boolean;
   /** Sees each chunk's events before evaluation (used by `parse`). */
   onEvents?(events: SecEvent[]): void;
+  /**
+   * The input's end is the end of the state (the memory store): what completes with
+   * time (audit summaries' periods) completes after the last file, whatever the order
+   * of the files. With a persistent store it completes on the watermark, as in the
+   * functions: a later replay or the functions go on from it.
+   */
+  endOfInput?: boolean;
 }
 
 /**
@@ -72,7 +79,10 @@ export async function replayFiles(files: string[], alerter: Alerter | undefined,
     if (done.size === 0) return;
     // The file's records, the events they gave and the rules: replayed again under other rules, a batch is evaluated afresh.
     const batchId = opts.batchIds && file !== '-' ? `replay:${digestId(resolvePath(file), from, recordsInFile, done.fingerprint, alerter!.fingerprint)}` : undefined;
-    for (const alert of await done.finish({ batchId })) {
+    await raise(await done.finish({ batchId, timed: opts.endOfInput ? 'defer' : 'watermark' }));
+  };
+  const raise = async (alerts: Alert[]) => {
+    for (const alert of alerts) {
       summary.alerts++;
       summary.alertsByRule.set(alert.rule, (summary.alertsByRule.get(alert.rule) ?? 0) + 1);
       const pending = opts.onAlert(alert);
@@ -128,6 +138,7 @@ export async function replayFiles(files: string[], alerter: Alerter | undefined,
     bytesBefore += bytesInFile;
     bytesInFile = 0;
   }
+  if (alerter && opts.endOfInput) await raise(await alerter.begin().finish({ timed: 'end' }));
   return summary;
 }
 

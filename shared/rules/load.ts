@@ -342,6 +342,7 @@ export function lintRule(def: RuleDefinition): Array<{ pointer: string; message:
   (def.exceptions ?? []).forEach((ex, i) => ex.fields.forEach((f, j) => check(f, `/exceptions/${i}/fields/${j}`)));
   if (def.kind === 'threshold' && def.threshold.distinct) check(def.threshold.distinct, '/threshold/distinct');
   if (def.kind === 'newValue') check(def.newValue.field, '/newValue/field');
+  if (def.kind === 'summary' && def.summary.distinct) check(def.summary.distinct, '/summary/distinct');
   const templates: Array<[string, string]> = [['/message', def.message ?? '']];
   for (const [locale, t] of Object.entries(def.translations ?? {})) templates.push([`/translations/${locale}/message`, t.message ?? '']);
   for (const [pointer, message] of templates) {
@@ -350,7 +351,7 @@ export function lintRule(def: RuleDefinition): Array<{ pointer: string; message:
     if (opens !== placeholders.length || /\{\{[^}]*$|\}\}[^{]*\}\}/.test(message)) out.push({ pointer, message: 'a placeholder is not closed: write {{field.path}}' });
     for (const m of placeholders) {
       if (m[1] === '') out.push({ pointer, message: 'an empty placeholder {{}}' });
-      for (const name of m[1].split('??').map((x) => x.trim()).filter(Boolean)) if (name !== 'count' && name !== 'key') check(name, pointer);
+      for (const name of m[1].split('??').map((x) => x.trim()).filter(Boolean)) if (name !== 'count' && name !== 'key' && !(name === 'values' && def.kind === 'summary')) check(name, pointer);
     }
   }
   return out;

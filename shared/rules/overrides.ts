@@ -13,6 +13,7 @@ export interface OverrideFile {
   severity?: RuleDefinition['severity'];
   suppress?: string;
   threshold?: { count?: number; window?: string };
+  summary?: { period?: string; distinct?: string; maxValues?: number };
   tags?: string[];
   message?: string;
   translations?: RuleDefinition['translations'];
@@ -21,7 +22,7 @@ export interface OverrideFile {
 }
 
 /** The keys an override may carry, each applied to the rule key of the same name. */
-export const OVERRIDABLE = ['enabled', 'severity', 'suppress', 'threshold', 'tags', 'message', 'translations', 'exceptions', 'requires'] as const;
+export const OVERRIDABLE = ['enabled', 'severity', 'suppress', 'threshold', 'summary', 'tags', 'message', 'translations', 'exceptions', 'requires'] as const;
 
 export function overrideFileProblems(doc: Record<string, unknown>): Array<{ pointer: string; message: string }> {
   const out: Array<{ pointer: string; message: string }> = [];
@@ -34,8 +35,9 @@ export function overrideFileProblems(doc: Record<string, unknown>): Array<{ poin
 }
 
 /**
- * The rule with the override applied, and which keys it set. `threshold` merges into
- * the rule's own (count and window), `exceptions` append, the others replace.
+ * The rule with the override applied, and which keys it set. `threshold` and `summary`
+ * merge into the rule's own (count and window; period, distinct, maxValues),
+ * `exceptions` append, the others replace.
  */
 export function applyOverride(def: RuleDefinition, o: OverrideFile): { def: RuleDefinition; changed: string[] } {
   const out = JSON.parse(JSON.stringify(def)) as Record<string, unknown>;
@@ -44,7 +46,7 @@ export function applyOverride(def: RuleDefinition, o: OverrideFile): { def: Rule
     const v = o[k];
     if (v === undefined) continue;
     changed.push(k);
-    if (k === 'threshold') out.threshold = { ...((out.threshold as object | undefined) ?? {}), ...(v as object) };
+    if (k === 'threshold' || k === 'summary') out[k] = { ...((out[k] as object | undefined) ?? {}), ...(v as object) };
     else if (k === 'exceptions') out.exceptions = [...((out.exceptions as unknown[] | undefined) ?? []), ...(v as unknown[])];
     else out[k] = v;
   }

@@ -1,11 +1,12 @@
 import { Source } from '../events/event';
 import { Condition, Predicate } from './condition';
 import { Severity } from './severity';
+import type { TemplateVars } from './template';
 
 export { SEVERITIES } from './severity';
 export type { Severity } from './severity';
 
-export type RuleKind = 'match' | 'threshold' | 'sequence' | 'newValue' | 'dormancy';
+export type RuleKind = 'match' | 'threshold' | 'sequence' | 'newValue' | 'dormancy' | 'summary';
 
 interface RuleDefinitionBase {
   $schema?: string;
@@ -44,7 +45,8 @@ export type RuleDefinition =
   | (RuleDefinitionBase & { kind: 'threshold'; threshold: { count: number; window: string; distinct?: string } })
   | (RuleDefinitionBase & { kind: 'sequence'; sequence: { window: string; steps: Array<{ name: string; condition: Condition; count?: number }> } })
   | (RuleDefinitionBase & { kind: 'newValue'; newValue: { field: string; lookback: string; maxValues?: number; alertOnFirstSeenGroup?: boolean } })
-  | (RuleDefinitionBase & { kind: 'dormancy'; dormancy: { after: string } });
+  | (RuleDefinitionBase & { kind: 'dormancy'; dormancy: { after: string } })
+  | (RuleDefinitionBase & { kind: 'summary'; summary: { period: string; distinct?: string; maxValues?: number } });
 
 /** The definition of one kind of rule. */
 export type DefinitionOf<K extends RuleKind> = Extract<RuleDefinition, { kind: K }>;
@@ -77,9 +79,9 @@ interface CompiledRuleBase {
   /** The groupBy fields and their values, for the alert. */
   groupOf(fields: Record<string, unknown>): Record<string, unknown>;
   suppressMs?: number;
-  render(fields: Record<string, unknown>, vars: { count: number; key: string }): string;
+  render(fields: Record<string, unknown>, vars: TemplateVars): string;
   /** Title and message template per other locale. */
-  translations: ReadonlyMap<string, { title: string; render(fields: Record<string, unknown>, vars: { count: number; key: string }): string }>;
+  translations: ReadonlyMap<string, { title: string; render(fields: Record<string, unknown>, vars: TemplateVars): string }>;
   /**
    * The references of an event: those of the conditions it matches that carry
    * `references` (in rule order), then the rule's own, without repeats.

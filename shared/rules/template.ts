@@ -1,6 +1,7 @@
 import { compileFirstOf } from '../util/field-path';
 
-export type TemplateVars = { count: number; key: string };
+/** What a template may name besides fields: the count, the key, and a summary's distinct values. */
+export type TemplateVars = { count: number; key: string; values?: string };
 
 /**
  * `{{field.path}}` message templates, split once at load. Values are inserted as
@@ -15,6 +16,7 @@ export function compileTemplate(template: string): (fields: Record<string, unkno
     const name = m[1];
     if (name === 'count') parts.push((_f, v) => String(v.count));
     else if (name === 'key') parts.push((_f, v) => v.key);
+    else if (name === 'values') parts.push((_f, v) => v.values ?? '-');
     else {
       const get = compileFirstOf(name);
       parts.push((f) => show(get(f)));

@@ -14,6 +14,10 @@ export const STATE_KEYS = {
   newValue: { prefix: 'n' },
   /** Last activity of a rule's group (twice the silence). */
   dormancy: { prefix: 'z' },
+  /** Open periods of an audit summary's group (until raised, kept a week past the period for a stalled stream). */
+  summary: { prefix: 'm' },
+  /** The streams' watermarks and the groups due at them (kinds with dueAt): one key. */
+  due: { prefix: 'due', ttlMs: 30 * DAY_MS },
   /** Suppression of a rule and key: until when, and how many were held back (the count outlives the period). */
   suppression: { prefix: 's', heldCountTtlMs: 7 * DAY_MS },
   /** An alert id raised once: remembered so the same detection is never raised twice. */

@@ -45,17 +45,10 @@ export class MemoryStateStore implements StateStore {
     if (eventTime) this.eventClock = Math.max(this.eventClock, earliest);
     else this.wallClock = Math.max(this.wallClock, now);
     const current = new Map<string, unknown>();
-    for (const key of keys) {
-      const e = this.entries.get(key);
-      if (e !== undefined) {
-        if (e.expiresAt < earliest) this.entries.delete(key);
-        else current.set(key, e.value);
-      } else if (this.mayBeClaimed(key)) {
-        const until = this.claimedUntil(key);
-        if (until === undefined) continue;
-        if (until < earliest) this.unclaim(key);
-        else current.set(key, 1);
-      }
+    for (const key of keys) this.readInto(current, key, earliest);
+    if (opts.expand) {
+      const asked = new Set(keys);
+      for (const key of opts.expand(current)) if (!asked.has(key)) this.readInto(current, key, earliest);
     }
     const { writes, result, claim } = update(current);
     for (const [key, w] of writes) {
@@ -77,6 +70,20 @@ export class MemoryStateStore implements StateStore {
     const settled = claim === undefined ? result : claim.settle(this.claimNow(claim.keys, now, claim.ttlMs, eventTime));
     if (this.size > this.sweepAt) this.sweep();
     return settled;
+  }
+
+  /** Puts a key's live value (or 1 for a claim) into `current`; drops it when it expired before `earliest`. */
+  private readInto(current: Map<string, unknown>, key: string, earliest: number): void {
+    const e = this.entries.get(key);
+    if (e !== undefined) {
+      if (e.expiresAt < earliest) this.entries.delete(key);
+      else current.set(key, e.value);
+    } else if (this.mayBeClaimed(key)) {
+      const until = this.claimedUntil(key);
+      if (until === undefined) return;
+      if (until < earliest) this.unclaim(key);
+      else current.set(key, 1);
+    }
   }
 
   async read(key: string, now: number): Promise<unknown> {

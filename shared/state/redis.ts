@@ -1,6 +1,6 @@
 import { redact } from '../util/redact';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
-import { StateStore, TransactionResult } from './store';
+import { StateStore, TransactOptions, TransactionResult } from './store';
 import { loadVendor } from '../util/vendor';
 
 export interface RedisStoreOptions {
@@ -91,30 +91,29 @@ export class RedisStateStore implements StateStore {
   }
 
   /** `now` is not needed: Redis expires keys on its own clock (TTLs are relative). */
-  transact<R>(keys: readonly string[], _now: number, update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
-    const run = this.queue.then(() => this.transactNow(keys, update));
+  transact<R>(keys: readonly string[], _now: number, update: (current: Map<string, unknown>) => TransactionResult<R>, opts: TransactOptions = {}): Promise<R> {
+    const run = this.queue.then(() => this.transactNow(keys, update, opts.expand));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async transactNow<R>(keys: readonly string[], update: (current: Map<string, unknown>) => TransactionResult<R>): Promise<R> {
-    const full = keys.map((k) => this.prefix + k);
+  private async transactNow<R>(keys: readonly string[], update: (current: Map<string, unknown>) => TransactionResult<R>, expand?: (current: Map<string, unknown>) => string[]): Promise<R> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const current = new Map<string, unknown>();
+      let watched = false;
       try {
-        if (full.length > 0) {
-          await this.redis.watch(...full);
-          this.roundTrips++;
-          const values = await this.redis.mget(...full);
-          this.roundTrips++;
-          values.forEach((v, i) => {
-            if (v !== null) current.set(keys[i], JSON.parse(v));
-          });
+        watched = await this.watchAndRead(keys, current);
+        // Keys the first ones name (the groups an index says are due), watched and read as they are.
+        if (expand) {
+          const asked = new Set(keys);
+          watched = (await this.watchAndRead(expand(current).filter((k) => !asked.has(k)), current)) || watched;
         }
         const { writes, result, claim } = update(current);
         if (writes.size === 0 && (claim === undefined || claim.keys.length === 0)) {
-          if (full.length > 0) await this.redis.unwatch();
-          if (full.length > 0) this.roundTrips++;
+          if (watched) {
+            await this.redis.unwatch();
+            this.roundTrips++;
+          }
           return claim === undefined ? result : claim.settle([]);
         }
         // One MULTI/EXEC: the writes and the claims commit together or not at all.
@@ -140,6 +139,20 @@ export class RedisStateStore implements StateStore {
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
     throw new StateStoreError(`Redis state transaction did not commit after ${this.maxAttempts} attempts (contention)`);
+  }
+
+  /** WATCH and MGET of keys into `current` (two round trips); whether there were any. */
+  private async watchAndRead(keys: readonly string[], current: Map<string, unknown>): Promise<boolean> {
+    if (keys.length === 0) return false;
+    const full = keys.map((k) => this.prefix + k);
+    await this.redis.watch(...full);
+    this.roundTrips++;
+    const values = await this.redis.mget(...full);
+    this.roundTrips++;
+    values.forEach((v, i) => {
+      if (v !== null) current.set(keys[i], JSON.parse(v));
+    });
+    return true;
   }
 
   async claim(keys: readonly string[], _now: number, ttlMs: number): Promise<boolean[]> {

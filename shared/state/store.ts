@@ -34,6 +34,11 @@ export interface TransactOptions {
    * expiry. Results then do not depend on where batch boundaries fall.
    */
   earliest?: number;
+  /**
+   * More keys to read, named by the values of `keys` (the groups an index says are
+   * due): read in the same transaction, watched as the others, before `update` runs.
+   */
+  expand?: (current: Map<string, unknown>) => string[];
 }
 
 export interface StateStore {

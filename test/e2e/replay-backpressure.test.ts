@@ -11,8 +11,8 @@ import { tempDir } from '../helpers';
 test('a slow reader on the pipe slows the replay down; memory stays bounded and nothing is lost', async () => {
   const dir = tempDir();
   const lines: string[] = [];
-  // 40,000 sudo commands: one alert each (sudo.command), about 1.3 KB of JSON apiece.
-  for (let i = 0; i < 40_000; i++) lines.push(`2026-11-20T10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:00Z web-01 sudo[${1000 + i}]:     ops : TTY=pts/0 ; PWD=/home/ops ; USER=root ; COMMAND=/usr/bin/true ${i}`);
+  // 40,000 dangerous sudo commands: one alert each (sudo.dangerous-command), about 2 KB of JSON apiece.
+  for (let i = 0; i < 40_000; i++) lines.push(`2026-11-20T10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:00Z web-01 sudo[${1000 + i}]:     ops : TTY=pts/0 ; PWD=/home/ops ; USER=root ; COMMAND=/usr/sbin/setenforce 0 ${i}`);
   writeFileSync(path.join(dir, 'auth.log'), `${lines.join('\n')}\n`);
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'secmon.js'), 'replay', path.join(dir, 'auth.log'), '--json', '--year', '2026'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let received = 0;
@@ -39,7 +39,7 @@ test('a slow reader on the pipe slows the replay down; memory stays bounded and 
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(sampler);
   expect(status).toBe(0);
-  // Each sudo line is one sudo.command alert; a few more rules may alert on top.
+  // Each sudo line is one sudo.dangerous-command alert; the hour's summary comes on top.
   expect(count).toBeGreaterThanOrEqual(40_000);
   // The alerts are ~50 MB of JSON: held in memory they would show here.
   expect(received).toBeGreaterThan(40_000_000);

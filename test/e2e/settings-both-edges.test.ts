@@ -48,7 +48,8 @@ describe('SECMON_SYSLOG_TZ', () => {
   beforeAll(() => sls.start());
   afterAll(() => sls.stop());
   // 09:00 in UTC+8 is 01:00 UTC.
-  const line = 'Nov 21 09:00:00 app-02 sshd[4242]: Accepted publickey for deploy from 198.51.100.7 port 50022 ssh2: ED25519 SHA256:abc';
+  // A root login: a rule that alerts on each one (the login summaries wait for their hour to end).
+  const line = 'Nov 21 09:00:00 app-02 sshd[4242]: Accepted publickey for root from 198.51.100.7 port 50022 ssh2: ED25519 SHA256:abc';
   const expected = '2026-11-21T01:00:00.000Z';
 
   test('parse, replay and the SLS function read an RFC 3164 time alike', async () => {
@@ -62,7 +63,7 @@ describe('SECMON_SYSLOG_TZ', () => {
     const flag = await runCli(['parse', path.join(dir, 'auth.log'), '--year', '2026', '--tz', 'UTC'], { env });
     expect(ndjson(flag.stdout)[0]['@timestamp']).toBe('2026-11-21T09:00:00.000Z');
     const replayed = await runCli(['replay', path.join(dir, 'auth.log'), '--year', '2026', '--json'], { env });
-    const cliAlerts = ndjson(replayed.stdout).filter((a) => a.rule === 'sshd.successful-login');
+    const cliAlerts = ndjson(replayed.stdout).filter((a) => a.rule === 'sshd.root-login');
     expect(cliAlerts.map((a) => a.time)).toEqual([expected]);
 
     const range = sls.append('proj', 'hostlogs', 0, [
@@ -74,14 +75,14 @@ describe('SECMON_SYSLOG_TZ', () => {
     });
     const fc = await runFunction('sls', env, [payload]);
     expect(fc.status).toBe(0);
-    const fcAlerts = loggedAlerts(fc.log).filter((a) => a.rule === 'sshd.successful-login');
+    const fcAlerts = loggedAlerts(fc.log).filter((a) => a.rule === 'sshd.root-login');
     expect(fcAlerts.map((a) => a.time)).toEqual([expected]);
 
     // An IANA name means the same on both edges (Shanghai keeps +08:00 all year).
     const iana = { SECMON_SYSLOG_TZ: 'Asia/Shanghai' };
     expect(ndjson((await runCli(['parse', path.join(dir, 'auth.log'), '--year', '2026'], { env: iana })).stdout)[0]['@timestamp']).toBe(expected);
     const fcIana = await runFunction('sls', iana, [payload]);
-    expect(loggedAlerts(fcIana.log).filter((a) => a.rule === 'sshd.successful-login').map((a) => a.time)).toEqual([expected]);
+    expect(loggedAlerts(fcIana.log).filter((a) => a.rule === 'sshd.root-login').map((a) => a.time)).toEqual([expected]);
     // A zone that does not exist fails both, naming the setting.
     const bad = { SECMON_SYSLOG_TZ: 'Mars/Olympus' };
     expect((await runCli(['parse', path.join(dir, 'auth.log')], { env: bad })).stderr).toContain('SECMON_SYSLOG_TZ="Mars/Olympus": must be a UTC offset such as +08:00 or UTC, or an IANA time zone such as Asia/Shanghai');

@@ -115,9 +115,9 @@ describe.each(['memory', 'redis'])('on the %s store', (kind) => {
   test('generated attacks and noise raise the same alerts at every batch size and at random cuts', async () => {
     const events = await eventsOf(generated);
     const reference = await evaluateSplit(events, [], await stores[kind]());
-    // Every kind is exercised: thresholds (plain and distinct), the sequence, new values and dormancy, with suppression.
+    // Every kind is exercised: thresholds (plain and distinct), the sequence, new values, dormancy and summaries (on the watermark), with suppression.
     const rulesHit = new Set(reference.map((a) => a.split(' ')[1]));
-    for (const rule of ['sshd.failed-auth-burst', 'sshd.password-spraying', 'sshd.brute-force-then-success', 'actiontrail.console-signin-new-ip', 'actiontrail.console-signin-after-dormancy', 'actiontrail.console-signin-failures']) {
+    for (const rule of ['sshd.failed-auth-burst', 'sshd.password-spraying', 'sshd.brute-force-then-success', 'actiontrail.console-signin-new-ip', 'actiontrail.console-signin-after-dormancy', 'actiontrail.console-signin-failures', 'sshd.successful-login', 'sudo.command']) {
       expect(rulesHit).toContain(rule);
     }
     expect(reference.some((a) => !a.endsWith('held=0'))).toBe(true);

@@ -23,6 +23,9 @@ export interface Words {
   process: string;
   command: string;
   resources: string;
+  /** An audit summary's period and its distinct values. */
+  period: string;
+  values: string;
   evidence: string;
   roles: { first: string; 'last-step': string; decisive: string };
   whatToDo: string;
@@ -61,6 +64,8 @@ const EN: Words = {
   process: 'Process',
   command: 'Command',
   resources: 'Resources',
+  period: 'Period',
+  values: 'Distinct values',
   evidence: 'Evidence',
   roles: { first: 'First event', 'last-step': 'Last earlier step', decisive: 'Decisive event' },
   whatToDo: 'What to do',
@@ -109,6 +114,8 @@ const ZH_CN: Words = {
   process: '进程',
   command: '命令',
   resources: '资源',
+  period: '时段',
+  values: '不同取值',
   evidence: '证据',
   roles: { first: '首个事件', 'last-step': '最后一个前序步骤', decisive: '决定性事件' },
   whatToDo: '处置建议',

@@ -78,6 +78,10 @@ export function viewOf(a: Alert, p: Presentation): AlertView {
     add(words.resources, c.resources.length === 0 ? undefined : c.resources.map((r) => r.id).join(', '));
     add(words.userAgent, c.userAgent);
   }
+  if (a.summary) {
+    add(words.period, `${shortTime(a.summary.from, z)} – ${shortTime(a.summary.to, z, a.summary.from)}`);
+    add(words.values, `${a.summary.values.join(', ')}${a.summary.more ? ', …' : ''}`);
+  }
   const identity: Array<[string, string]> = [
     [words.rule, a.rule],
     [words.key, a.key],

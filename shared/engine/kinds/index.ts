@@ -4,6 +4,7 @@ import { dormancyKind } from './dormancy';
 import { matchKind } from './match';
 import { newValueKind } from './new-value';
 import { sequenceKind } from './sequence';
+import { summaryKind } from './summary';
 import { thresholdKind } from './threshold';
 
 /** The rule kinds, by the name rule files give them. */
@@ -13,6 +14,7 @@ const KINDS: { [K in RuleKind]: RuleKindModule<K, never, never> } = {
   sequence: sequenceKind as unknown as RuleKindModule<'sequence', never, never>,
   newValue: newValueKind as unknown as RuleKindModule<'newValue', never, never>,
   dormancy: dormancyKind as unknown as RuleKindModule<'dormancy', never, never>,
+  summary: summaryKind as unknown as RuleKindModule<'summary', never, never>,
 };
 
 /** A rule with its kind's module and its compiled parameters. */

@@ -15,7 +15,7 @@ export interface LineBlock {
 }
 
 export function openInput(path: string, onBytes?: (bytes: number) => void): Readable {
-  const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 32768 });
+  const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 262144 });
   if (onBytes) {
     let bytes = 0;
     raw.on('data', (b: Buffer | string) => {
