@@ -2,6 +2,7 @@
 // One self-contained file per entry keeps FC cold starts small: nothing is resolved
 // from node_modules at start-up, and what a function does not import is not shipped.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,6 +12,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const entries = [
   { in: 'cli/main.ts', out: 'cli' },
   { in: 'bench/bench.ts', out: 'bench' },
+  { in: 'scripts/rules-manifest.ts', out: 'rules-manifest' },
 ];
 const functionsDir = join(root, 'functions');
 if (existsSync(functionsDir)) {
@@ -54,19 +56,24 @@ await build({
     { in: 'shared/delivery/channels/dingtalk-openapi.ts', out: 'dingtalk-openapi' },
     { in: 'shared/delivery/channels/nodemailer-client.ts', out: 'nodemailer-client' },
     { in: 'shared/fc/kms-client.ts', out: 'kms-client' },
+    { in: 'shared/util/ajv-vendor.ts', out: 'ajv' },
   ],
   outdir: 'dist/vendor',
   sourcemap: false,
 });
+// The bundled rules, validated once here: the bundles trust the files whose digests the
+// manifest lists and skip compiling the rule schema at start-up (shared/rules/bundled.ts).
+const manifest = join(root, 'dist', 'rules.validated.json');
+execFileSync(process.execPath, [join(root, 'dist', 'rules-manifest.js'), manifest], { stdio: 'inherit' });
 // The vendor files each function can load: the state store and KMS secrets for all;
 // the hand-off clients and, for SECMON_DISPATCH=inline, the channels' SDKs for the
 // detectors; SLS for the SLS trigger, RAM for the posture scan.
-const detector = ['redis-client', 'kms-client', 'fc3-client', 'fc2-client', 'dingtalk-openapi', 'nodemailer-client'];
+const detector = ['redis-client', 'kms-client', 'fc3-client', 'fc2-client', 'dingtalk-openapi', 'nodemailer-client', 'ajv'];
 const VENDOR_FILES = {
   actiontrail: detector,
   sls: [...detector, 'sls-gateway', 'sls-protobuf'],
   posture: [...detector, 'ram-client'],
-  dispatcher: ['redis-client', 'kms-client', 'dingtalk-openapi', 'nodemailer-client'],
+  dispatcher: ['redis-client', 'kms-client', 'dingtalk-openapi', 'nodemailer-client', 'ajv'],
 };
 // Each function carries the bundled rules and its vendor files beside its bundle.
 for (const e of entries.filter((x) => x.out.startsWith('functions/'))) {
@@ -74,6 +81,7 @@ for (const e of entries.filter((x) => x.out.startsWith('functions/'))) {
   const name = e.out.split('/')[1];
   if (!VENDOR_FILES[name]) throw new Error(`scripts/build.mjs: no vendor files listed for function ${name}`);
   cpSync(join(root, 'rules'), join(dir, 'rules'), { recursive: true });
+  cpSync(manifest, join(dir, 'rules.validated.json'));
   mkdirSync(join(dir, 'vendor'), { recursive: true });
   for (const v of VENDOR_FILES[name]) cpSync(join(root, 'dist', 'vendor', `${v}.js`), join(dir, 'vendor', `${v}.js`));
   // A dispatch configuration at the project root travels with the functions (SECMON_DISPATCH_CONFIG=dispatch.json).

@@ -1,5 +1,5 @@
-import { resolveRuleDirs } from '../../shared/rules/bundled';
-import { formatProblem, loadRules } from '../../shared/rules/load';
+import { bundledTrust, resolveRuleDirs } from '../../shared/rules/bundled';
+import { formatProblem, loadRules, schemaDigest } from '../../shared/rules/load';
 import { didYouMean } from '../../shared/rules/lists';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../options';
 import { listsFromEnvironment } from './validate';
@@ -9,7 +9,7 @@ import { listsFromEnvironment } from './validate';
  * later folders and with its lists' items, and where each part came from.
  */
 export async function showCommand(id: string, o: { rules?: string[] }): Promise<number> {
-  const loaded = await loadRules(resolveRuleDirs(o.rules ?? []), { lists: listsFromEnvironment() });
+  const loaded = await loadRules(resolveRuleDirs(o.rules ?? []), { lists: listsFromEnvironment(), trusted: bundledTrust(schemaDigest()) });
   for (const p of loaded.problems) process.stderr.write(`${formatProblem(p)}\n`);
   const rule = loaded.rules.find((r) => r.id === id);
   if (!rule) {

@@ -8,8 +8,8 @@ import { FileIncidentBook, IncidentBook, IncidentFile, StoreIncidentBook } from 
 import { LogSink, deliverAlerts } from '../delivery/log-delivery';
 import { Detector } from '../engine/detector';
 import { HeaderOptions } from '../events/syslog/header';
-import { resolveRuleDirs } from '../rules/bundled';
-import { RuleProblem, loadRules } from '../rules/load';
+import { bundledTrust, resolveRuleDirs } from '../rules/bundled';
+import { RuleProblem, loadRules, schemaDigest } from '../rules/load';
 import { CompiledRule } from '../rules/rule';
 import { openStateStore } from '../state/open';
 import { StateStore } from '../state/store';
@@ -97,7 +97,7 @@ export async function assemble(opts: AssemblyOptions): Promise<Assembly> {
   const config = readSettings(opts.env, ...(opts.settings ?? []));
   let rules: CompiledRule[] = [];
   if (opts.rules !== false) {
-    const loaded = await loadRules(resolveRuleDirs(opts.rulesDirs ?? config.rulesDirs), { lists: config.lists });
+    const loaded = await loadRules(resolveRuleDirs(opts.rulesDirs ?? config.rulesDirs), { lists: config.lists, trusted: bundledTrust(schemaDigest()) });
     if (loaded.problems.length > 0) throw new RuleLoadError(loaded.problems);
     rules = loaded.rules;
   }

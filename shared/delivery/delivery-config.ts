@@ -1,6 +1,6 @@
-import Ajv, { ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import schema from './dispatch.schema.json';
-import { explainSchemaErrors } from '../rules/load';
+import { ajvClass, explainSchemaErrors } from '../rules/load';
 import { Channel } from './channels/channel';
 import { DingTalkRobot } from './channels/dingtalk-robot';
 import { WebhookChannel } from './channels/webhook';
@@ -53,7 +53,7 @@ export class DispatchConfigError extends Error {
 let validator: ValidateFunction | undefined;
 /** Compiled on first use: functions that never read a dispatch configuration do not pay for it at start-up. */
 function validate(doc: unknown): boolean {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  validator ??= new (ajvClass())({ allErrors: true, strict: false }).compile(schema);
   return validator(doc) as boolean;
 }
 

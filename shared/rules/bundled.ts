@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -19,4 +19,24 @@ export function bundledRulesDir(): string {
 export function resolveRuleDirs(dirs: string[] | undefined): string[] {
   if (!dirs || dirs.length === 0) return [bundledRulesDir()];
   return dirs.map((d) => (d === '@bundled' ? bundledRulesDir() : d));
+}
+
+/** The manifest the build writes beside each bundle: digests of the bundled rule files it validated. */
+export const TRUSTED_MANIFEST = 'rules.validated.json';
+
+/**
+ * The rule file digests the build validated (schema and authoring lint), read from the
+ * manifest beside this bundle, if it was made with this schema: those files load
+ * without compiling the schema (see LoadOptions.trusted). Empty when there is none
+ * (sources run by the tests, a manifest of another build).
+ */
+export function bundledTrust(schemaDigest: string, dir = __dirname): ReadonlySet<string> {
+  const file = path.join(dir, TRUSTED_MANIFEST);
+  if (!existsSync(file)) return new Set();
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { schema?: string; files?: string[] };
+    return doc.schema === schemaDigest && Array.isArray(doc.files) ? new Set(doc.files) : new Set();
+  } catch {
+    return new Set();
+  }
 }

@@ -30,6 +30,15 @@ export type Operator =
 
 export type Predicate = (fields: Record<string, unknown>) => boolean;
 
+/**
+ * `validated`: the rule was checked when the bundle was built (see LoadOptions.trusted),
+ * so what compiling would only check may wait for its first use (the time zone of a
+ * timeOfDay test: the first Intl call initializes ICU, milliseconds of a cold start).
+ */
+export interface CompileOptions {
+  validated?: boolean;
+}
+
 /** A problem found while compiling, located by JSON pointer inside the rule file. */
 export class ConditionError extends Error {
   constructor(readonly pointer: string, message: string) {
@@ -42,9 +51,9 @@ export class ConditionError extends Error {
  * split, constants lowered, regexes built on RE2 (linear time: no rule can make a
  * function hang on hostile input), CIDRs parsed.
  */
-export function compileCondition(cond: Condition, pointer = '/condition'): Predicate {
+export function compileCondition(cond: Condition, pointer = '/condition', opts: CompileOptions = {}): Predicate {
   if ('all' in cond) {
-    const parts = cond.all.map((c, i) => compileCondition(c, `${pointer}/all/${i}`));
+    const parts = cond.all.map((c, i) => compileCondition(c, `${pointer}/all/${i}`, opts));
     if (parts.length === 1) return parts[0];
     return (f) => {
       for (const p of parts) if (!p(f)) return false;
@@ -53,8 +62,8 @@ export function compileCondition(cond: Condition, pointer = '/condition'): Predi
   }
   if ('any' in cond) {
     // Each alternative is compiled on its own first (so a problem is reported where it is).
-    let parts = cond.any.map((c, i) => compileCondition(c, `${pointer}/any/${i}`));
-    parts = mergeRegexAlternatives(cond.any, parts, pointer);
+    let parts = cond.any.map((c, i) => compileCondition(c, `${pointer}/any/${i}`, opts));
+    parts = mergeRegexAlternatives(cond.any, parts, pointer, opts);
     if (parts.length === 1) return parts[0];
     return (f) => {
       for (const p of parts) if (p(f)) return true;
@@ -62,20 +71,20 @@ export function compileCondition(cond: Condition, pointer = '/condition'): Predi
     };
   }
   if ('not' in cond) {
-    const inner = compileCondition(cond.not, `${pointer}/not`);
+    const inner = compileCondition(cond.not, `${pointer}/not`, opts);
     return (f) => !inner(f);
   }
   if ('some' in cond) {
     // One element must satisfy the whole of `where` (its field paths relative to the
     // element): port 22 and 0.0.0.0/0 in the same security-group permission, not one in each.
-    const where = compileCondition(cond.where, `${pointer}/where`);
+    const where = compileCondition(cond.where, `${pointer}/where`, opts);
     try {
       return compileFieldPredicate(cond.some, (el) => el !== null && typeof el === 'object' && !Array.isArray(el) && where(el as Record<string, unknown>));
     } catch (e) {
       throw new ConditionError(`${pointer}/some`, (e as Error).message);
     }
   }
-  return compileFieldTest(cond, pointer);
+  return compileFieldTest(cond, pointer, opts);
 }
 
 /**
@@ -84,7 +93,7 @@ export function compileCondition(cond: Condition, pointer = '/condition'): Predi
  * the same result (some alternative is found somewhere). Where RE2 refuses the union
  * (the same group name twice, say), the alternatives stay separate.
  */
-function mergeRegexAlternatives(alternatives: Condition[], parts: Predicate[], pointer: string): Predicate[] {
+function mergeRegexAlternatives(alternatives: Condition[], parts: Predicate[], pointer: string, opts: CompileOptions): Predicate[] {
   const groups = new Map<string, number[]>();
   alternatives.forEach((c, i) => {
     if (!('field' in c) || c.op !== 'regex' || typeof c.value !== 'string') return;
@@ -98,7 +107,7 @@ function mergeRegexAlternatives(alternatives: Condition[], parts: Predicate[], p
     const first = alternatives[members[0]] as FieldTest;
     const union: FieldTest = { ...first, value: members.map((i) => `(?:${(alternatives[i] as FieldTest).value as string})`).join('|') };
     try {
-      merged.push(compileFieldTest(union, `${pointer}/any/${members[0]}`));
+      merged.push(compileFieldTest(union, `${pointer}/any/${members[0]}`, opts));
     } catch {
       continue;
     }
@@ -107,8 +116,8 @@ function mergeRegexAlternatives(alternatives: Condition[], parts: Predicate[], p
   return [...parts.filter((_, i) => !replaced.has(i)), ...merged];
 }
 
-function compileFieldTest(test: FieldTest, pointer: string): Predicate {
-  const check: ValueCheck = test.op === 'exists' ? (v) => v !== null : compileValueCheck(test, pointer);
+function compileFieldTest(test: FieldTest, pointer: string, opts: CompileOptions): Predicate {
+  const check: ValueCheck = test.op === 'exists' ? (v) => v !== null : compileValueCheck(test, pointer, opts);
   let some: (root: unknown) => boolean;
   try {
     some = compileFieldPredicate(test.field, check);
@@ -137,7 +146,7 @@ export function scalarText(v: unknown): string | undefined {
   }
 }
 
-function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
+function compileValueCheck(test: FieldTest, pointer: string, opts: CompileOptions): ValueCheck {
   const ci = test.caseInsensitive === true;
   const norm = ci ? (s: string) => s.toLowerCase() : (s: string) => s;
   const valuePointer = `${pointer}/value`;
@@ -229,7 +238,7 @@ function compileValueCheck(test: FieldTest, pointer: string): ValueCheck {
       };
     }
     case 'timeOfDay':
-      return compileTimeOfDay(test.value as TimeOfDaySpec, valuePointer);
+      return compileTimeOfDay(test.value as TimeOfDaySpec, valuePointer, opts);
     default:
       throw new ConditionError(`${pointer}/op`, `unknown operator "${String(test.op)}"`);
   }
@@ -264,8 +273,9 @@ const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
  * `timezone` (IANA name or UTC offset), on `days`. A range whose end is before its
  * start runs over midnight (22:00-06:00).
  */
-function compileTimeOfDay(spec: TimeOfDaySpec, pointer: string): ValueCheck {
-  const local = localClock(spec.timezone, `${pointer}/timezone`);
+function compileTimeOfDay(spec: TimeOfDaySpec, pointer: string, opts: CompileOptions): ValueCheck {
+  let clock = opts.validated ? undefined : localClock(spec.timezone, `${pointer}/timezone`);
+  const local = (t: number) => (clock ??= localClock(spec.timezone, `${pointer}/timezone`))(t);
   const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
   const from = minutes(spec.from);
   const to = minutes(spec.to);
