@@ -2,7 +2,7 @@
  * The documented shapes of one ActionTrail record made the same event for rules:
  *  - successful calls carry `"errorCode": ""` and `"errorMessage": ""` (the published
  *    samples, the SLS field reference): an empty error field is no error, so it is
- *    removed, and `errorCode exists` means the call failed;
+ *    made absent, and `errorCode exists` means the call failed;
  *  - array parameters arrive RPC-flattened (`Permissions.1.PortRange`, `InstanceIds.1`),
  *    as objects keyed by index (SLS's flattened `event.requestParameters.Permissions.1.*`
  *    index names), as JSON strings (`"[{\"PortRange\": …}]"`), or as arrays: all become
@@ -11,8 +11,10 @@
  * The record is completed in place (it is the event's own, freshly parsed).
  */
 export function normalizeActionTrailShape(record: Record<string, unknown>): void {
-  if (isEmptyError(record.errorCode)) delete record.errorCode;
-  if (isEmptyError(record.errorMessage)) delete record.errorMessage;
+  // Made absent without `delete`, which would turn the record into a slow dictionary
+  // object that every rule then reads: undefined is absent to conditions and to JSON.
+  if (isEmptyError(record.errorCode)) record.errorCode = undefined;
+  if (isEmptyError(record.errorMessage)) record.errorMessage = undefined;
   const params = record.requestParameters;
   if (params !== null && typeof params === 'object' && !Array.isArray(params)) arraysIn(params as Record<string, unknown>, 0);
 }

@@ -114,8 +114,11 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
     while (h.length > 2 * count) release(h.shift()!);
     return undefined;
   }
+  // The first hits of the run with evidence, and the hit that completed it (the one at hand, in time order).
   const kept: EvidenceRef[] = [];
-  for (let i = end - count + 1; i <= end; i++) if (h[i][2] !== null) kept.push(h[i][2]!);
+  for (let i = end - count + 1; i < end && kept.length < EVIDENCE_LIMIT - 1; i++) if (h[i][2] !== null) kept.push(h[i][2]!);
+  const completing = h[end][2] ?? (end === at ? evidence : null);
+  if (completing !== null) kept.push(completing);
   const detection: Completion = { t: h[end][0], count, evidence: kept };
   // The window starts again after the detection, as it would have in time order.
   for (let i = 0; i <= end; i++) release(h[i]);
@@ -129,24 +132,13 @@ function removeAt(h: WindowEntry[], at: number): void {
 }
 
 /**
- * Gives the new hit's entry (at `at`) its evidence: the first EVIDENCE_LIMIT hits of
- * its window (from `since`) keep theirs; past them, the newest hit takes the place of
- * the previous newest, so a detection shows how the burst began and the hit that
- * completed it, in bounded memory.
+ * Gives the new hit's entry (at `at`) its evidence while fewer than EVIDENCE_LIMIT - 1
+ * entries of its window (from `since`) hold some: the last place is the completing
+ * hit's, which in time order is the hit at hand when the detection is made (so no
+ * newest hit needs keeping, and detaching, batch after batch).
  */
 function attachEvidence(h: WindowEntry[], at: number, evidence: EvidenceRef, since: number): void {
-  if (h[at][2] !== null) return;
   let withEvidence = 0;
-  let newest = -1;
-  for (let i = 0; i < h.length; i++) {
-    if (h[i][2] !== null && h[i][0] >= since) {
-      withEvidence++;
-      newest = i;
-    }
-  }
-  if (withEvidence < EVIDENCE_LIMIT) h[at][2] = evidence;
-  else if (at === h.length - 1 && newest < at) {
-    release(h[newest]);
-    h[at][2] = evidence;
-  }
+  for (let i = 0; i < h.length; i++) if (h[i][2] !== null && h[i][0] >= since) withEvidence++;
+  if (withEvidence < EVIDENCE_LIMIT - 1 && h[at][2] === null) h[at][2] = evidence;
 }
