@@ -9,8 +9,12 @@ export interface Evidence {
   fields: Record<string, unknown>;
 }
 
-/** Events kept as evidence of one detection, at most. */
-export const EVIDENCE_LIMIT = 5;
+/*
+ * A detection's evidence is what its reader needs, no more: a match's event; a
+ * threshold's first and completing hits; a sequence's first event, last earlier step
+ * and completing event (see alerts/reading.ts): fewer events kept across batches (each
+ * detached, see DetachedEvidence), smaller alerts.
+ */
 
 /**
  * Evidence that outlives its batch (kept in a window or sequence across batches): the

@@ -37,15 +37,16 @@ export function compileFieldPredicate(path: string, pred: (v: unknown) => boolea
   const segments = path.split('.');
   if (segments.some((s) => s === '')) throw new Error(`invalid field path "${path}": empty segment`);
   const last = segments.length - 1;
+  const split = splitPath(segments);
   return (root) => {
     let node = root;
     for (let i = 0; i < segments.length; i++) {
       if (node === null || typeof node !== 'object') return false;
-      if (Array.isArray(node)) return someAt(node, segments, i, pred);
+      if (Array.isArray(node)) return someAt(node, split, i, pred);
       const next: unknown = (node as Record<string, unknown>)[segments[i]];
       if (next === undefined || typeof next === 'function') {
         // A literal dotted key spans at least two segments: none can follow the last one.
-        return i < last && someAt(node, segments, i, pred);
+        return i < last && someAt(node, split, i, pred);
       }
       node = next;
     }
@@ -57,8 +58,30 @@ export function compileFieldPredicate(path: string, pred: (v: unknown) => boolea
   };
 }
 
+/**
+ * A path split once, with what a walk that meets arrays or literal dotted keys needs,
+ * made at compile time: which segments are indices, and the literal key each run of
+ * segments would be (`Permissions.1.PortRange`), so that a missing field (most events
+ * lack most fields a rule reads) costs lookups, not string building.
+ */
+interface SplitPath {
+  segs: string[];
+  numeric: boolean[];
+  /** joined[i][j]: segments i to j-1 joined with dots. */
+  joined: string[][];
+}
+
+function splitPath(segs: string[]): SplitPath {
+  return {
+    segs,
+    numeric: segs.map((s) => /^\d+$/.test(s)),
+    joined: segs.map((_, i) => segs.map((__, j) => (j > i ? segs.slice(i, j).join('.') : '')).concat(segs.slice(i).join('.'))),
+  };
+}
+
 /** `walk` with a predicate instead of an output array: stops at the first value that satisfies it. */
-function someAt(node: unknown, segs: string[], i: number, pred: (v: unknown) => boolean): boolean {
+function someAt(node: unknown, path: SplitPath, i: number, pred: (v: unknown) => boolean): boolean {
+  const segs = path.segs;
   if (i === segs.length) {
     if (node === undefined) return false;
     if (Array.isArray(node)) {
@@ -69,16 +92,16 @@ function someAt(node: unknown, segs: string[], i: number, pred: (v: unknown) => 
   }
   if (node === null || typeof node !== 'object') return false;
   if (Array.isArray(node)) {
-    const seg = segs[i];
-    if (/^\d+$/.test(seg)) return someAt(node[Number(seg)], segs, i + 1, pred);
-    for (const el of node) if (someAt(el, segs, i, pred)) return true;
+    if (path.numeric[i]) return someAt(node[Number(segs[i])], path, i + 1, pred);
+    for (const el of node) if (someAt(el, path, i, pred)) return true;
     return false;
   }
   const obj = node as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(obj, segs[i])) return someAt(obj[segs[i]], segs, i + 1, pred);
+  if (Object.prototype.hasOwnProperty.call(obj, segs[i])) return someAt(obj[segs[i]], path, i + 1, pred);
+  const joined = path.joined[i];
   for (let j = segs.length; j > i + 1; j--) {
-    const key = segs.slice(i, j).join('.');
-    if (Object.prototype.hasOwnProperty.call(obj, key)) return someAt(obj[key], segs, j, pred);
+    const key = joined[j];
+    if (Object.prototype.hasOwnProperty.call(obj, key)) return someAt(obj[key], path, j, pred);
   }
   return false;
 }

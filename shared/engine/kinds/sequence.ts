@@ -1,7 +1,7 @@
 import { Predicate } from '../../rules/condition';
 import { parseDuration } from '../../util/duration';
 import { Completion } from '../detection';
-import { EVIDENCE_LIMIT, EvidenceRef } from '../evidence';
+import { EvidenceRef } from '../evidence';
 import { RuleKindModule } from '../kind';
 import { admit, insertByTime, release } from './timed-entries';
 
@@ -132,18 +132,14 @@ function chainEndingAt(h: SequenceEntry[], end: number, spec: SequenceSpec): num
 
 /**
  * The detection of a chain: its events' count, and evidence for a reader: the first
- * events, the last one before the completing event, and the completing event.
+ * event, the last one before the completing event, and the completing event.
  */
 function completion(h: SequenceEntry[], chain: number[], end: number): Completion {
   const evidence: EvidenceRef[] = [];
-  // `chain` is latest first: chain[0] completes, chain[1] is the last earlier step.
-  for (let k = chain.length - 1; k >= 2 && evidence.length < EVIDENCE_LIMIT - 2; k--) {
+  // `chain` is latest first: chain[0] completes, chain[1] is the last earlier step, the last is the first.
+  for (const k of chain.length > 2 ? [chain.length - 1, 1, 0] : chain.length === 2 ? [1, 0] : [0]) {
     const ref = h[chain[k]][2];
     if (ref !== null) evidence.push(ref);
   }
-  const lastStep = chain.length > 1 ? h[chain[1]][2] : null;
-  if (lastStep !== null) evidence.push(lastStep);
-  const closing = h[end][2];
-  if (closing !== null) evidence.push(closing);
   return { t: h[end][0], count: chain.length, evidence };
 }

@@ -1,7 +1,7 @@
 import { compileFirstValue } from '../../util/field-path';
 import { parseDuration } from '../../util/duration';
 import { Completion } from '../detection';
-import { EVIDENCE_LIMIT, EvidenceRef } from '../evidence';
+import { EvidenceRef } from '../evidence';
 import { RuleKindModule, stateText } from '../kind';
 import { admit, insertByTime, release } from './timed-entries';
 
@@ -114,9 +114,9 @@ export function addHit(state: WindowState, t: number, id: string, v: string | un
     while (h.length > 2 * count) release(h.shift()!);
     return undefined;
   }
-  // The first hits of the run with evidence, and the hit that completed it (the one at hand, in time order).
+  // The run's first hit the window kept evidence of, and the hit that completed it (the one at hand, in time order).
   const kept: EvidenceRef[] = [];
-  for (let i = end - count + 1; i < end && kept.length < EVIDENCE_LIMIT - 1; i++) if (h[i][2] !== null) kept.push(h[i][2]!);
+  for (let i = end - count + 1; i < end && kept.length === 0; i++) if (h[i][2] !== null) kept.push(h[i][2]!);
   const completing = h[end][2] ?? (end === at ? evidence : null);
   if (completing !== null) kept.push(completing);
   const detection: Completion = { t: h[end][0], count, evidence: kept };
@@ -132,13 +132,13 @@ function removeAt(h: WindowEntry[], at: number): void {
 }
 
 /**
- * Gives the new hit's entry (at `at`) its evidence while fewer than EVIDENCE_LIMIT - 1
- * entries of its window (from `since`) hold some: the last place is the completing
- * hit's, which in time order is the hit at hand when the detection is made (so no
- * newest hit needs keeping, and detaching, batch after batch).
+ * Gives the new hit's entry (at `at`) its evidence when no entry of its window (from
+ * `since`) holds any: the window keeps its first hit's; the completing hit's is the
+ * one at hand when the detection is made, in time order (so no newest hit needs
+ * keeping, and detaching, batch after batch).
  */
 function attachEvidence(h: WindowEntry[], at: number, evidence: EvidenceRef, since: number): void {
-  let withEvidence = 0;
-  for (let i = 0; i < h.length; i++) if (h[i][2] !== null && h[i][0] >= since) withEvidence++;
-  if (withEvidence < EVIDENCE_LIMIT - 1 && h[at][2] === null) h[at][2] = evidence;
+  if (h[at][2] !== null) return;
+  for (let i = 0; i < h.length; i++) if (h[i][2] !== null && h[i][0] >= since) return;
+  h[at][2] = evidence;
 }
