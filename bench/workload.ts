@@ -10,7 +10,7 @@ import * as path from 'node:path';
  */
 export interface Workload {
   files: string[];
-  /** The auth.log's sshd lines alone, in RFC 3164 (for tools that read only sshd, such as fail2ban-regex). */
+  /** sshd lines alone, as many as the workload's events, in RFC 3164 (for tools that read only sshd, such as fail2ban-regex). */
   sshd: string;
   events: number;
 }
@@ -158,9 +158,9 @@ export async function generateWorkload(dir: string, events: number): Promise<Wor
     // rsyslog's high-precision format, as Debian 12 writes it.
     return `${new Date(T0 + i * 400).toISOString().replace('Z', '000+00:00')} web-01 ${program}[${pid}]: ${message}`;
   });
-  // The same sshd lines, as many as the auth.log has lines, in the classic syslog format.
+  // sshd's lines of the same stream, as many as the workload has events, in the classic syslog format.
   let k = 0;
-  await writeLines(sshd, events - half, () => {
+  await writeLines(sshd, events, () => {
     while (authMessage(k)[0] !== 'sshd') k++;
     const [, pid, message] = authMessage(k);
     const d = new Date(T0 + k++ * 400);
