@@ -34,7 +34,7 @@ export function buildProgram(): Command {
       .description('evaluate events from files or folders against the rules and print the alerts')
       .argument('[paths...]', 'files or folders of events; - for standard input')
       .option('--rules <dir>', 'rule folder (repeatable; replaces the bundled rules; @bundled names them)', collect)
-      .option('--state <store>', 'state store: memory (default), or redis://host:port (password from SECMON_REDIS_PASSWORD)')
+      .option('--state <store>', 'state store: memory (default), redis://host:port or redis-cluster://host:port,host:port,… (password from SECMON_REDIS_PASSWORD)')
       .option('--settings <file>', 'JSON file of SECMON_* settings (the keys Function Compute reads from its environment)')
       .option('--config <file>', 'dispatch configuration (channels and routes) for --dispatch; default SECMON_DISPATCH_CONFIG')
       .option('--json', 'print one alert per line as JSON (NDJSON); the summary goes to stderr')

@@ -105,12 +105,12 @@ export function parseZone(v: string): string {
 export const CONFIG_KEYS: readonly KeySpec[] = [
   {
     key: 'SECMON_STATE',
-    description: 'State store: `memory` (one process only) or `redis://host:port[/db]` (ApsaraDB for Redis / Tair in the VPC)',
+    description: 'State store: `memory` (one process only), `redis://host:port[/db]` (ApsaraDB for Redis / Tair in the VPC: a standard instance, or a cluster instance through its proxy) or `redis-cluster://host:port,host:port,…` (a Redis Cluster, or a Tair cluster instance in direct connection mode)',
     default: 'memory',
     parse: (v) => {
-      if (v !== 'memory' && !/^rediss?:\/\/[^/\s]+/.test(v)) throw new Error('must be "memory" or a redis:// URL');
+      if (v !== 'memory' && !/^rediss?(-cluster)?:\/\/[^/\s]+/.test(v)) throw new Error('must be "memory", a redis:// URL or a redis-cluster:// list of nodes');
       // No user part at all (a password may hold '@' or ':'), and no password in the query.
-      if (/^rediss?:\/\/[^/?#]*@/.test(v) || /[?&](?:password|pass|auth)=/i.test(v)) throw new Error('must not contain a password: set SECMON_REDIS_PASSWORD instead');
+      if (/^rediss?(-cluster)?:\/\/[^/?#]*@/.test(v) || /[?&](?:password|pass|auth)=/i.test(v)) throw new Error('must not contain a password: set SECMON_REDIS_PASSWORD instead');
       return v;
     },
     assign: (c, v) => (c.state = v as string),

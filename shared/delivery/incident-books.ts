@@ -2,7 +2,7 @@ import { readFile, appendFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Alert } from '../alerts/alert';
 import { Incident, IncidentStatus, applyAlert, changeStatus } from '../alerts/incident';
-import { STATE_KEYS, stateKey } from '../state/keys';
+import { INCIDENTS_TAG, STATE_KEYS, taggedKey } from '../state/keys';
 import { StateStore, StateWrite } from '../state/store';
 
 /** Where incidents live: the StateStore (Function Compute, the CLI on Redis) or the local file (the CLI on memory). */
@@ -26,9 +26,11 @@ type IndexEntry = [id: string, incidentKey: string];
  * that pair atomically, so concurrent dispatchers attach to one incident instead of
  * opening two; an index key lists the incidents by id, for `secmon incidents`. The
  * latest incident of each rule and key is kept for 90 days after its last change.
+ * Incidents and the index share a hash tag (one slot of a Redis Cluster): they are few,
+ * and opening one changes both atomically.
  */
 export class StoreIncidentBook implements IncidentBook {
-  private readonly indexKey = stateKey('incidentIndex', 'all');
+  private readonly indexKey = taggedKey('incidentIndex', INCIDENTS_TAG, 'all');
   private readonly ttlMs = STATE_KEYS.incident.ttlMs;
 
   constructor(
@@ -38,7 +40,7 @@ export class StoreIncidentBook implements IncidentBook {
   ) {}
 
   async record(alert: Alert): Promise<{ incident: Incident; opened: boolean }> {
-    const key = stateKey('incident', alert.rule, alert.key);
+    const key = taggedKey('incident', INCIDENTS_TAG, alert.rule, alert.key);
     const now = this.now();
     return this.store.transact([key, this.indexKey], now, (cur) => {
       const r = applyAlert(cur.get(key) as Incident | undefined, alert, new Date(now).toISOString());

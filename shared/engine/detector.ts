@@ -1,7 +1,7 @@
 import { SecEvent, Source } from '../events/event';
 import { CompiledRule } from '../rules/rule';
-import { STATE_KEYS, stateKey } from '../state/keys';
-import { StateStore, StateWrite, TransactionResult } from '../state/store';
+import { STATE_KEYS, groupKey, groupTag, stateKey, taggedKey } from '../state/keys';
+import { StateStore, StateWrite, Transaction, TransactionResult } from '../state/store';
 import { digestId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
 import { Completion, Detection } from './detection';
@@ -25,12 +25,20 @@ interface Candidate {
   sk?: string;
   /** Already decided (detections of stateful rules): the count of held-back detections it reports. */
   held?: number;
+  /** The hash tag of its rule and key (see groupTag). */
+  tag?: string;
+  /** Its place in the batch, for an order of detections that does not depend on partitions. */
+  ordinal?: number;
 }
 
 interface Group {
   armed: ArmedRule;
   key: string;
+  /** The hash tag of the group's keys (see groupTag). */
+  tag: string;
   sk?: string;
+  /** Its place in the batch (after the match rules' candidates). */
+  ordinal?: number;
   /** The events that hit the group, in arrival order, and beside each the value its kind recorded. */
   events: SecEvent[];
   values: Array<string | number | null>;
@@ -39,8 +47,6 @@ interface Group {
 }
 
 interface RuleGroups {
-  /** The rule's state keys without the group key (`w:<rule id>:`). */
-  prefix: string;
   byKey: Map<string, Group>;
   /** The group of the rule's latest hit. */
   last: Group | undefined;
@@ -72,7 +78,28 @@ export interface ProcessOptions {
  */
 interface DueIndex {
   wm: Record<string, number>;
-  groups: Array<[number, string, string]>;
+  groups: DueEntry[];
+}
+type DueEntry = [due: number, ruleId: string, key: string];
+
+/**
+ * What one partition's transaction decided (kept as the batch's marker of that
+ * partition, for a redelivery): its detections with their places in the batch, the
+ * due-index entries of its groups it acted on, and those still due.
+ */
+interface PartitionResult {
+  d: Detection[];
+  o: number[];
+  used: DueEntry[];
+  due: DueEntry[];
+}
+
+/** The candidates and groups of a batch whose keys share a partition of the store. */
+interface Partition {
+  candidates: Candidate[];
+  groups: Array<[string, Group]>;
+  keys: Set<string>;
+  used: DueEntry[];
 }
 
 /**
@@ -218,7 +245,7 @@ export class DetectionBatch {
       if (value === undefined) continue;
       let ruleGroups = this.byRule.get(armed);
       if (ruleGroups === undefined) {
-        ruleGroups = { prefix: stateKey(kind.state, rule.id, ''), byKey: new Map(), last: undefined };
+        ruleGroups = { byKey: new Map(), last: undefined };
         this.byRule.set(armed, ruleGroups);
       }
       // Hits come in runs of one key (a brute force is many lines from one address).
@@ -226,9 +253,10 @@ export class DetectionBatch {
       if (group === undefined || group.key !== key) {
         group = ruleGroups.byKey.get(key);
         if (group === undefined) {
-          group = { armed, key, events: [], values: [] };
+          const tag = groupTag(rule.id, key);
+          group = { armed, key, tag, events: [], values: [] };
           ruleGroups.byKey.set(key, group);
-          this.groups.set(ruleGroups.prefix + key, group);
+          this.groups.set(taggedKey(kind.state, tag, rule.id, key), group);
         }
         ruleGroups.last = group;
       }
@@ -247,11 +275,7 @@ export class DetectionBatch {
     // Rules that complete with time look at every batch (a stream's watermark may have made a period due).
     const mode = opts.timed ?? 'watermark';
     const timed = this.timed.size > 0 && (this.added > 0 || mode === 'end');
-    if (!timed && opts.batchId === undefined && groups.size === 0 && silences.length === 0 && !candidates.some((c) => c.rule.suppressMs !== undefined)) {
-      if (candidates.length === 0) return [];
-      const detections = candidates.map((c) => toDetection(c, 0));
-      return this.store.transact([], now, () => ({ writes: new Map(), result: detections, claim: firstSeen(detections) }));
-    }
+    if (!timed && candidates.length === 0 && groups.size === 0) return [];
     return this.evaluateStateful(candidates, groups, now, opts.batchId, silences, timed ? mode : undefined);
   }
 
@@ -261,134 +285,251 @@ export class DetectionBatch {
     return (stream) => Math.max(stored?.wm[stream] ?? -Infinity, this.streamMax.get(stream) ?? -Infinity);
   }
 
-  /** The state keys of the indexed groups due by the watermarks after this batch. */
-  private dueKeys(stored: DueIndex | undefined, mode: 'watermark' | 'defer' | 'end'): string[] {
-    if (stored === undefined) return [];
-    const after = this.watermarksAfter(stored, mode);
-    const keys: string[] = [];
-    for (const [due, ruleId, key] of stored.groups) {
-      const armed = this.timed.get(ruleId);
-      if (armed !== undefined && due <= ruleWatermark(armed, after)) keys.push(groupStateKey(armed, key));
-    }
-    return keys;
-  }
-
+  /**
+   * Everything stateful of the batch, one transaction per partition of the store (a
+   * Redis Cluster hash slot) that its groups and candidates touch, all run at once.
+   * Each group's state, suppression and alert claims share its hash tag, so a group is
+   * decided atomically with all its keys; groups are independent of each other, so the
+   * detections do not depend on how they are partitioned. Rules that complete with
+   * time read the due index first, and update it after (see mergeDueIndex).
+   */
   private async evaluateStateful(matched: Candidate[], groups: Map<string, Group>, now: number, batchId: string | undefined, silences: Silence[], timed?: 'watermark' | 'defer' | 'end'): Promise<Detection[]> {
+    const store = this.store;
     // A rule with a silence keeps a held-back count per key even without a suppression period.
     const silencedRules = new Set(silences.map((s) => s.rule));
     const counts = (rule: CompiledRule) => rule.suppressMs !== undefined || silencedRules.has(rule.id);
-    const batchKey = batchId === undefined ? undefined : stateKey('batch', batchId);
     const dueKey = timed === undefined ? undefined : stateKey('due', 'index');
-    const keys = new Set<string>(groups.keys());
-    if (batchKey) keys.add(batchKey);
-    if (dueKey) keys.add(dueKey);
-    for (const c of matched) if (counts(c.rule)) keys.add((c.sk = suppressionKey(c.rule, c.key)));
-    for (const g of groups.values()) if (counts(g.armed.rule)) keys.add((g.sk = suppressionKey(g.armed.rule, g.key)));
+    // A batch whose first evaluation advanced groups come due pinned them in a manifest (see pinDue).
+    const manifestKey = timed === undefined || batchId === undefined ? undefined : taggedKey('batch', groupTag('batch', batchId), batchId, 'due');
+    const [dueIndex, pinned] = await Promise.all([
+      dueKey === undefined ? undefined : (store.read(dueKey, now) as Promise<DueIndex | undefined>),
+      manifestKey === undefined ? undefined : (store.read(manifestKey, now) as Promise<DueEntry[] | undefined>),
+    ]);
+    // Only on the watermark is anything late: deferred, or at the end, every event counts.
+    const wmBefore = (stream: string) => (timed === 'watermark' ? (dueIndex?.wm[stream] ?? -Infinity) : -Infinity);
+    const wmAfter = this.watermarksAfter(dueIndex, timed ?? 'watermark');
 
-    const update = (current: Map<string, unknown>): TransactionResult<Detection[]> => {
-      const writes = new Map<string, StateWrite | null>();
-      // A batch evaluated before: its detections again (the dispatcher delivers each once).
-      if (batchKey && current.has(batchKey)) return { writes, result: current.get(batchKey) as Detection[] };
-      const candidates = [...matched];
-      // What stays in a window outlives this batch and is detached; an event held by
-      // several rules' windows is detached once. Evidence of earlier batches is detached
-      // already.
-      const detached = new Map<SecEvent, DetachedEvidence>();
-      const detach = (ref: EvidenceRef): EvidenceRef => {
-        if (!isBatchEvent(ref)) return ref;
-        let d = detached.get(ref);
-        if (d === undefined) {
-          d = detachEvidence(ref);
-          detached.set(ref, d);
-        }
-        return d;
-      };
-      const suppression = new Suppression(current);
-      // Groups of rules that complete with time and are due, with no hits in this batch, are advanced too.
-      const dueIndex = dueKey === undefined ? undefined : (current.get(dueKey) as DueIndex | undefined);
-      // Only on the watermark is anything late: deferred, or at the end, every event counts.
-      const wmBefore = (stream: string) => (timed === 'watermark' ? (dueIndex?.wm[stream] ?? -Infinity) : -Infinity);
-      const wmAfter = this.watermarksAfter(dueIndex, timed ?? 'watermark');
-      const advanced = new Map(groups);
-      if (dueIndex !== undefined) {
-        for (const [due, ruleId, key] of dueIndex.groups) {
-          const armed = this.timed.get(ruleId);
-          if (armed === undefined || !armed.module.stateful || due > ruleWatermark(armed, wmAfter)) continue;
-          const k = groupStateKey(armed, key);
-          if (advanced.has(k) || !current.has(k)) continue;
-          const rule = armed.rule;
-          advanced.set(k, { armed, key, events: [], values: [], marks: [], sk: counts(rule) ? suppressionKey(rule, key) : undefined });
-        }
+    // Groups of rules that complete with time and are due, with no hits in this batch, are advanced too.
+    const indexed: Array<[DueEntry, string]> = [];
+    const dropped: DueEntry[] = [];
+    let due: DueEntry[] = [];
+    for (const entry of dueIndex?.groups ?? []) {
+      const [at, ruleId, key] = entry;
+      const armed = this.timed.get(ruleId);
+      // An entry of a rule that no longer completes with time (removed, or changed) is dropped.
+      if (armed === undefined || !armed.module.stateful) {
+        dropped.push(entry);
+        continue;
       }
-      const stillDue: Array<[number, string, string]> = [];
-      for (const [stateKey, group] of advanced) {
-        const { armed, sk } = group;
-        const kind = armed.module;
-        if (!kind.stateful) continue;
-        const rule = armed.rule;
-        const period = rule.suppressMs;
-        // A group's detections come in time order and its suppression key is its own,
-        // so they are decided here: held-back ones never become candidates.
-        const ctx: GroupContext = {
-          emit(completion, event) {
-            if (completion === undefined) return;
-            if (sk !== undefined && silenced(silences, rule.id, group.key, completion.t)) return suppression.holdBack(sk, completion.t);
-            const held = period === undefined ? (sk === undefined ? 0 : suppression.takeHeld(sk, completion.t)) : suppression.decide(sk!, completion.t, period);
-            // A completion with no event of this batch (a period come due) renders from its last evidence.
-            const fields = event?.fields ?? (completion.evidence.length > 0 ? asEvidence(completion.evidence[completion.evidence.length - 1]).fields : {});
-            if (held !== undefined) candidates.push({ rule, key: group.key, fields, completion, held });
-          },
-          suppressedUntil: () => (sk === undefined ? -Infinity : suppression.until(sk)),
-          detach,
-          watermark: () => ruleWatermark(armed, wmBefore),
-          watermarkAfter: () => ruleWatermark(armed, wmAfter),
-        };
-        if (timed !== 'watermark') group.marks = undefined;
-        inTimeOrder(group.events, group.values, group.marks);
-        const kept = kind.advance(armed.spec, current.get(stateKey), group, ctx);
-        if (kept !== undefined) writes.set(stateKey, kept === null ? null : { value: kept.value, ttlMs: ttlUntil(kept.until, now) });
-        if (kind.dueAt !== undefined) {
-          const state = kept === undefined ? current.get(stateKey) : kept?.value;
-          const due = state === undefined || state === null ? undefined : kind.dueAt(armed.spec, state);
-          if (due !== undefined) stillDue.push([due, rule.id, group.key]);
-        }
-      }
-      if (dueKey !== undefined) {
-        // The index: what was not advanced stays; what was, is as its state now says.
-        const groupsIndexed = (dueIndex?.groups ?? []).filter(([, ruleId, key]) => this.timed.has(ruleId) && !advanced.has(groupStateKey(this.timed.get(ruleId)!, key)));
-        const wm: Record<string, number> = { ...(dueIndex?.wm ?? {}) };
-        for (const [stream, t] of this.streamMax) if (!(t <= (wm[stream] ?? -Infinity))) wm[stream] = t;
-        writes.set(dueKey, { value: { wm, groups: [...groupsIndexed, ...stillDue] } satisfies DueIndex, ttlMs: STATE_KEYS.due.ttlMs });
-      }
+      const k = groupKey(armed.module.state, ruleId, key);
+      indexed.push([entry, k]);
+      if (at <= ruleWatermark(armed, wmAfter) && !groups.has(k)) due.push(entry);
+    }
+    if (pinned !== undefined) due = pinned;
+    else if (manifestKey !== undefined && due.length > 0) due = await this.pinDue(manifestKey, now, due);
+    const advanced = new Map(groups);
+    for (const [, ruleId, key] of due) {
+      const armed = this.timed.get(ruleId);
+      if (armed === undefined || !armed.module.stateful) continue;
+      const tag = groupTag(ruleId, key);
+      const k = taggedKey(armed.module.state, tag, ruleId, key);
+      if (!advanced.has(k)) advanced.set(k, { armed, key, tag, events: [], values: [], marks: [] });
+    }
 
-      candidates.sort((a, b) => a.completion.t - b.completion.t);
-      const detections: Detection[] = [];
-      for (const c of candidates) {
-        const period = c.rule.suppressMs;
-        // Match rules' candidates are decided in time order here.
-        if (c.held === undefined && c.sk !== undefined && silenced(silences, c.rule.id, c.key, c.completion.t)) {
-          suppression.holdBack(c.sk, c.completion.t);
-          continue;
-        }
-        const held = c.held ?? (period === undefined ? (c.sk === undefined ? 0 : suppression.takeHeld(c.sk, c.completion.t)) : suppression.decide(c.sk!, c.completion.t, period));
-        if (held !== undefined) detections.push(toDetection(c, held));
-      }
-      suppression.write(writes, (until) => ttlUntil(until, now));
-      if (batchKey) writes.set(batchKey, { value: detections, ttlMs: STATE_KEYS.batch.ttlMs });
-      // State and alert-id claims commit in one step: a crash between them could
-      // otherwise keep a window's or suppression's change and lose its alert.
-      return { writes, result: detections, claim: firstSeen(detections) };
+    const partitions = new Map<number, Partition>();
+    const partitionOf = (tag: string) => {
+      const p = store.partitionOf(tag);
+      let part = partitions.get(p);
+      if (part === undefined) partitions.set(p, (part = { candidates: [], groups: [], keys: new Set(), used: [] }));
+      return part;
     };
-    return this.store.transact([...keys], now, update, {
-      earliest: this.earliest,
-      expand: dueKey === undefined ? undefined : (current) => this.dueKeys(current.get(dueKey) as DueIndex | undefined, timed ?? 'watermark'),
-    });
-  }
-}
+    for (let i = 0; i < matched.length; i++) {
+      const c = matched[i];
+      c.ordinal = i;
+      c.tag = groupTag(c.rule.id, c.key);
+      const part = partitionOf(c.tag);
+      part.candidates.push(c);
+      if (counts(c.rule)) part.keys.add((c.sk = suppressionKey(c.rule, c.tag, c.key)));
+    }
+    let ordinal = matched.length;
+    for (const [k, group] of advanced) {
+      group.ordinal = ordinal++;
+      const part = partitionOf(group.tag);
+      part.groups.push([k, group]);
+      part.keys.add(k);
+      if (counts(group.armed.rule)) part.keys.add((group.sk = suppressionKey(group.armed.rule, group.tag, group.key)));
+    }
+    // Each partition takes the index entries of its groups out, and puts back those still due.
+    for (const [entry, k] of indexed) {
+      const group = advanced.get(k);
+      if (group !== undefined) partitionOf(group.tag).used.push(entry);
+    }
 
-/** Where a group of a stateful rule keeps its state. */
-function groupStateKey(armed: ArmedRule, key: string): string {
-  return stateKey(armed.module.stateful ? armed.module.state : 'window', armed.rule.id, key);
+    const ctx = { silences, counts, wmBefore, wmAfter, timed, now };
+    const transactions: Array<Transaction<PartitionResult>> = [];
+    for (const [p, part] of partitions) {
+      // The batch's marker of this partition: a redelivered batch gets this partition's first decisions back.
+      const batchKey = batchId === undefined ? undefined : taggedKey('batch', store.partitionTag(p), batchId);
+      if (batchKey !== undefined) part.keys.add(batchKey);
+      transactions.push({ keys: [...part.keys], update: (current) => this.evaluatePartition(part, current, batchKey, ctx) });
+    }
+    const results = await store.transactAll(transactions, now, { earliest: this.earliest });
+    if (dueKey !== undefined) await this.updateDueIndex(dueKey, now, [...dropped, ...results.flatMap((r) => r.used)], results.flatMap((r) => r.due));
+
+    // One order, whatever the partitions: by time, then by place in the batch.
+    const ordered: Array<[Detection, number]> = [];
+    for (const r of results) for (let i = 0; i < r.d.length; i++) ordered.push([r.d[i], r.o[i]]);
+    ordered.sort((a, b) => (a[0].time < b[0].time ? -1 : a[0].time > b[0].time ? 1 : a[1] - b[1]));
+    return ordered.map((x) => x[0]);
+  }
+
+  /** One partition's transaction: its groups advanced, its candidates decided, its alert ids claimed. */
+  private evaluatePartition(
+    part: Partition,
+    current: Map<string, unknown>,
+    batchKey: string | undefined,
+    { silences, counts, wmBefore, wmAfter, timed, now }: { silences: Silence[]; counts: (rule: CompiledRule) => boolean; wmBefore: (stream: string) => number; wmAfter: (stream: string) => number; timed?: 'watermark' | 'defer' | 'end'; now: number },
+  ): TransactionResult<PartitionResult> {
+    const writes = new Map<string, StateWrite | null>();
+    // A batch evaluated before: this partition's decisions again (the dispatcher delivers each once).
+    if (batchKey && current.has(batchKey)) return { writes, result: current.get(batchKey) as PartitionResult };
+    const candidates = [...part.candidates];
+    // What stays in a window outlives this batch and is detached; an event held by
+    // several rules' windows is detached once. Evidence of earlier batches is detached
+    // already.
+    const detached = new Map<SecEvent, DetachedEvidence>();
+    const detach = (ref: EvidenceRef): EvidenceRef => {
+      if (!isBatchEvent(ref)) return ref;
+      let d = detached.get(ref);
+      if (d === undefined) {
+        d = detachEvidence(ref);
+        detached.set(ref, d);
+      }
+      return d;
+    };
+    const suppression = new Suppression(current);
+    const stillDue: DueEntry[] = [];
+    for (const [stateKey, group] of part.groups) {
+      const { armed } = group;
+      const kind = armed.module;
+      if (!kind.stateful) continue;
+      const rule = armed.rule;
+      const sk = counts(rule) ? (group.sk ??= suppressionKey(rule, group.tag, group.key)) : undefined;
+      const period = rule.suppressMs;
+      // A group's detections come in time order and its suppression key is its own,
+      // so they are decided here: held-back ones never become candidates.
+      const groupCtx: GroupContext = {
+        emit(completion, event) {
+          if (completion === undefined) return;
+          if (sk !== undefined && silenced(silences, rule.id, group.key, completion.t)) return suppression.holdBack(sk, completion.t);
+          const held = period === undefined ? (sk === undefined ? 0 : suppression.takeHeld(sk, completion.t)) : suppression.decide(sk!, completion.t, period);
+          // A completion with no event of this batch (a period come due) renders from its last evidence.
+          const fields = event?.fields ?? (completion.evidence.length > 0 ? asEvidence(completion.evidence[completion.evidence.length - 1]).fields : {});
+          if (held !== undefined) candidates.push({ rule, key: group.key, fields, completion, held, tag: group.tag, ordinal: group.ordinal });
+        },
+        suppressedUntil: () => (sk === undefined ? -Infinity : suppression.until(sk)),
+        detach,
+        watermark: () => ruleWatermark(armed, wmBefore),
+        watermarkAfter: () => ruleWatermark(armed, wmAfter),
+      };
+      if (timed !== 'watermark') group.marks = undefined;
+      inTimeOrder(group.events, group.values, group.marks);
+      const kept = kind.advance(armed.spec, current.get(stateKey), group, groupCtx);
+      if (kept !== undefined) writes.set(stateKey, kept === null ? null : { value: kept.value, ttlMs: ttlUntil(kept.until, now) });
+      if (kind.dueAt !== undefined) {
+        const state = kept === undefined ? current.get(stateKey) : kept?.value;
+        const due = state === undefined || state === null ? undefined : kind.dueAt(armed.spec, state);
+        if (due !== undefined) stillDue.push([due, rule.id, group.key]);
+      }
+    }
+
+    // In time order; at one time, in the order of the batch (candidates of a group are in time order already).
+    candidates.sort((a, b) => a.completion.t - b.completion.t || a.ordinal! - b.ordinal!);
+    const detections: Detection[] = [];
+    const ordinals: number[] = [];
+    const tags: string[] = [];
+    for (const c of candidates) {
+      const period = c.rule.suppressMs;
+      // Match rules' candidates are decided in time order here.
+      if (c.held === undefined && c.sk !== undefined && silenced(silences, c.rule.id, c.key, c.completion.t)) {
+        suppression.holdBack(c.sk, c.completion.t);
+        continue;
+      }
+      const held = c.held ?? (period === undefined ? (c.sk === undefined ? 0 : suppression.takeHeld(c.sk, c.completion.t)) : suppression.decide(c.sk!, c.completion.t, period));
+      if (held === undefined) continue;
+      detections.push(toDetection(c, held));
+      ordinals.push(c.ordinal!);
+      tags.push(c.tag!);
+    }
+    suppression.write(writes, (until) => ttlUntil(until, now));
+    const result: PartitionResult = { d: detections, o: ordinals, used: part.used, due: stillDue };
+    if (batchKey) writes.set(batchKey, { value: result, ttlMs: STATE_KEYS.batch.ttlMs });
+    // State and alert-id claims commit in one step: a crash between them could
+    // otherwise keep a window's or suppression's change and lose its alert.
+    return {
+      writes,
+      result,
+      claim: {
+        keys: detections.map((d, i) => taggedKey('alertClaim', tags[i], d.id)),
+        ttlMs: STATE_KEYS.alertClaim.ttlMs,
+        settle: (fresh) => ({ ...result, d: detections.filter((_, i) => fresh[i]), o: ordinals.filter((_, i) => fresh[i]) }),
+      },
+    };
+  }
+
+  /**
+   * Which groups come due a batch advances depends on the due index when it is
+   * evaluated, and so which partitions it touches. Its first evaluation writes them
+   * down before committing anything (the first writer's list stands), and a redelivery
+   * advances the same ones: the same partitions, whose markers give back what the first
+   * evaluation decided. A batch that advances none needs no manifest: its partitions
+   * follow from its events alone.
+   */
+  private pinDue(manifestKey: string, now: number, due: DueEntry[]): Promise<DueEntry[]> {
+    return this.store.transact(
+      [manifestKey],
+      now,
+      (current) => {
+        const first = current.get(manifestKey) as DueEntry[] | undefined;
+        if (first !== undefined) return { writes: new Map(), result: first };
+        return { writes: new Map([[manifestKey, { value: due, ttlMs: STATE_KEYS.batch.ttlMs }]]), result: due };
+      },
+      { earliest: this.earliest },
+    );
+  }
+
+  /**
+   * The due index after the batch: the entries its partitions acted on leave, those
+   * still due enter, the watermarks advance. Its own transaction, after the
+   * partitions': a crash between leaves entries of groups already advanced (read
+   * again, found not due, dropped) and loses none, since each partition's marker keeps
+   * what it would put here for a redelivery. Concurrent detectors may each enter a
+   * group; the earliest entry is kept.
+   */
+  private async updateDueIndex(dueKey: string, now: number, used: DueEntry[], due: DueEntry[]): Promise<void> {
+    const gone = new Set(used.map((e) => JSON.stringify(e)));
+    await this.store.transact(
+      [dueKey],
+      now,
+      (current) => {
+        const stored = current.get(dueKey) as DueIndex | undefined;
+        const wm: Record<string, number> = { ...(stored?.wm ?? {}) };
+        for (const [stream, t] of this.streamMax) if (!(t <= (wm[stream] ?? -Infinity))) wm[stream] = t;
+        const earliest = new Map<string, DueEntry>();
+        for (const e of [...(stored?.groups ?? []).filter((x) => !gone.has(JSON.stringify(x))), ...due]) {
+          const k = `${e[1]}\n${e[2]}`;
+          const seen = earliest.get(k);
+          if (seen === undefined || e[0] < seen[0]) earliest.set(k, e);
+        }
+        // In one order, whatever the order the partitions came in.
+        const groups = [...earliest.values()].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+        const value: DueIndex = { wm, groups };
+        const unchanged = stored !== undefined && JSON.stringify(stored) === JSON.stringify(value);
+        return { writes: unchanged ? new Map() : new Map([[dueKey, { value, ttlMs: STATE_KEYS.due.ttlMs }]]), result: undefined };
+      },
+      { earliest: this.earliest },
+    );
+  }
 }
 
 /** A rule's watermark: the latest of its sources' streams'. */
@@ -401,15 +542,6 @@ function ruleWatermark(armed: ArmedRule, of: (stream: string) => number): number
 /** The TTL (after the batch's latest event) of state that matters until event time `until`. */
 function ttlUntil(until: number, now: number): number {
   return Math.max(0, until - now) + LATE_DATA_ALLOWANCE_MS;
-}
-
-/** The claims that raise each detection once: a detection another batch or instance raised already is dropped. */
-function firstSeen(detections: Detection[]): TransactionResult<Detection[]>['claim'] {
-  return {
-    keys: detections.map((d) => stateKey('alertClaim', d.id)),
-    ttlMs: STATE_KEYS.alertClaim.ttlMs,
-    settle: (fresh) => detections.filter((_, i) => fresh[i]),
-  };
 }
 
 function toDetection(c: Candidate, suppressed: number): Detection {
@@ -451,6 +583,6 @@ function inTimeOrder(events: SecEvent[], values: Array<string | number | null>, 
   }
 }
 
-function suppressionKey(rule: CompiledRule, key: string): string {
-  return stateKey('suppression', rule.id, key);
+function suppressionKey(rule: CompiledRule, tag: string, key: string): string {
+  return taggedKey('suppression', tag, rule.id, key);
 }

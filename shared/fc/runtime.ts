@@ -87,7 +87,7 @@ export async function createRuntime(ctx: FcContext, opts: RuntimeOptions = {}): 
     log('warn', 'SECMON_STATE=memory: state is not shared between function instances; set a redis:// URL in production');
   }
   const slsClients = new Map<string, SlsClient>();
-  log('info', 'secmon runtime ready', { rules: assembly.rules.length, state: config.state.startsWith('redis') ? 'redis' : 'memory', dispatch: config.dispatch, channels: assembly.delivery ? 'configured' : 'log' });
+  log('info', 'secmon runtime ready', { rules: assembly.rules.length, state: config.state.startsWith('redis') ? config.state.split(':')[0] : 'memory', dispatch: config.dispatch, channels: assembly.delivery ? 'configured' : 'log' });
 
   return {
     config,

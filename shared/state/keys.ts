@@ -1,3 +1,5 @@
+import { stableId } from '../util/hash';
+
 /**
  * Every kind of key secmon keeps in a StateStore, with its prefix and, where it is
  * fixed, how long it lives: the one registry, so that no two stages share a prefix
@@ -48,3 +50,29 @@ export type StateKeyKind = keyof typeof STATE_KEYS;
 export function stateKey(kind: StateKeyKind, ...parts: string[]): string {
   return `${STATE_KEYS[kind].prefix}:${parts.join(':')}`;
 }
+
+/**
+ * `prefix:{tag}:part:part…`: a key Redis Cluster places by its hash tag (the part in
+ * braces), so that keys with one tag share a hash slot and can be read and written in
+ * one atomic step. Every key of a rule's group carries the group's tag (groupTag).
+ */
+export function taggedKey(kind: StateKeyKind, tag: string, ...parts: string[]): string {
+  return `${STATE_KEYS[kind].prefix}:{${tag}}:${parts.length === 2 ? `${parts[0]}:${parts[1]}` : parts.join(':')}`;
+}
+
+/**
+ * The hash tag of a rule's group (a rule and its group key): eight hex digits of a
+ * hash, so that the group's keys share a slot while different groups spread over the
+ * cluster, and no text of an event (a user name with a brace) decides the placement.
+ */
+export function groupTag(ruleId: string, key: string): string {
+  return stableId(ruleId, key).slice(0, 8);
+}
+
+/** The key of a rule's group of `kind` (window, sequence…), tagged with the group's tag. */
+export function groupKey(kind: StateKeyKind, ruleId: string, key: string): string {
+  return taggedKey(kind, groupTag(ruleId, key), ruleId, key);
+}
+
+/** All incidents and their index share one tag: listing them is one read, opening one updates both in one step. */
+export const INCIDENTS_TAG = 'incidents';

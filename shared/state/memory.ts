@@ -1,4 +1,4 @@
-import { StateStore, TransactOptions, TransactionResult } from './store';
+import { StateStore, TransactOptions, Transaction, TransactionResult } from './store';
 
 interface Entry {
   value: unknown;
@@ -46,10 +46,6 @@ export class MemoryStateStore implements StateStore {
     else this.wallClock = Math.max(this.wallClock, now);
     const current = new Map<string, unknown>();
     for (const key of keys) this.readInto(current, key, earliest);
-    if (opts.expand) {
-      const asked = new Set(keys);
-      for (const key of opts.expand(current)) if (!asked.has(key)) this.readInto(current, key, earliest);
-    }
     const { writes, result, claim } = update(current);
     for (const [key, w] of writes) {
       // A write replaces a claim of its key; a deletion removes both.
@@ -70,6 +66,21 @@ export class MemoryStateStore implements StateStore {
     const settled = claim === undefined ? result : claim.settle(this.claimNow(claim.keys, now, claim.ttlMs, eventTime));
     if (this.size > this.sweepAt) this.sweep();
     return settled;
+  }
+
+  async transactAll<R>(transactions: ReadonlyArray<Transaction<R>>, now: number, opts: TransactOptions = {}): Promise<R[]> {
+    const results: R[] = [];
+    for (const t of transactions) results.push(await this.transact(t.keys, now, t.update, opts));
+    return results;
+  }
+
+  /** One process: every key in one partition, any transaction may span them all. */
+  partitionOf(): number {
+    return 0;
+  }
+
+  partitionTag(): string {
+    return 'p';
   }
 
   /** Puts a key's live value (or 1 for a claim) into `current`; drops it when it expired before `earliest`. */

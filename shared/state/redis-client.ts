@@ -1,4 +1,6 @@
-// ioredis, built as a separate vendor bundle (see shared/util/vendor.ts).
-import Redis from 'ioredis';
+// ioredis, built as a separate vendor bundle (see shared/util/vendor.ts), with the
+// hash slot function of Redis Cluster it uses itself.
+import Redis, { Cluster } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
 
-export { Redis };
+export { Redis, Cluster, calculateSlot };

@@ -1,12 +1,13 @@
 /**
  * Shared state for stateful rules, suppression, deduplication and incidents.
  *
- * The one primitive is an atomic read-modify-write over a set of keys, called once
- * per batch of events: one transaction per batch, whatever its size, and concurrent
- * evaluators of the same keys serialize on it.
- * A Redis implementation does WATCH + MGET, runs `update`, then MULTI/SET PX/EXEC, and
- * runs `update` again on the fresh values when another writer got there first: so
- * `update` must depend on nothing but its input.
+ * The one primitive is an atomic read-modify-write over a set of keys in one
+ * partition (see partitionOf); a batch of events makes one per partition it touches,
+ * whatever its size, and concurrent evaluators of the same keys serialize on it.
+ * The Redis implementation reads the keys, runs `update`, and commits with a script
+ * that first checks that nothing it read has changed; when another writer got there
+ * first, it runs `update` again on the fresh values: so `update` must depend on
+ * nothing but its input.
  */
 export interface StateWrite {
   value: unknown;
@@ -34,11 +35,12 @@ export interface TransactOptions {
    * expiry. Results then do not depend on where batch boundaries fall.
    */
   earliest?: number;
-  /**
-   * More keys to read, named by the values of `keys` (the groups an index says are
-   * due): read in the same transaction, watched as the others, before `update` runs.
-   */
-  expand?: (current: Map<string, unknown>) => string[];
+}
+
+/** One atomic read-modify-write: the keys it reads or writes, and the update. */
+export interface Transaction<R> {
+  keys: readonly string[];
+  update: (current: Map<string, unknown>) => TransactionResult<R>;
 }
 
 export interface StateStore {
@@ -49,6 +51,20 @@ export interface StateStore {
    *   may change them in place and write them back)
    */
   transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>, opts?: TransactOptions): Promise<R>;
+  /**
+   * Independent transactions (of different partitions), each atomic on its own, run
+   * together: Redis reads them all in one round trip and commits them all in another,
+   * and runs again only those another writer got to first.
+   */
+  transactAll<R>(transactions: ReadonlyArray<Transaction<R>>, now: number, opts?: TransactOptions): Promise<R[]>;
+  /**
+   * The partition of a hash tag (see taggedKey): one transaction's keys must all be in
+   * one partition. A Redis hash slot (a Redis Cluster, or a Tair cluster behind its
+   * proxy, runs a transaction only on keys of one slot); the memory store has one.
+   */
+  partitionOf(tag: string): number;
+  /** A hash tag in `partition`, for keys a partition's transaction keeps of its own (a batch's marker). */
+  partitionTag(partition: number): string;
   /**
    * Sets each key that does not exist yet (for `ttlMs` after `now`), atomically per
    * key, in one round trip; tells for each key whether this call set it. Used for

@@ -1,3 +1,4 @@
+import { groupKey } from '../../shared/state/keys';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
@@ -180,7 +181,7 @@ describe('Redis TTLs on event time, with the late-data allowance', () => {
       for (let i = 0; i < 4; i++) first.add(fail(i * 300, i));
       expect(await first.finish()).toEqual([]);
       // Kept past its 2-second window (the allowance), but not forever.
-      const windowTtl = await client.pttl('late:w:fast.burst:203.0.113.99');
+      const windowTtl = await client.pttl(`late:${groupKey('window', 'fast.burst', '203.0.113.99')}`);
       expect(windowTtl).toBeGreaterThan(2_000);
       expect(windowTtl).toBeLessThanOrEqual(2_000 + 15 * 60_000);
       // The next batch arrives later than the window, in wall-clock time.

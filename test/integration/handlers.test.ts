@@ -221,7 +221,7 @@ describe('concurrency and failure, with separate instances', () => {
 
   test('a configuration error is reported at start-up, every problem at once, secrets hidden', async () => {
     const err = await createRuntime(ctx('i5'), { env: { SECMON_STATE: 'mysql://x', SECMON_DISPATCH: 'carrier-pigeon', SECMON_REDIS_PASSWORD: ' ', SECMON_SLS_PAGE_SIZE: '5000' } }).catch((e) => e);
-    expect(err.message).toContain('SECMON_STATE="mysql://x": must be "memory" or a redis:// URL');
+    expect(err.message).toContain('SECMON_STATE="mysql://x": must be "memory", a redis:// URL or a redis-cluster:// list of nodes');
     expect(err.message).toContain('SECMON_DISPATCH="carrier-pigeon": must be one of inline, fc3, fc2');
     expect(err.message).toContain('SECMON_REDIS_PASSWORD=(value hidden): must not be empty');
     expect(err.message).toContain('SECMON_SLS_PAGE_SIZE="5000": must be a whole number from 1 to 1000');

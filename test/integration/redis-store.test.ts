@@ -32,31 +32,16 @@ const burstRule = () =>
 describe('Redis state store', () => {
   test('transactions read, write with TTL, and delete', async () => {
     const s = await store('t1:');
-    await s.transact(['a', 'b'], 0, (cur) => ({ writes: new Map([['a', { value: { n: 1 }, ttlMs: 60_000 }]]), result: cur.size }));
-    const seen = await s.transact(['a', 'b'], 0, (cur) => ({ writes: new Map([['a', null]]), result: cur.get('a') }));
+    const [a, b] = ['w:{t}:a', 'w:{t}:b'];
+    await s.transact([a, b], 0, (cur) => ({ writes: new Map([[a, { value: { n: 1 }, ttlMs: 60_000 }]]), result: cur.size }));
+    const seen = await s.transact([a, b], 0, (cur) => ({ writes: new Map([[a, null]]), result: cur.get(a) }));
     expect(seen).toEqual({ n: 1 });
-    expect(await s.transact(['a'], 0, (cur) => ({ writes: new Map(), result: cur.has('a') }))).toBe(false);
+    expect(await s.transact([a], 0, (cur) => ({ writes: new Map(), result: cur.has(a) }))).toBe(false);
   });
 
-  test('keys named by the keys read are read in the same transaction, watched like them', async () => {
-    const s = await store('t-expand:');
-    await s.transact([], 0, () => ({ writes: new Map([['index', { value: ['g1', 'g2'], ttlMs: 60_000 }], ['g1', { value: 1, ttlMs: 60_000 }], ['g2', { value: 2, ttlMs: 60_000 }]]), result: undefined }));
-    // What the store WATCHes: a change of any of these by another instance makes EXEC refuse and the update run again.
-    const client = (s as unknown as { redis: { watch: (...keys: string[]) => Promise<unknown> } }).redis;
-    const watch = client.watch.bind(client);
-    const watched: string[][] = [];
-    client.watch = (...keys: string[]) => {
-      watched.push(keys);
-      return watch(...keys);
-    };
-    const before = s.roundTrips;
-    const sum = await s.transact(['index'], 0, (cur) => ({ writes: new Map([['total', { value: (cur.get('g1') as number) + (cur.get('g2') as number), ttlMs: 60_000 }]]), result: (cur.get('g1') as number) + (cur.get('g2') as number) }), {
-      expand: (cur) => cur.get('index') as string[],
-    });
-    expect(sum).toBe(3);
-    expect(watched).toEqual([['t-expand:index'], ['t-expand:g1', 't-expand:g2']]);
-    // Two more round trips than a plain transaction (WATCH and MGET of the named keys).
-    expect(s.roundTrips - before).toBe(5);
+  test('the keys of one transaction must share a hash slot, as a cluster requires', async () => {
+    const s = await store('t1b:');
+    await expect(s.transact(['w:a', 'w:b'], 0, () => ({ writes: new Map(), result: 0 }))).rejects.toThrow(/different hash slots: w:a and w:b/);
   });
 
   test('claim is first-come: only one of many concurrent claimants wins', async () => {

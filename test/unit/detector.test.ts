@@ -1,3 +1,4 @@
+import { groupKey } from '../../shared/state/keys';
 import { Alerter } from '../../shared/alerts/alerter';
 import { Detector } from '../../shared/engine/detector';
 import { SecEvent } from '../../shared/events/event';
@@ -234,12 +235,12 @@ describe('suppression', () => {
     // Suppressed until 10:01:04 (the detection at 4 s, plus an hour): three failures at
     // 10:30 can only complete a window by 10:35, so they are counted without evidence.
     await d.process([fail(1800, '198.51.100.1'), fail(1801, '198.51.100.1'), fail(1802, '198.51.100.1')]);
-    const during = (await stored(store, 'w:test.rule:198.51.100.1')) as { h: unknown[][] };
+    const during = (await stored(store, groupKey('window', 'test.rule', '198.51.100.1'))) as { h: unknown[][] };
     expect(during.h.map((e) => e[2])).toEqual([null, null, null]);
     // At 10:57 a window may complete after 11:00:04: its evidence is kept, detached.
     const late = [fail(3420, '198.51.100.1'), fail(3421, '198.51.100.1')];
     await d.process(late);
-    const after = (await stored(store, 'w:test.rule:198.51.100.1')) as { h: unknown[][] };
+    const after = (await stored(store, groupKey('window', 'test.rule', '198.51.100.1'))) as { h: unknown[][] };
     // The window's first hit keeps its evidence (detached); the completing one is at hand when it completes.
     expect(after.h.map((e) => typeof e[2])).toEqual(['string', 'object']);
     // Completed after the period: raised, with the evidence of the batch before.

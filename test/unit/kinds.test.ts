@@ -1,3 +1,4 @@
+import { groupKey } from '../../shared/state/keys';
 import { Detector } from '../../shared/engine/detector';
 import { SecEvent } from '../../shared/events/event';
 import { compileRule } from '../../shared/rules/load';
@@ -51,7 +52,7 @@ describe('sequence rules', () => {
     // The first group's login, and the alert's dedup claim; the completed group's state is gone.
     expect(store.size).toBe(2);
     // Past the window and the allowance, the first login is gone.
-    const at = (s: number) => store.transact(['q:test.rule:198.51.100.7'], T0 + s * 1000, (c) => ({ writes: new Map(), result: c.get('q:test.rule:198.51.100.7') }), { earliest: T0 + s * 1000 });
+    const at = (s: number) => store.transact([groupKey('sequence', 'test.rule', '198.51.100.7')], T0 + s * 1000, (c) => ({ writes: new Map(), result: c.get(groupKey('sequence', 'test.rule', '198.51.100.7')) }), { earliest: T0 + s * 1000 });
     expect(await at(60)).toBeDefined();
     expect(await at(26 * 60)).toBeUndefined();
   });
@@ -89,7 +90,7 @@ describe('sequence rules', () => {
     const ip = '198.51.100.9';
     const fails = (at: number) => [ssh(at, 'auth-failed', ip), ssh(at + 1, 'auth-failed', ip), ssh(at + 2, 'auth-failed', ip)];
     expect(await d.process([...fails(0), ssh(3, 'login', ip)])).toHaveLength(1);
-    const state = () => store.transact([`q:test.rule:${ip}`], T0, (c) => ({ writes: new Map(), result: c.get(`q:test.rule:${ip}`) as { h: Array<[number, number, unknown]> } }));
+    const state = () => store.transact([groupKey('sequence', 'test.rule', ip)], T0, (c) => ({ writes: new Map(), result: c.get(groupKey('sequence', 'test.rule', ip)) as { h: Array<[number, number, unknown]> } }));
     // Suppressed until 11:00:03; failures at 10:30 complete nothing after 10:40.
     await d.process(fails(1800));
     expect((await state()).h.map((e) => e[2])).toEqual([null, null, null]);
