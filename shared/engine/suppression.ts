@@ -23,10 +23,17 @@ export class Suppression {
       s = (this.current.get(sk) as SuppressionState | undefined) ?? null;
       this.byKey.set(sk, s);
     }
-    if (s !== null && t < s.until) {
+    // Held back within the period after the last detection raised, and, for one that
+    // comes late (evaluated after a later one, from another shard), within the period
+    // before it: in time order it would have been raised and the later one held back,
+    // one detection either way.
+    if (s !== null && t < s.until && t > s.until - 2 * period) {
       s.suppressed++;
       return undefined;
     }
+    // Late, and more than a period before the last one raised: raised on its own; the
+    // state stays with the later one.
+    if (s !== null && t <= s.until - 2 * period) return 0;
     // The count of held-back detections is reported by the next one, for a while.
     const held = s !== null && t - s.until <= STATE_KEYS.suppression.heldCountTtlMs ? s.suppressed : 0;
     if (s === null) this.byKey.set(sk, { until: t + period, suppressed: 0 });

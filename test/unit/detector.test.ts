@@ -223,6 +223,19 @@ describe('suppression', () => {
     expect(next.map((a) => a.suppressed)).toEqual([5]);
   });
 
+  test('a burst evaluated late (another shard) is held back only within a period of the one raised, on either side', async () => {
+    const d = detector({ ...burst, suppress: '1h' });
+    const burstAt = (s: number) => Array.from({ length: 5 }, (_, i) => fail(s + i, '198.51.100.1'));
+    // The burst of 13:00 is evaluated first, then those of 10:00 and 12:30 arrive.
+    expect(await d.process(burstAt(3 * 3600))).toHaveLength(1);
+    // In time order 10:00 would have been raised: more than an hour before 13:00, it is.
+    expect((await d.process(burstAt(0))).map((a) => a.time)).toEqual(['2026-11-20T10:00:04.000Z']);
+    // 12:30 is within the hour before 13:00: in time order one of the two is raised, and 13:00 was.
+    expect(await d.process(burstAt(2.5 * 3600))).toEqual([]);
+    // After 14:00, the next one is raised and reports the one held back.
+    expect((await d.process(burstAt(4 * 3600 + 10))).map((a) => a.suppressed)).toEqual([1]);
+  });
+
   /** The stored state of one key, as the next batch will read it. */
   async function stored(store: MemoryStateStore, key: string): Promise<unknown> {
     return store.transact([key], T0, (current) => ({ writes: new Map(), result: current.get(key) }));
