@@ -12,6 +12,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const entries = [
   { in: 'cli/main.ts', out: 'cli' },
   { in: 'bench/bench.ts', out: 'bench' },
+  { in: 'bench/cluster.ts', out: 'bench-cluster' },
   { in: 'scripts/rules-manifest.ts', out: 'rules-manifest' },
 ];
 const functionsDir = join(root, 'functions');

@@ -374,7 +374,7 @@ export class DetectionBatch {
       transactions.push({ keys: [...part.keys], update: (current) => this.evaluatePartition(part, current, batchKey, ctx) });
     }
     const results = await store.transactAll(transactions, now, { earliest: this.earliest });
-    if (dueKey !== undefined) await this.updateDueIndex(dueKey, now, [...dropped, ...results.flatMap((r) => r.used)], results.flatMap((r) => r.due));
+    if (dueKey !== undefined) await this.updateDueIndex(dueKey, now, dueIndex, [...dropped, ...results.flatMap((r) => r.used)], results.flatMap((r) => r.due));
 
     // One order, whatever the partitions: by time, then by place in the batch.
     const ordered: Array<[Detection, number]> = [];
@@ -505,31 +505,45 @@ export class DetectionBatch {
    * again, found not due, dropped) and loses none, since each partition's marker keeps
    * what it would put here for a redelivery. Concurrent detectors may each enter a
    * group; the earliest entry is kept.
+   *
+   * Written when its groups change or a watermark moves: a watermark stored late would
+   * leave a period due by the events already seen open, and what a later batch raises
+   * would depend on which batches came before. A batch that changes nothing against
+   * the index it read does not read it again.
    */
-  private async updateDueIndex(dueKey: string, now: number, used: DueEntry[], due: DueEntry[]): Promise<void> {
+  private async updateDueIndex(dueKey: string, now: number, read: DueIndex | undefined, used: DueEntry[], due: DueEntry[]): Promise<void> {
     const gone = new Set(used.map((e) => JSON.stringify(e)));
+    const moves = (wm: Record<string, number> | undefined) => [...this.streamMax].some(([stream, t]) => !(t <= (wm?.[stream] ?? -Infinity)));
+    if (read !== undefined && !moves(read.wm) && sameGroups(read.groups, mergeDue(read.groups, gone, due))) return;
     await this.store.transact(
       [dueKey],
       now,
       (current) => {
         const stored = current.get(dueKey) as DueIndex | undefined;
+        const groups = mergeDue(stored?.groups ?? [], gone, due);
+        if (stored !== undefined && !moves(stored.wm) && sameGroups(stored.groups, groups)) return { writes: new Map(), result: undefined };
         const wm: Record<string, number> = { ...(stored?.wm ?? {}) };
         for (const [stream, t] of this.streamMax) if (!(t <= (wm[stream] ?? -Infinity))) wm[stream] = t;
-        const earliest = new Map<string, DueEntry>();
-        for (const e of [...(stored?.groups ?? []).filter((x) => !gone.has(JSON.stringify(x))), ...due]) {
-          const k = `${e[1]}\n${e[2]}`;
-          const seen = earliest.get(k);
-          if (seen === undefined || e[0] < seen[0]) earliest.set(k, e);
-        }
-        // In one order, whatever the order the partitions came in.
-        const groups = [...earliest.values()].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-        const value: DueIndex = { wm, groups };
-        const unchanged = stored !== undefined && JSON.stringify(stored) === JSON.stringify(value);
-        return { writes: unchanged ? new Map() : new Map([[dueKey, { value, ttlMs: STATE_KEYS.due.ttlMs }]]), result: undefined };
+        return { writes: new Map([[dueKey, { value: { wm, groups } satisfies DueIndex, ttlMs: STATE_KEYS.due.ttlMs }]]), result: undefined };
       },
       { earliest: this.earliest },
     );
   }
+}
+
+/** The index's groups without the entries `gone` (as JSON), with those `due` added: one entry per group, its earliest, in one order. */
+function mergeDue(stored: readonly DueEntry[], gone: ReadonlySet<string>, due: readonly DueEntry[]): DueEntry[] {
+  const earliest = new Map<string, DueEntry>();
+  for (const e of [...stored.filter((x) => !gone.has(JSON.stringify(x))), ...due]) {
+    const k = `${e[1]}\n${e[2]}`;
+    const seen = earliest.get(k);
+    if (seen === undefined || e[0] < seen[0]) earliest.set(k, e);
+  }
+  return [...earliest.values()].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+}
+
+function sameGroups(a: readonly DueEntry[], b: readonly DueEntry[]): boolean {
+  return a.length === b.length && a.every((e, i) => e[0] === b[i][0] && e[1] === b[i][1] && e[2] === b[i][2]);
 }
 
 /** A rule's watermark: the latest of its sources' streams'. */

@@ -84,6 +84,8 @@ export class RedisStateStore implements StateStore {
   roundTrips = 0;
   /** Commands sent so far. */
   commands = 0;
+  /** Transactions run again because another writer changed a key they read. */
+  conflicts = 0;
   private readonly prefix: string;
   private readonly maxAttempts: number;
   private readonly failoverWaitMs: number;
@@ -204,6 +206,7 @@ export class RedisStateStore implements StateStore {
         await sleep(Math.min(1000, 100 * round));
       } else if (left.length > 0) {
         // Another instance changed a key read: back off a little and recompute those.
+        this.conflicts += left.length;
         if (++contended >= this.maxAttempts) throw new StateStoreError(`Redis state transaction did not commit after ${this.maxAttempts} attempts (contention)`);
         await sleep(Math.random() * 5 * contended);
       }
