@@ -200,7 +200,7 @@ export class RedisStateStore implements StateStore {
       const { left, error } = await this.attempt(transactions, pending, results);
       if (error !== undefined) {
         if (!isTransient(error) || Date.now() >= deadline) {
-          throw error instanceof StateStoreError ? error : new StateStoreError(`Redis state transaction failed: ${redact((error as Error).message)}`, error);
+          throw error instanceof StateStoreError ? error : new StateStoreError(`Redis state transaction failed: ${this.unavailable(error)}`, error);
         }
         // A failover under way: wait for the cluster to settle, then go on with what is left.
         await sleep(Math.min(1000, 100 * round));
@@ -281,6 +281,13 @@ export class RedisStateStore implements StateStore {
     return this.client.mget(...keys.map((k) => this.prefix + k));
   }
 
+  /** Why a command failed, saying so when a cluster did not recover in time. */
+  private unavailable(e: unknown): string {
+    const why = redact((e as Error).message);
+    if (!this.address.cluster || !isTransient(e)) return why;
+    return `the cluster at ${redactUrl(this.address.url)} did not serve the slot within ${this.failoverWaitMs / 1000} s (a master down and no replica taking over?): ${why}`;
+  }
+
   /** A transaction's keys must share a hash slot, on every Redis, so that what works here works on a cluster. */
   private checkOneSlot(keys: readonly string[]): void {
     if (keys.length < 2) return;
@@ -318,7 +325,7 @@ export class RedisStateStore implements StateStore {
       try {
         return await step();
       } catch (e) {
-        if (!isTransient(e) || Date.now() >= deadline) throw new StateStoreError(`Redis ${what} failed: ${redact((e as Error).message)}`, e);
+        if (!isTransient(e) || Date.now() >= deadline) throw new StateStoreError(`Redis ${what} failed: ${this.unavailable(e)}`, e);
         await sleep(Math.min(1000, 100 * round));
       }
     }

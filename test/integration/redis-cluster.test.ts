@@ -197,6 +197,22 @@ describe('replays on a Redis Cluster', () => {
       // The replica did take over.
       await own.waitHealthy();
       expect(own.masters().map((m) => m.port)).not.toContain(victim);
+
+      // Its slots' last node killed too: no master left for them, and a transaction there fails, saying why.
+      const s = await RedisStateStore.connect({ url: own.url, keyPrefix: 'down:', failoverWaitMs: 1500 });
+      try {
+        const masters = own.masters();
+        const orphan = masters.find((m) => inRanges(s.partitionOf('x'), m.slots))!;
+        // No replica left to take over.
+        for (const port of own.ports) if (port !== victim && !masters.some((m) => m.port === port)) own.kill(port);
+        own.kill(orphan.port);
+        const key = 'w:{x}:r:k';
+        await expect(s.transact([key], 0, () => ({ writes: new Map([[key, { value: 1, ttlMs: 1000 }]]), result: 0 }))).rejects.toThrow(
+          /Redis state transaction failed: the cluster at redis-cluster:\/\/127\.0\.0\.1:\d+.* did not serve the slot within 1\.5 s/,
+        );
+      } finally {
+        await s.close();
+      }
     } finally {
       await own.stop();
     }
