@@ -53,7 +53,7 @@ await build({
     { in: 'shared/fc/sls/sls-gateway.ts', out: 'sls-gateway' },
     { in: 'shared/fc/sls/log-group.ts', out: 'sls-protobuf' },
     { in: 'shared/state/redis-client.ts', out: 'redis-client' },
-    { in: 'shared/fc/posture/ram-client.ts', out: 'ram-client' },
+    { in: 'shared/fc/posture/clients.ts', out: 'posture-clients' },
     { in: 'shared/delivery/channels/dingtalk-openapi.ts', out: 'dingtalk-openapi' },
     { in: 'shared/delivery/channels/nodemailer-client.ts', out: 'nodemailer-client' },
     { in: 'shared/fc/kms-client.ts', out: 'kms-client' },
@@ -68,12 +68,12 @@ const manifest = join(root, 'dist', 'rules.validated.json');
 execFileSync(process.execPath, [join(root, 'dist', 'rules-manifest.js'), manifest], { stdio: 'inherit' });
 // The vendor files each function can load: the state store and KMS secrets for all;
 // the hand-off clients and, for SECMON_DISPATCH=inline, the channels' SDKs for the
-// detectors; SLS for the SLS trigger, RAM for the posture scan.
+// detectors; SLS for the SLS trigger, the RAM, IMS and ECS clients for the posture scan.
 const detector = ['redis-client', 'kms-client', 'fc3-client', 'fc2-client', 'dingtalk-openapi', 'nodemailer-client', 'ajv'];
 const VENDOR_FILES = {
   actiontrail: detector,
   sls: [...detector, 'sls-gateway', 'sls-protobuf'],
-  posture: [...detector, 'ram-client'],
+  posture: [...detector, 'posture-clients'],
   dispatcher: ['redis-client', 'kms-client', 'dingtalk-openapi', 'nodemailer-client', 'ajv'],
 };
 // Each function carries the bundled rules and its vendor files beside its bundle.

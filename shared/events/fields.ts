@@ -27,7 +27,7 @@ export const FIELD_CATALOGUE: Record<Source, SourceFields | 'any'> = {
   syslog: { exact: [...LINE, 'session.id'], prefixes: [] },
   webserver: { exact: [...LINE, 'log.level', 'http.request.line'], prefixes: [] },
   osquery: { exact: ['@timestamp', 'id', 'event.dataset', 'event.kind', 'host.hostname', 'osquery.name', 'osquery.action'], prefixes: ['osquery.columns.', 'osquery.'] },
-  posture: { exact: ['@timestamp', 'id', 'event.dataset', 'event.kind', 'event.action', 'posture.check', 'user.name', 'cloud.account.id'], prefixes: ['posture.'] },
+  posture: { exact: ['@timestamp', 'id', 'event.dataset', 'event.kind', 'event.action', 'posture.check', 'user.name', 'user.id', 'user.full_name', 'cloud.provider', 'cloud.account.id', 'cloud.region'], prefixes: ['posture.'] },
   // ECS JSON as the user wrote it: any field.
   json: 'any',
 };

@@ -1,49 +1,184 @@
 import { createRuntime, FunctionRuntime } from '../../shared/fc/runtime';
 import { handlePostureScan } from '../../shared/fc/triggers/posture';
 import { Alert } from '../../shared/alerts/alert';
-import { LocalRam } from '../servers/ram-server';
+import { AccountFixture, localCloudAccount, UserFixture } from '../servers/cloud-account';
+import { LocalOpenApi } from '../servers/openapi-server';
 
+/**
+ * The posture function against one local server speaking RAM, IMS and ECS as the SDKs
+ * call them (signatures recomputed and checked, pages, throttling, refusals): what it
+ * finds, once a day, and what it says it could not read.
+ */
 const creds = { accessKeyId: 'STS.NPosture01', accessKeySecret: 'posture-secret', securityToken: 'sts-token-posture' };
 const ctx = { requestId: 'p', credentials: creds, region: 'cn-hangzhou', accountId: '1234567890123456', function: { name: 'secmon-posture' } };
+const DAY1 = Date.parse('2026-11-22T01:00:00Z');
+const daysAgo = (d: number) => new Date(DAY1 - d * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
 
-let ram: LocalRam;
-let rt: FunctionRuntime;
-const delivered: Alert[] = [];
-
-beforeAll(async () => {
-  ram = new LocalRam(
-    [
-      { name: 'alice', console: true, mfa: true },
-      { name: 'bob', console: true, mfa: false },
-      { name: 'ci-bot', console: false, mfa: false },
-      { name: 'carol', console: true, mfa: false },
-      { name: 'dave', console: false, mfa: true },
+const account: AccountFixture = {
+  users: [
+    { name: 'alice', console: true, mfa: true, policies: [{ name: 'AdministratorAccess', type: 'System' }] },
+    { name: 'bob', console: true, mfa: false },
+    { name: 'ci-bot', keys: [{ id: 'LTAI5tCiBotOld', created: daysAgo(200), lastUsed: daysAgo(1) }, { id: 'LTAI5tCiBotNew', created: daysAgo(10), lastUsed: daysAgo(1) }] },
+    { name: 'old-bot', keys: [{ id: 'LTAI5tOldBot', created: daysAgo(300), lastUsed: daysAgo(150) }, { id: 'LTAI5tOldBotOff', created: daysAgo(300), status: 'Inactive' }] },
+    { name: 'never-bot', keys: [{ id: 'LTAI5tNeverUsed', created: daysAgo(120) }] },
+    { name: 'carol', console: true, mfa: false, policies: [{ name: 'ops-all', type: 'Custom' }, { name: 'AliyunECSReadOnlyAccess', type: 'System' }] },
+    { name: 'dave', console: false, mfa: true, policies: [{ name: 'ops-narrow', type: 'Custom' }] },
+  ],
+  customPolicies: {
+    'ops-all': JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['*'], Resource: ['*'] }] }),
+    'ops-narrow': JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:Describe*', Resource: '*' }] }),
+  },
+  passwordPolicy: { MinimumPasswordLength: 8, RequireLowercaseCharacters: true, RequireUppercaseCharacters: true, RequireNumbers: true, RequireSymbols: false, MaxPasswordAge: 0, PasswordReusePrevention: 0, MaxLoginAttemps: 5, HardExpiry: false },
+  root: { mfa: false, accessKeys: 1 },
+  regions: {
+    'cn-hangzhou': [
+      { id: 'sg-bp1open', name: 'legacy-ssh', rules: [{ IpProtocol: 'TCP', PortRange: '22/22', SourceCidrIp: '0.0.0.0/0' }] },
+      { id: 'sg-bp1web', name: 'web', rules: [{ IpProtocol: 'TCP', PortRange: '443/443', SourceCidrIp: '0.0.0.0/0' }] },
+      { id: 'sg-bp1drop', name: 'blocked', rules: [{ IpProtocol: 'TCP', PortRange: '3389/3389', SourceCidrIp: '0.0.0.0/0', Policy: 'Drop' }] },
+      { id: 'sg-bp1office', name: 'office-rdp', rules: [{ IpProtocol: 'TCP', PortRange: '3389/3389', SourceCidrIp: '198.51.100.0/24' }] },
     ],
-    creds.accessKeyId,
-  );
-  await ram.start();
-  rt = await createRuntime(ctx, { env: { SECMON_RAM_ENDPOINT: ram.endpoint }, logLine: (line) => void delivered.push(JSON.parse(line)) });
-});
-afterAll(async () => {
-  await rt.close();
-  await ram.stop();
+    'cn-shanghai': [{ id: 'sg-uf6all', name: 'anything-v6', rules: [{ IpProtocol: 'ALL', PortRange: '-1/-1', Ipv6SourceCidrIp: '::/0' }] }],
+  },
+  pages: { users: 2, groups: 2 },
+};
+
+/** What the first scan of the account raises, as [rule, key]. */
+const EXPECTED = [
+  ['posture.ram-user-console-without-mfa', '1234567890123456|bob'],
+  ['posture.ram-user-console-without-mfa', '1234567890123456|carol'],
+  ['posture.root-account-without-mfa', '1234567890123456'],
+  ['posture.root-access-key-exists', '1234567890123456'],
+  ['posture.ram-password-policy-weak', '1234567890123456'],
+  ['posture.ram-access-key-not-rotated', 'LTAI5tCiBotOld'],
+  ['posture.ram-access-key-unused', 'LTAI5tOldBot'],
+  ['posture.ram-access-key-unused', 'LTAI5tNeverUsed'],
+  ['posture.ram-user-full-access-policy', '1234567890123456|alice'],
+  ['posture.ram-user-full-access-policy', '1234567890123456|carol'],
+  ['posture.security-group-admin-port-open', 'cn-hangzhou|sg-bp1open'],
+  ['posture.security-group-admin-port-open', 'cn-shanghai|sg-uf6all'],
+];
+const sorted = (xs: string[][]) => [...xs].sort((a, b) => (a.join() < b.join() ? -1 : 1));
+
+async function runtimeAgainst(server: LocalOpenApi, delivered: Alert[], env: Record<string, string> = {}): Promise<FunctionRuntime> {
+  return createRuntime(ctx, {
+    env: { SECMON_RAM_ENDPOINT: server.endpoint, SECMON_IMS_ENDPOINT: server.endpoint, SECMON_ECS_ENDPOINT: server.endpoint, SECMON_ECS_REGION_ENDPOINT: server.endpoint, ...env },
+    logLine: (line) => {
+      const doc = JSON.parse(line) as Alert & { 'log.level'?: string };
+      if (doc['log.level'] === 'alert') delivered.push(doc);
+    },
+  });
+}
+
+describe('the posture scan', () => {
+  let server: LocalOpenApi;
+  let rt: FunctionRuntime;
+  const delivered: Alert[] = [];
+
+  beforeAll(async () => {
+    server = localCloudAccount(account, creds);
+    await server.start();
+    rt = await runtimeAgainst(server, delivered);
+  });
+  afterAll(async () => {
+    await rt.close();
+    await server.stop();
+  });
+
+  test('finds what is exposed today, through signed and paged calls, once a day per resource', async () => {
+    const first = await handlePostureScan(rt, ctx, DAY1);
+    expect(server.rejected).toEqual([]);
+    expect(sorted(delivered.map((a) => [a.rule, a.key]))).toEqual(sorted(EXPECTED));
+    expect(first.alerts).toBe(EXPECTED.length);
+    // Paged: users two at a time, security groups two at a time, in every region ECS lists.
+    expect(server.calls.filter((c) => c.action === 'ListUsers').map((c) => c.params.Marker ?? '')).toEqual(['', '2', '4', '6']);
+    expect(server.calls.filter((c) => c.action === 'DescribeSecurityGroups').map((c) => `${c.params.RegionId}:${c.params.NextToken ?? ''}`).sort()).toEqual(['cn-hangzhou:', 'cn-hangzhou:2', 'cn-shanghai:']);
+    // Only keys 90 days old or more are looked up; a custom policy is read once, a system one never.
+    expect(server.calls.filter((c) => c.action === 'GetAccessKeyLastUsed').map((c) => c.params.UserAccessKeyId).sort()).toEqual(['LTAI5tCiBotOld', 'LTAI5tNeverUsed', 'LTAI5tOldBot']);
+    expect(server.calls.filter((c) => c.action === 'GetPolicy').map((c) => c.params.PolicyName).sort()).toEqual(['ops-all', 'ops-narrow']);
+    // Each alert says what was found and carries the resource.
+    const sg = delivered.find((a) => a.key === 'cn-hangzhou|sg-bp1open')!;
+    expect(sg.message).toBe('Security group sg-bp1open (legacy-ssh) in cn-hangzhou admits SSH/RDP from the whole internet');
+    expect(sg.runbook).toMatch(/revoke the 0\.0\.0\.0\/0 rule/);
+    const policy = delivered.find((a) => a.rule === 'posture.ram-password-policy-weak')!;
+    expect(policy.message).toBe('RAM password policy of 1234567890123456 is weaker than CIS: minimum length 8, expires after 0 day(s) (0: never), reuse barred for 0, logon blocked after 5 wrong (0: never)');
+
+    // The same day again: nothing new. The next day: all of it again.
+    expect((await handlePostureScan(rt, ctx, DAY1 + 6 * 3600_000)).alerts).toBe(0);
+    expect((await handlePostureScan(rt, ctx, DAY1 + 24 * 3600_000)).alerts).toBe(EXPECTED.length);
+  });
 });
 
-test('the scan pages through users and alerts on console users without MFA, once a day', async () => {
-  const day1 = Date.parse('2026-11-22T01:00:00Z');
-  const first = await handlePostureScan(rt, ctx, day1);
-  expect(ram.rejected).toEqual([]);
-  expect(first).toEqual({ events: 2, skipped: 0, alerts: 2 });
-  expect(delivered.map((a) => [a.rule, a.key])).toEqual([
-    ['posture.ram-user-console-without-mfa', '1234567890123456|bob'],
-    ['posture.ram-user-console-without-mfa', '1234567890123456|carol'],
-  ]);
-  expect(ram.calls.filter((c) => c.action === 'ListUsers').map((c) => c.params.Marker ?? '')).toEqual(['', '2', '4']);
-  // Users with an MFA device are not even asked about console access.
-  expect(ram.calls.filter((c) => c.action === 'GetLoginProfile').map((c) => c.params.UserName)).toEqual(['bob', 'ci-bot', 'carol']);
+/** One scan of a fresh local account, after `prepare` (throttling, refusals): what it delivered, and the server. */
+async function scanOnce(fixture: AccountFixture, prepare: (server: LocalOpenApi) => void = () => undefined): Promise<{ delivered: Alert[]; server: LocalOpenApi; alerts: number; ms: number }> {
+  const server = localCloudAccount(fixture, creds);
+  await server.start();
+  const delivered: Alert[] = [];
+  const rt = await runtimeAgainst(server, delivered);
+  try {
+    prepare(server);
+    const started = Date.now();
+    const summary = await handlePostureScan(rt, ctx, DAY1);
+    return { delivered, server, alerts: summary.alerts, ms: Date.now() - started };
+  } finally {
+    await rt.close();
+    await server.stop();
+  }
+}
 
-  // A second scan the same day raises nothing new; the next day's does.
-  expect((await handlePostureScan(rt, ctx, day1 + 6 * 3600_000)).alerts).toBe(0);
-  expect((await handlePostureScan(rt, ctx, day1 + 24 * 3600_000)).alerts).toBe(2);
-  expect(delivered).toHaveLength(4);
+describe('the posture scan under throttling and refusals', () => {
+  test('throttled calls are retried with backoff; the findings are the same', async () => {
+    const { delivered, server } = await scanOnce(account, (s) => {
+      s.throttle('ListAccessKeys', 3);
+      s.throttle('DescribeSecurityGroupAttribute', 2);
+    });
+    expect(sorted(delivered.map((a) => [a.rule, a.key]))).toEqual(sorted(EXPECTED));
+    expect(server.count('ListAccessKeys')).toBe(account.users.length + 3);
+    expect(server.count('DescribeSecurityGroupAttribute')).toBe(5 + 2);
+  });
+
+  test('a refused permission is reported with the API and the action to grant; the other checks go on', async () => {
+    const { delivered } = await scanOnce(account, (s) => {
+      s.deny('GetPasswordPolicy');
+      s.deny('DescribeSecurityGroups');
+    });
+    const incomplete = delivered.filter((a) => a.rule === 'posture.scan-incomplete');
+    expect(incomplete.map((a) => a.message).sort()).toEqual([
+      'Posture check ram-password-policy could not finish: Ram.GetPasswordPolicy needs ram:GetPasswordPolicy (NoPermission: You are not authorized to do this action (GetPasswordPolicy).)',
+      'Posture check security-group-ingress could not finish: Ecs.DescribeSecurityGroups needs ecs:DescribeSecurityGroups (Forbidden.RAM: You are not authorized to do this action (DescribeSecurityGroups).)',
+    ]);
+    const others = EXPECTED.filter(([rule]) => rule !== 'posture.ram-password-policy-weak' && !rule.startsWith('posture.security-group'));
+    expect(sorted(delivered.filter((a) => a.rule !== 'posture.scan-incomplete').map((a) => [a.rule, a.key]))).toEqual(sorted(others));
+  });
+});
+
+describe('the posture scan at scale', () => {
+  test('5,000 RAM users, 2,000 security groups in 4 regions: every page read, within the function timeout', async () => {
+    const users: UserFixture[] = Array.from({ length: 5000 }, (_, i) => ({
+      name: `user-${i}`,
+      console: i % 10 === 0,
+      mfa: i % 20 === 0,
+      keys: i % 4 === 0 ? [{ id: `LTAI5tKey${i}`, created: daysAgo(i % 8 === 0 ? 400 : 30), lastUsed: daysAgo(i % 16 === 0 ? 200 : 2) }] : [],
+      policies: i % 50 === 0 ? [{ name: 'AdministratorAccess', type: 'System' }] : i % 7 === 0 ? [{ name: 'AliyunOSSReadOnlyAccess', type: 'System' }] : [],
+    }));
+    const regionNames = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'ap-southeast-1'];
+    const regions = Object.fromEntries(
+      regionNames.map((r, k) => [r, Array.from({ length: 500 }, (_, i) => ({ id: `sg-${k}-${i}`, rules: [{ IpProtocol: 'TCP', PortRange: i % 100 === 0 ? '22/22' : '443/443', SourceCidrIp: '0.0.0.0/0' }] }))]),
+    );
+    const { delivered, server, alerts, ms } = await scanOnce({ users, regions, passwordPolicy: {}, root: { mfa: true, accessKeys: 0 } });
+    expect(server.rejected).toEqual([]);
+    expect(server.count('ListUsers')).toBe(5);
+    expect(server.count('DescribeSecurityGroups')).toBe(4 * 5);
+    expect(server.count('DescribeSecurityGroupAttribute')).toBe(2000);
+    const count = (rule: string) => delivered.filter((a) => a.rule === rule).length;
+    expect(count('posture.ram-user-console-without-mfa')).toBe(250);
+    // Keys of every fourth user; every eighth user's is 400 days old, every sixteenth's unused for 200 days.
+    expect(count('posture.ram-access-key-not-rotated')).toBe(625 - 313);
+    expect(count('posture.ram-access-key-unused')).toBe(313);
+    expect(count('posture.ram-user-full-access-policy')).toBe(100);
+    expect(count('posture.security-group-admin-port-open')).toBe(20);
+    expect(count('posture.scan-incomplete')).toBe(0);
+    expect(alerts).toBe(delivered.length);
+    // The posture function's timeout in s.yaml is 300 s.
+    expect(ms).toBeLessThan(300_000);
+  }, 300_000);
 });

@@ -111,7 +111,7 @@ describe('s preview (the real CLI)', () => {
     expect(vendor('dispatcher')).toEqual(['ajv.js', 'dingtalk-openapi.js', 'kms-client.js', 'nodemailer-client.js', 'redis-client.js']);
     expect(vendor('actiontrail')).toEqual(detector);
     expect(vendor('sls')).toEqual([...detector, 'sls-gateway.js', 'sls-protobuf.js'].sort());
-    expect(vendor('posture')).toEqual([...detector, 'ram-client.js'].sort());
+    expect(vendor('posture')).toEqual([...detector, 'posture-clients.js'].sort());
   });
 
   test('settings: what the functions read, the Redis password and channel secrets as KMS secret names', () => {
@@ -120,8 +120,8 @@ describe('s preview (the real CLI)', () => {
       for (const m of readFileSync(f, 'utf8').matchAll(/\bSECMON_[A-Z0-9_]+/g)) if (m[0] !== 'SECMON_VERSION') read.add(m[0]);
     }
     expect([...read].sort()).toEqual(CONFIG_KEYS.map((k) => k.key).sort());
-    // For local use only, or for a dispatch mode s.yaml does not use.
-    const notDeclared = ['SECMON_REDIS_PASSWORD', 'SECMON_FC2_SERVICE'];
+    // For local use only, for a dispatch mode s.yaml does not use, or for a proxy or test server.
+    const notDeclared = ['SECMON_REDIS_PASSWORD', 'SECMON_FC2_SERVICE', 'SECMON_ECS_REGION_ENDPOINT'];
     for (const [, r] of functions()) {
       const env = r.props.environmentVariables;
       expect(Object.keys(env).sort()).toEqual([...read].filter((k) => !notDeclared.includes(k)).sort());

@@ -4,10 +4,11 @@ import * as path from 'node:path';
 /**
  * The folders of shared/ by rank: a module may import its own folder and lower ranks
  * only. The stages run events → rules → engine → alerts → delivery (state beside
- * them, under the engine); the assembly builds the pipeline; the edges (fc, local)
+ * them, under the engine; posture reads the cloud's configuration into events); the
+ * assembly builds the pipeline; the edges (fc, local)
  * use it; cli/ is the local edge's commands, functions/ Function Compute's handlers.
  */
-const RANK: Record<string, number> = { util: 0, config: 1, events: 1, rules: 2, state: 2, engine: 3, alerts: 4, delivery: 5, assembly: 6, local: 7, fc: 7 };
+const RANK: Record<string, number> = { util: 0, config: 1, events: 1, rules: 2, state: 2, engine: 3, posture: 3, alerts: 4, delivery: 5, assembly: 6, local: 7, fc: 7 };
 const ROOT = path.join(__dirname, '..', '..');
 
 function tsFiles(dir: string): string[] {

@@ -1,5 +1,6 @@
-import { CHECK_CONSOLE_WITHOUT_MFA, RamApi, scanConsoleUsersWithoutMfa } from '../posture/ram-scan';
-import type { createRamApi } from '../posture/ram-client';
+import type { PostureApis } from '../../posture/apis';
+import { runPostureScan } from '../../posture/scan';
+import type { createPostureApis } from '../posture/clients';
 import { FunctionRuntime } from '../runtime';
 import { FcContext } from '../context';
 import { log } from '../log';
@@ -7,23 +8,27 @@ import { loadVendor } from '../../util/vendor';
 import { InvocationSummary } from './summary';
 
 /**
- * The timer-triggered posture scan: RAM users with console access and no MFA device,
- * each a `posture` event the bundled rule alerts on (at most once a day per user).
+ * The timer-triggered posture scan: the account's configuration as it is today (RAM
+ * users, keys and policies, the root account, the password policy, security groups),
+ * each finding a `posture` event that bundled rules alert on, at most once a day per
+ * resource. What the scan could not read is logged and alerted on, never skipped
+ * silently.
  */
-const clients = new WeakMap<FunctionRuntime, RamApi>();
+const clients = new WeakMap<FunctionRuntime, PostureApis>();
 
 export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext, 'accountId' | 'requestId'>, now = Date.now()): Promise<InvocationSummary> {
-  // One RAM client per instance; it reads the current STS credentials on every call.
-  let api = clients.get(rt);
-  if (!api) {
-    const { createRamApi: create } = loadVendor<{ createRamApi: typeof createRamApi }>('ram-client', `${__dirname}/../posture/ram-client`);
-    api = create(rt.config.ramEndpoint, rt.credentials);
-    clients.set(rt, api);
+  // One set of clients per instance; they read the current STS credentials on every call.
+  let apis = clients.get(rt);
+  if (!apis) {
+    const { createPostureApis: create } = loadVendor<{ createPostureApis: typeof createPostureApis }>('posture-clients', `${__dirname}/../posture/clients`);
+    const c = rt.config;
+    apis = create({ ram: c.ramEndpoint, ims: c.imsEndpoint, ecs: c.ecsEndpoint, ecsRegional: c.ecsRegionEndpoint }, rt.credentials);
+    clients.set(rt, apis);
   }
-  const events = await scanConsoleUsersWithoutMfa(api, ctx.accountId, now);
-  const alerts = await rt.alerter.process(events);
+  const scan = await runPostureScan(apis, ctx.accountId, now);
+  for (const p of scan.problems) log('warn', 'posture check incomplete', { requestId: ctx.requestId, check: p.check, api: p.api, permission: p.permission, error: p.message });
+  const alerts = await rt.alerter.process(scan.events);
   await rt.dispatchAlerts(alerts);
-  const summary = { events: events.length, skipped: 0, alerts: alerts.length };
-  log('info', 'posture scan done', { requestId: ctx.requestId, check: CHECK_CONSOLE_WITHOUT_MFA, findings: events.length, alerts: alerts.length });
-  return summary;
+  log('info', 'posture scan done', { requestId: ctx.requestId, checks: scan.checks, findings: scan.events.length, alerts: alerts.length, calls: scan.calls, throttled: scan.throttled });
+  return { events: scan.events.length, skipped: 0, alerts: alerts.length };
 }

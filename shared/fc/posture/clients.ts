@@ -1,0 +1,142 @@
+// The posture scan's API calls through Alibaba Cloud's SDKs (RAM 2015-05-01, IMS
+// 2019-08-15, ECS 2014-05-26); built as a vendor bundle (shared/util/vendor.ts), loaded
+// by the posture function only.
+import RamClient, * as $ram from '@alicloud/ram20150501';
+import ImsClient from '@alicloud/ims20190815';
+import EcsClient, * as $ecs from '@alicloud/ecs20140526';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { CredentialsRef } from '../context';
+import type { PostureApis, SecurityGroupPermission } from '../../posture/apis';
+
+export interface PostureEndpoints {
+  ram: string;
+  ims: string;
+  /** ECS's endpoint for DescribeRegions; each region's calls go to that region's endpoint. */
+  ecs: string;
+  /** One endpoint for every region's calls (a local server), instead of each region's own. */
+  ecsRegional?: string;
+}
+
+export function createPostureApis(endpoints: PostureEndpoints, credentials: CredentialsRef): PostureApis {
+  const credential = {
+    getCredential: async () => {
+      const c = credentials.get();
+      return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken, type: 'sts' };
+    },
+    getType: () => 'sts',
+  };
+  const config = (endpoint: string, regionId?: string) => {
+    const url = new URL(/^[a-z]+:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
+    return new $OpenApiUtil.Config({ credential: credential as never, endpoint: url.host, protocol: url.protocol.replace(':', ''), regionId, readTimeout: 15_000, connectTimeout: 5_000 });
+  };
+  const ram = new RamClient(config(endpoints.ram));
+  const ims = new ImsClient(config(endpoints.ims));
+  const ecs = new EcsClient(config(endpoints.ecs));
+  // Each region's ECS client, made once per scan, for the endpoint DescribeRegions gave.
+  const regionEndpoints = new Map<string, string>();
+  const regional = new Map<string, EcsClient>();
+  const ecsIn = (region: string) => {
+    let c = regional.get(region);
+    if (!c) regional.set(region, (c = new EcsClient(config(endpoints.ecsRegional ?? regionEndpoints.get(region) ?? `ecs.${region}.aliyuncs.com`, region))));
+    return c;
+  };
+
+  return {
+    ram: {
+      async listUsers(marker) {
+        const res = await ram.listUsers(new $ram.ListUsersRequest({ marker, maxItems: 1000 }));
+        return {
+          users: (res.body?.users?.user ?? []).map((u) => ({ userName: u.userName ?? '', userId: u.userId ?? '', displayName: u.displayName })),
+          marker: res.body?.isTruncated ? res.body.marker : undefined,
+        };
+      },
+      async hasConsoleAccess(userName) {
+        try {
+          const res = await ram.getLoginProfile(new $ram.GetLoginProfileRequest({ userName }));
+          return { console: true, mfaBindRequired: res.body?.loginProfile?.MFABindRequired === true };
+        } catch (e) {
+          // No login profile: the user cannot sign in to the console.
+          if ((e as { code?: string }).code === 'EntityNotExist.User.LoginProfile') return { console: false, mfaBindRequired: false };
+          throw e;
+        }
+      },
+      async usersWithMfaDevice() {
+        const res = await ram.listVirtualMFADevices();
+        return new Set((res.body?.virtualMFADevices?.virtualMFADevice ?? []).map((d) => d.user?.userName).filter((n): n is string => Boolean(n)));
+      },
+      async passwordPolicy() {
+        const p = (await ram.getPasswordPolicy()).body?.passwordPolicy;
+        return {
+          minimumPasswordLength: p?.minimumPasswordLength,
+          requireUppercaseCharacters: p?.requireUppercaseCharacters,
+          requireLowercaseCharacters: p?.requireLowercaseCharacters,
+          requireNumbers: p?.requireNumbers,
+          requireSymbols: p?.requireSymbols,
+          maxPasswordAge: p?.maxPasswordAge,
+          passwordReusePrevention: p?.passwordReusePrevention,
+          maxLoginAttempts: p?.maxLoginAttemps,
+          hardExpiry: p?.hardExpiry,
+        };
+      },
+      async listAccessKeys(userName) {
+        const res = await ram.listAccessKeys(new $ram.ListAccessKeysRequest({ userName }));
+        return (res.body?.accessKeys?.accessKey ?? []).map((k) => ({ accessKeyId: k.accessKeyId ?? '', status: k.status ?? '', createDate: k.createDate ?? '' }));
+      },
+      async accessKeyLastUsed(userName, accessKeyId) {
+        const res = await ram.getAccessKeyLastUsed(new $ram.GetAccessKeyLastUsedRequest({ userName, userAccessKeyId: accessKeyId }));
+        return res.body?.accessKeyLastUsed?.lastUsedDate || undefined;
+      },
+      async listPoliciesForUser(userName) {
+        const res = await ram.listPoliciesForUser(new $ram.ListPoliciesForUserRequest({ userName }));
+        return (res.body?.policies?.policy ?? []).map((p) => ({ policyName: p.policyName ?? '', policyType: p.policyType ?? '' }));
+      },
+      async policyDocument(policyName, policyType) {
+        const res = await ram.getPolicy(new $ram.GetPolicyRequest({ policyName, policyType }));
+        return res.body?.defaultPolicyVersion?.policyDocument;
+      },
+    },
+    ims: {
+      async securityReport() {
+        const info = (await ims.getAccountSecurityPracticeReport()).body?.accountSecurityPracticeInfo?.accountSecurityPracticeUserInfo;
+        return { rootMfa: info?.bindMfa === true, rootAccessKeys: info?.rootWithAccessKey ?? 0 };
+      },
+    },
+    ecs: {
+      async regions() {
+        const res = await ecs.describeRegions(new $ecs.DescribeRegionsRequest({}));
+        const regions = (res.body?.regions?.region ?? []).filter((r) => r.regionId && r.status !== 'unavailable');
+        for (const r of regions) if (r.regionEndpoint) regionEndpoints.set(r.regionId!, r.regionEndpoint);
+        return regions.map((r) => r.regionId!);
+      },
+      async securityGroups(region, nextToken) {
+        const res = await ecsIn(region).describeSecurityGroups(new $ecs.DescribeSecurityGroupsRequest({ regionId: region, maxResults: 100, nextToken }));
+        return {
+          groups: (res.body?.securityGroups?.securityGroup ?? []).map((g) => ({ securityGroupId: g.securityGroupId ?? '', securityGroupName: g.securityGroupName, vpcId: g.vpcId })),
+          nextToken: res.body?.nextToken || undefined,
+        };
+      },
+      async ingressRules(region, securityGroupId) {
+        const rules: SecurityGroupPermission[] = [];
+        let nextToken: string | undefined;
+        do {
+          const res = await ecsIn(region).describeSecurityGroupAttribute(new $ecs.DescribeSecurityGroupAttributeRequest({ regionId: region, securityGroupId, direction: 'ingress', maxResults: 1000, nextToken }));
+          for (const p of res.body?.permissions?.permission ?? []) {
+            if (p.direction && p.direction !== 'ingress') continue;
+            rules.push({
+              IpProtocol: p.ipProtocol,
+              PortRange: p.portRange,
+              SourceCidrIp: p.sourceCidrIp || undefined,
+              Ipv6SourceCidrIp: p.ipv6SourceCidrIp || undefined,
+              SourceGroupId: p.sourceGroupId || undefined,
+              Policy: p.policy,
+              Priority: p.priority === undefined ? undefined : String(p.priority),
+              Description: p.description || undefined,
+            });
+          }
+          nextToken = res.body?.nextToken || undefined;
+        } while (nextToken);
+        return rules;
+      },
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The cloud APIs the posture checks read, as plain data. `shared/fc/posture/clients.ts`
+ * answers them with Alibaba Cloud's SDKs; tests answer them with local servers that
+ * speak the same APIs. Each method is one API call (a page of it).
+ */
+
+export interface RamUser {
+  userName: string;
+  userId: string;
+  displayName?: string;
+}
+
+export interface PasswordPolicy {
+  minimumPasswordLength?: number;
+  requireUppercaseCharacters?: boolean;
+  requireLowercaseCharacters?: boolean;
+  requireNumbers?: boolean;
+  requireSymbols?: boolean;
+  /** Days; 0: passwords never expire. */
+  maxPasswordAge?: number;
+  /** Previous passwords that cannot be used again; 0: none. */
+  passwordReusePrevention?: number;
+  /** Wrong passwords within an hour before the logon is blocked; 0: never blocked. */
+  maxLoginAttempts?: number;
+  hardExpiry?: boolean;
+}
+
+export interface AccessKeyInfo {
+  accessKeyId: string;
+  status: string;
+  createDate: string;
+}
+
+export interface AttachedPolicy {
+  policyName: string;
+  /** `System` or `Custom`. */
+  policyType: string;
+}
+
+export interface RamApi {
+  listUsers(marker?: string): Promise<{ users: RamUser[]; marker?: string }>;
+  /** Whether the user has a login profile (console access). */
+  hasConsoleAccess(userName: string): Promise<{ console: boolean; mfaBindRequired: boolean }>;
+  usersWithMfaDevice(): Promise<Set<string>>;
+  passwordPolicy(): Promise<PasswordPolicy>;
+  listAccessKeys(userName: string): Promise<AccessKeyInfo[]>;
+  /** When the key was last used (ISO), undefined when never. */
+  accessKeyLastUsed(userName: string, accessKeyId: string): Promise<string | undefined>;
+  listPoliciesForUser(userName: string): Promise<AttachedPolicy[]>;
+  /** The default version's policy document (JSON text). */
+  policyDocument(policyName: string, policyType: string): Promise<string | undefined>;
+}
+
+export interface ImsApi {
+  /** The account's security practice report: the root account's MFA and AccessKeys. */
+  securityReport(): Promise<{ rootMfa: boolean; rootAccessKeys: number }>;
+}
+
+export interface SecurityGroup {
+  securityGroupId: string;
+  securityGroupName?: string;
+  vpcId?: string;
+}
+
+/** An ingress rule of a security group, in the field names of ECS's API (and of ActionTrail's AuthorizeSecurityGroup). */
+export interface SecurityGroupPermission {
+  IpProtocol?: string;
+  PortRange?: string;
+  SourceCidrIp?: string;
+  Ipv6SourceCidrIp?: string;
+  SourceGroupId?: string;
+  Policy?: string;
+  Priority?: string;
+  Description?: string;
+}
+
+export interface EcsApi {
+  /** The regions ECS offers the account. */
+  regions(): Promise<string[]>;
+  securityGroups(region: string, nextToken?: string): Promise<{ groups: SecurityGroup[]; nextToken?: string }>;
+  ingressRules(region: string, securityGroupId: string): Promise<SecurityGroupPermission[]>;
+}
+
+export interface PostureApis {
+  ram: RamApi;
+  ims: ImsApi;
+  ecs: EcsApi;
+}

@@ -1,0 +1,131 @@
+import { ActionHandler, LocalOpenApi, OpenApiCredentials } from './openapi-server';
+
+/**
+ * One Alibaba Cloud account as the posture scan reads it, answered in the shapes of
+ * the published APIs: RAM (2015-05-01), IMS (2019-08-15) and ECS (2014-05-26), on one
+ * local server (the SDKs tell the products apart by their version header).
+ */
+export interface UserFixture {
+  name: string;
+  console?: boolean;
+  mfa?: boolean;
+  keys?: Array<{ id: string; created: string; lastUsed?: string; status?: string }>;
+  policies?: Array<{ name: string; type: 'System' | 'Custom' }>;
+}
+
+export interface PermissionFixture {
+  IpProtocol: string;
+  PortRange: string;
+  SourceCidrIp?: string;
+  Ipv6SourceCidrIp?: string;
+  SourceGroupId?: string;
+  Policy?: string;
+  Direction?: string;
+}
+
+export interface AccountFixture {
+  users: UserFixture[];
+  customPolicies?: Record<string, string>;
+  passwordPolicy?: Record<string, unknown>;
+  root?: { mfa: boolean; accessKeys: number };
+  /** Security groups per region. */
+  regions?: Record<string, Array<{ id: string; name?: string; vpcId?: string; rules: PermissionFixture[] }>>;
+  /** Page sizes the APIs answer with (small ones make the tests page). */
+  pages?: { users?: number; groups?: number };
+}
+
+export function localCloudAccount(account: AccountFixture, credentials: OpenApiCredentials): LocalOpenApi {
+  const userPage = account.pages?.users ?? 1000;
+  const groupPage = account.pages?.groups ?? 100;
+  const user = (name: string) => account.users.find((u) => u.name === name);
+  const notFound = (code: string, message: string) => ({ status: 404, body: { Code: code, Message: message } });
+
+  const ram: Record<string, ActionHandler> = {
+    ListUsers: (p) => {
+      const start = p.Marker ? Number(p.Marker) : 0;
+      const size = Math.min(userPage, Number(p.MaxItems ?? 100));
+      const page = account.users.slice(start, start + size);
+      const more = start + size < account.users.length;
+      return {
+        body: {
+          IsTruncated: more,
+          Marker: more ? String(start + size) : '',
+          Users: { User: page.map((u, i) => ({ UserName: u.name, UserId: `2${String(start + i).padStart(15, '0')}`, DisplayName: u.name.toUpperCase(), CreateDate: '2025-01-01T00:00:00Z' })) },
+        },
+      };
+    },
+    GetLoginProfile: (p) => {
+      const u = user(p.UserName);
+      if (!u) return notFound('EntityNotExist.User', 'The user does not exist.');
+      if (!u.console) return notFound('EntityNotExist.User.LoginProfile', 'The login policy does not exist.');
+      return { body: { LoginProfile: { UserName: u.name, PasswordResetRequired: false, MFABindRequired: false, CreateDate: '2025-01-01T00:00:00Z' } } };
+    },
+    ListVirtualMFADevices: () => ({
+      body: { VirtualMFADevices: { VirtualMFADevice: account.users.filter((u) => u.mfa).map((u) => ({ SerialNumber: `acs:ram::1:mfa/${u.name}`, ActivateDate: '2025-01-02T00:00:00Z', User: { UserName: u.name, UserId: 'x', DisplayName: u.name } })) } },
+    }),
+    GetPasswordPolicy: () => ({ body: { PasswordPolicy: account.passwordPolicy ?? {} } }),
+    ListAccessKeys: (p) => {
+      const u = user(p.UserName);
+      if (!u) return notFound('EntityNotExist.User', 'The user does not exist.');
+      return { body: { AccessKeys: { AccessKey: (u.keys ?? []).map((k) => ({ AccessKeyId: k.id, Status: k.status ?? 'Active', CreateDate: k.created })) } } };
+    },
+    GetAccessKeyLastUsed: (p) => {
+      const k = user(p.UserName)?.keys?.find((x) => x.id === p.UserAccessKeyId);
+      if (!k) return notFound('EntityNotExist.User.AccessKey', 'The AccessKey does not exist.');
+      return { body: { AccessKeyLastUsed: { LastUsedDate: k.lastUsed ?? '' } } };
+    },
+    ListPoliciesForUser: (p) => {
+      const u = user(p.UserName);
+      if (!u) return notFound('EntityNotExist.User', 'The user does not exist.');
+      return { body: { Policies: { Policy: (u.policies ?? []).map((x) => ({ PolicyName: x.name, PolicyType: x.type, DefaultVersion: 'v1', AttachDate: '2025-02-01T00:00:00Z' })) } } };
+    },
+    GetPolicy: (p) => {
+      const doc = p.PolicyType === 'Custom' ? account.customPolicies?.[p.PolicyName] : JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: p.PolicyName === 'AdministratorAccess' ? '*' : 'ecs:Describe*', Resource: '*' }] });
+      if (doc === undefined) return notFound('EntityNotExist.Policy', 'The policy does not exist.');
+      return { body: { Policy: { PolicyName: p.PolicyName, PolicyType: p.PolicyType, DefaultVersion: 'v1' }, DefaultPolicyVersion: { VersionId: 'v1', IsDefaultVersion: true, PolicyDocument: doc } } };
+    },
+  };
+
+  const ims: Record<string, ActionHandler> = {
+    GetAccountSecurityPracticeReport: () => ({
+      body: { AccountSecurityPracticeInfo: { Score: 60, AccountSecurityPracticeUserInfo: { BindMfa: account.root?.mfa ?? true, RootWithAccessKey: account.root?.accessKeys ?? 0, SubUser: account.users.length } } },
+    }),
+  };
+
+  const regions = account.regions ?? {};
+  const ecs: Record<string, ActionHandler> = {
+    DescribeRegions: () => ({ body: { Regions: { Region: Object.keys(regions).map((r) => ({ RegionId: r, RegionEndpoint: `ecs.${r}.aliyuncs.com`, LocalName: r, Status: 'available' })) } } }),
+    DescribeSecurityGroups: (p) => {
+      const groups = regions[p.RegionId];
+      if (!groups) return { status: 400, body: { Code: 'InvalidRegionId.NotFound', Message: `The specified RegionId ${p.RegionId} does not exist.` } };
+      const start = p.NextToken ? Number(p.NextToken) : 0;
+      const size = Math.min(groupPage, Number(p.MaxResults ?? 10));
+      const page = groups.slice(start, start + size);
+      const more = start + size < groups.length;
+      return {
+        body: {
+          RegionId: p.RegionId,
+          NextToken: more ? String(start + size) : '',
+          SecurityGroups: { SecurityGroup: page.map((g) => ({ SecurityGroupId: g.id, SecurityGroupName: g.name ?? g.id, VpcId: g.vpcId ?? 'vpc-1', SecurityGroupType: 'normal', CreationTime: '2025-03-01T00:00:00Z' })) },
+        },
+      };
+    },
+    DescribeSecurityGroupAttribute: (p) => {
+      const g = (regions[p.RegionId] ?? []).find((x) => x.id === p.SecurityGroupId);
+      if (!g) return notFound('InvalidSecurityGroupId.NotFound', 'The specified security group does not exist.');
+      const rules = g.rules.filter((r) => (r.Direction ?? 'ingress') === (p.Direction ?? 'all') || p.Direction === 'all' || !p.Direction);
+      return {
+        body: {
+          RegionId: p.RegionId,
+          SecurityGroupId: g.id,
+          SecurityGroupName: g.name ?? g.id,
+          VpcId: g.vpcId ?? 'vpc-1',
+          InnerAccessPolicy: 'Accept',
+          Permissions: { Permission: rules.map((r, i) => ({ Direction: r.Direction ?? 'ingress', Policy: r.Policy ?? 'Accept', Priority: 1, SecurityGroupRuleId: `sgr-${g.id}-${i}`, NicType: 'intranet', ...r })) },
+        },
+      };
+    },
+  };
+
+  return new LocalOpenApi(credentials, { '2015-05-01': ram, '2019-08-15': ims, '2014-05-26': ecs });
+}
