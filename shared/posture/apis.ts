@@ -81,8 +81,22 @@ export interface EcsApi {
   ingressRules(region: string, securityGroupId: string): Promise<SecurityGroupPermission[]>;
 }
 
+export interface DailyBillItem {
+  productCode: string;
+  productName: string;
+  /** The amount before tax, in `currency`. */
+  amount: number;
+  currency: string;
+}
+
+export interface BssApi {
+  /** One page of the account's bill of one day (`YYYY-MM-DD`), summed per product. */
+  dailyBill(date: string, page: number): Promise<{ items: DailyBillItem[]; total: number }>;
+}
+
 export interface PostureApis {
   ram: RamApi;
   ims: ImsApi;
   ecs: EcsApi;
+  bss: BssApi;
 }

@@ -4,9 +4,10 @@ import { ApiCaller, CallOptions, PermissionDenied, ScanProblem } from './calls';
 import { CheckContext, PostureCheck, postureEvent } from './check';
 import { RAM_CHECKS } from './checks/ram';
 import { ECS_CHECKS } from './checks/ecs';
+import { billing } from './checks/billing';
 
 /** Every posture check, in the order the scan runs them. */
-export const POSTURE_CHECKS: readonly PostureCheck[] = [...RAM_CHECKS, ...ECS_CHECKS];
+export const POSTURE_CHECKS: readonly PostureCheck[] = [...RAM_CHECKS, ...ECS_CHECKS, billing];
 
 export interface PostureScanResult {
   events: SecEvent[];

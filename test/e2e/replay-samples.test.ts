@@ -13,7 +13,7 @@ const EXPECTED = [
   ['actiontrail.rds-config-change', 'rm-bp1orders', '2026-11-24T02:25:00.000Z'],
   ['actiontrail.instance-creation-burst', '264610092716288563', '2026-11-24T03:04:30.000Z'],
   ['actiontrail.oss-read-burst', 'LTAI5tK9OPS-EXAMPLE', '2026-11-24T04:02:27.000Z'],
-  ['actiontrail.lb-listener-weak-tls', 'lb-bp1shop|-|443', '2026-11-24T04:30:00.000Z'],
+  ['actiontrail.lb-listener-weak-tls', 'lb-bp1shop', '2026-11-24T04:30:00.000Z'],
   // samples/actiontrail/identity-2026-11.jsonl: alice's office sign-ins teach her address; then a new address, dave back after 175 days (and so from an address unseen for 90 days), a failed sign-in burst, eve-ci's key probing, AdministratorAccess attached, the trail stopped, a root AccessKey in use
   ['actiontrail.console-signin-new-ip', 'ram-user|alice', '2026-11-23T02:14:09.000Z'],
   ['actiontrail.console-signin-after-dormancy', 'ram-user|dave', '2026-11-23T03:01:44.000Z'],
@@ -93,6 +93,7 @@ const EXPECTED = [
   ['posture.ram-access-key-unused', 'LTAI5tOldBotKey1', '2026-11-24T01:00:00.000Z'],
   ['posture.ram-user-full-access-policy', '1234567890123456|alice', '2026-11-24T01:00:00.000Z'],
   ['posture.security-group-admin-port-open', 'cn-hangzhou|sg-bp1legacyssh', '2026-11-24T01:00:00.000Z'],
+  ['posture.billing-spike', '1234567890123456', '2026-11-24T01:00:00.000Z'],
   // samples/posture/ram-console-users-2026-11-24.jsonl
   ['posture.ram-user-console-without-mfa', '1234567890123456|bob', '2026-11-24T01:00:00.000Z'],
   ['posture.ram-user-console-without-mfa', '1234567890123456|carol', '2026-11-24T01:00:00.000Z'],
@@ -134,7 +135,7 @@ describe('secmon replay on the bundled samples', () => {
     // An hour of deploy's logins is one record: the count and the addresses.
     const logins = alerts.find((a) => a.rule === 'sshd.successful-login' && a.time === '2026-11-20T02:55:41.903Z');
     expect([logins.count, logins.summary, logins.message]).toEqual([2, { from: '2026-11-20T02:00:00.000Z', to: '2026-11-20T03:00:00.000Z', values: ['10.0.0.6', '10.0.0.5'] }, '2 SSH login(s) as deploy on web-01 from 10.0.0.6, 10.0.0.5']);
-    expect(r.stderr).toMatch(/events\s+612/);
+    expect(r.stderr).toMatch(/events\s+613/);
   });
 
   test('human output shows each alert and a summary with alerts per rule', async () => {
@@ -143,7 +144,7 @@ describe('secmon replay on the bundled samples', () => {
     expect(r.stdout).toContain('HIGH     actiontrail.root-console-signin  2026-11-20T02:10:30.000Z');
     expect(r.stdout).toContain('Root account 1234567890123456 signed in to the console from 203.0.113.7 (MFA: true)');
     expect(r.stdout).toContain('at samples/actiontrail/trail-2026-11-20.jsonl:11');
-    expect(r.stdout).toMatch(/alerts\s+91\n\s+7\s+actiontrail\.security-group-change\n\s+7\s+sshd\.successful-login\n/);
+    expect(r.stdout).toMatch(/alerts\s+92\n\s+7\s+actiontrail\.security-group-change\n\s+7\s+sshd\.successful-login\n/);
     expect(r.stdout).toMatch(/skipped\s+0\n/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal: no colour codes
   });

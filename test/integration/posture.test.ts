@@ -39,7 +39,14 @@ const account: AccountFixture = {
     ],
     'cn-shanghai': [{ id: 'sg-uf6all', name: 'anything-v6', rules: [{ IpProtocol: 'ALL', PortRange: '-1/-1', Ipv6SourceCidrIp: '::/0' }] }],
   },
-  pages: { users: 2, groups: 2 },
+  // A week of 400 a day, then ECS spend jumps to 1,450.
+  bills: Object.fromEntries(
+    Array.from({ length: 8 }, (_, i) => {
+      const day = new Date(DAY1 - (i + 1) * 86_400_000).toISOString().slice(0, 10);
+      return [day, [{ code: 'ecs', name: 'Elastic Compute Service', amount: i === 0 ? 1450 : 250 }, { code: 'oss', name: 'Object Storage Service', amount: 50 }, { code: 'cdn', name: 'Alibaba Cloud CDN', amount: 100 }]];
+    }),
+  ),
+  pages: { users: 2, groups: 2, bills: 2 },
 };
 
 /** What the first scan of the account raises, as [rule, key]. */
@@ -56,12 +63,13 @@ const EXPECTED = [
   ['posture.ram-user-full-access-policy', '1234567890123456|carol'],
   ['posture.security-group-admin-port-open', 'cn-hangzhou|sg-bp1open'],
   ['posture.security-group-admin-port-open', 'cn-shanghai|sg-uf6all'],
+  ['posture.billing-spike', '1234567890123456'],
 ];
 const sorted = (xs: string[][]) => [...xs].sort((a, b) => (a.join() < b.join() ? -1 : 1));
 
 async function runtimeAgainst(server: LocalOpenApi, delivered: Alert[], env: Record<string, string> = {}): Promise<FunctionRuntime> {
   return createRuntime(ctx, {
-    env: { SECMON_RAM_ENDPOINT: server.endpoint, SECMON_IMS_ENDPOINT: server.endpoint, SECMON_ECS_ENDPOINT: server.endpoint, SECMON_ECS_REGION_ENDPOINT: server.endpoint, ...env },
+    env: { SECMON_RAM_ENDPOINT: server.endpoint, SECMON_IMS_ENDPOINT: server.endpoint, SECMON_ECS_ENDPOINT: server.endpoint, SECMON_ECS_REGION_ENDPOINT: server.endpoint, SECMON_BSS_ENDPOINT: server.endpoint, ...env },
     logLine: (line) => {
       const doc = JSON.parse(line) as Alert & { 'log.level'?: string };
       if (doc['log.level'] === 'alert') delivered.push(doc);
@@ -99,12 +107,18 @@ describe('the posture scan', () => {
     const sg = delivered.find((a) => a.key === 'cn-hangzhou|sg-bp1open')!;
     expect(sg.message).toBe('Security group sg-bp1open (legacy-ssh) in cn-hangzhou admits SSH/RDP from the whole internet');
     expect(sg.runbook).toMatch(/revoke the 0\.0\.0\.0\/0 rule/);
+    const bill = delivered.find((a) => a.rule === 'posture.billing-spike')!;
+    expect(bill.message).toBe('Spend of 1234567890123456 on 2026-11-21: 1600 CNY against a 7-day average of 400 (+1200); grew most: Elastic Compute Service (+1200)');
+    // Eight days of bills, each in two pages of two products.
+    expect(server.calls.filter((c) => c.action === 'QueryAccountBill').map((c) => `${c.params.BillingDate}:${c.params.PageNum}`).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => new Date(DAY1 - (i + 1) * 86_400_000).toISOString().slice(0, 10)).flatMap((d) => [`${d}:1`, `${d}:2`]).sort(),
+    );
     const policy = delivered.find((a) => a.rule === 'posture.ram-password-policy-weak')!;
     expect(policy.message).toBe('RAM password policy of 1234567890123456 is weaker than CIS: minimum length 8, expires after 0 day(s) (0: never), reuse barred for 0, logon blocked after 5 wrong (0: never)');
 
-    // The same day again: nothing new. The next day: all of it again.
+    // The same day again: nothing new. The next day: all of it again, but the bill (that day's spend is no spike).
     expect((await handlePostureScan(rt, ctx, DAY1 + 6 * 3600_000)).alerts).toBe(0);
-    expect((await handlePostureScan(rt, ctx, DAY1 + 24 * 3600_000)).alerts).toBe(EXPECTED.length);
+    expect((await handlePostureScan(rt, ctx, DAY1 + 24 * 3600_000)).alerts).toBe(EXPECTED.length - 1);
   });
 });
 

@@ -2,7 +2,8 @@ import { ActionHandler, LocalOpenApi, OpenApiCredentials } from './openapi-serve
 
 /**
  * One Alibaba Cloud account as the posture scan reads it, answered in the shapes of
- * the published APIs: RAM (2015-05-01), IMS (2019-08-15) and ECS (2014-05-26), on one
+ * the published APIs: RAM (2015-05-01), IMS (2019-08-15), ECS (2014-05-26) and BSS
+ * OpenAPI (2017-12-14), on one
  * local server (the SDKs tell the products apart by their version header).
  */
 export interface UserFixture {
@@ -30,8 +31,10 @@ export interface AccountFixture {
   root?: { mfa: boolean; accessKeys: number };
   /** Security groups per region. */
   regions?: Record<string, Array<{ id: string; name?: string; vpcId?: string; rules: PermissionFixture[] }>>;
+  /** Daily bills (`YYYY-MM-DD`), per product, in CNY. */
+  bills?: Record<string, Array<{ code: string; name: string; amount: number }>>;
   /** Page sizes the APIs answer with (small ones make the tests page). */
-  pages?: { users?: number; groups?: number };
+  pages?: { users?: number; groups?: number; bills?: number };
 }
 
 export function localCloudAccount(account: AccountFixture, credentials: OpenApiCredentials): LocalOpenApi {
@@ -92,6 +95,32 @@ export function localCloudAccount(account: AccountFixture, credentials: OpenApiC
     }),
   };
 
+  const billPage = account.pages?.bills ?? 300;
+  const bss: Record<string, ActionHandler> = {
+    QueryAccountBill: (p) => {
+      if (p.Granularity !== 'DAILY' || !p.BillingDate || p.BillingCycle !== p.BillingDate.slice(0, 7)) return { status: 400, body: { Code: 'InvalidParameter', Message: 'BillingDate must be in BillingCycle, with Granularity DAILY', Success: false } };
+      const items = account.bills?.[p.BillingDate] ?? [];
+      const num = Number(p.PageNum ?? 1);
+      const size = Math.min(billPage, Number(p.PageSize ?? 20));
+      const page = items.slice((num - 1) * size, num * size);
+      return {
+        body: {
+          Code: 'Success',
+          Message: 'Successful!',
+          Success: true,
+          Data: {
+            AccountID: '1234567890123456',
+            BillingCycle: p.BillingCycle,
+            PageNum: num,
+            PageSize: size,
+            TotalCount: items.length,
+            Items: { Item: page.map((i) => ({ BillingDate: p.BillingDate, ProductCode: i.code, ProductName: i.name, PretaxAmount: i.amount, PretaxGrossAmount: i.amount, Currency: 'CNY', SubscriptionType: 'PayAsYouGo' })) },
+          },
+        },
+      };
+    },
+  };
+
   const regions = account.regions ?? {};
   const ecs: Record<string, ActionHandler> = {
     DescribeRegions: () => ({ body: { Regions: { Region: Object.keys(regions).map((r) => ({ RegionId: r, RegionEndpoint: `ecs.${r}.aliyuncs.com`, LocalName: r, Status: 'available' })) } } }),
@@ -127,5 +156,5 @@ export function localCloudAccount(account: AccountFixture, credentials: OpenApiC
     },
   };
 
-  return new LocalOpenApi(credentials, { '2015-05-01': ram, '2019-08-15': ims, '2014-05-26': ecs });
+  return new LocalOpenApi(credentials, { '2015-05-01': ram, '2019-08-15': ims, '2014-05-26': ecs, '2017-12-14': bss });
 }

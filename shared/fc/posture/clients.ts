@@ -1,9 +1,10 @@
 // The posture scan's API calls through Alibaba Cloud's SDKs (RAM 2015-05-01, IMS
-// 2019-08-15, ECS 2014-05-26); built as a vendor bundle (shared/util/vendor.ts), loaded
+// 2019-08-15, ECS 2014-05-26, BSS OpenAPI 2017-12-14); built as a vendor bundle (shared/util/vendor.ts), loaded
 // by the posture function only.
 import RamClient, * as $ram from '@alicloud/ram20150501';
 import ImsClient from '@alicloud/ims20190815';
 import EcsClient, * as $ecs from '@alicloud/ecs20140526';
+import BssClient, * as $bss from '@alicloud/bssopenapi20171214';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { CredentialsRef } from '../context';
 import type { PostureApis, SecurityGroupPermission } from '../../posture/apis';
@@ -15,6 +16,7 @@ export interface PostureEndpoints {
   ecs: string;
   /** One endpoint for every region's calls (a local server), instead of each region's own. */
   ecsRegional?: string;
+  bss: string;
 }
 
 export function createPostureApis(endpoints: PostureEndpoints, credentials: CredentialsRef): PostureApis {
@@ -32,6 +34,7 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
   const ram = new RamClient(config(endpoints.ram));
   const ims = new ImsClient(config(endpoints.ims));
   const ecs = new EcsClient(config(endpoints.ecs));
+  const bss = new BssClient(config(endpoints.bss));
   // Each region's ECS client, made once per scan, for the endpoint DescribeRegions gave.
   const regionEndpoints = new Map<string, string>();
   const regional = new Map<string, EcsClient>();
@@ -99,6 +102,18 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
       async securityReport() {
         const info = (await ims.getAccountSecurityPracticeReport()).body?.accountSecurityPracticeInfo?.accountSecurityPracticeUserInfo;
         return { rootMfa: info?.bindMfa === true, rootAccessKeys: info?.rootWithAccessKey ?? 0 };
+      },
+    },
+    bss: {
+      async dailyBill(date, page) {
+        const res = await bss.queryAccountBill(new $bss.QueryAccountBillRequest({ billingCycle: date.slice(0, 7), billingDate: date, granularity: 'DAILY', isGroupByProduct: true, pageNum: page, pageSize: 300 }));
+        const body = res.body;
+        // BSS answers some refusals with HTTP 200 and Success false.
+        if (body?.success === false) throw Object.assign(new Error(body.message ?? 'QueryAccountBill failed'), { code: body.code, data: { Code: body.code, Message: body.message } });
+        return {
+          items: (body?.data?.items?.item ?? []).map((i) => ({ productCode: i.productCode ?? '', productName: i.productName ?? i.productCode ?? '', amount: Number(i.pretaxAmount ?? 0), currency: i.currency ?? '' })),
+          total: body?.data?.totalCount ?? 0,
+        };
       },
     },
     ecs: {
