@@ -94,9 +94,52 @@ export interface BssApi {
   dailyBill(date: string, page: number): Promise<{ items: DailyBillItem[]; total: number }>;
 }
 
+export interface KmsKey {
+  keyId: string;
+  creator?: string;
+  keySpec?: string;
+  keyUsage?: string;
+  keyState?: string;
+  origin?: string;
+  protectionLevel?: string;
+  /** `Enabled`, `Disabled` or `Suspended`. */
+  automaticRotation?: string;
+  rotationInterval?: string;
+  lastRotationDate?: string;
+  creationDate?: string;
+}
+
+export interface KmsApi {
+  /** One page (1-based) of the region's keys. */
+  listKeys(region: string, page: number): Promise<{ keyIds: string[]; total: number }>;
+  describeKey(region: string, keyId: string): Promise<KmsKey>;
+}
+
+export interface Trail {
+  name: string;
+  homeRegion?: string;
+  /** `All`, or the regions it records. */
+  trailRegion?: string;
+  /** `All`, `Write` or `Read`. */
+  eventRW?: string;
+  status?: string;
+  ossBucketName?: string;
+  slsProjectArn?: string;
+  isOrganizationTrail?: boolean;
+}
+
+export interface ActionTrailApi {
+  /** The trails the account has (its own and its organization's), from `region`. */
+  describeTrails(region: string): Promise<Trail[]>;
+  /** Whether the trail is delivering now. */
+  isLogging(region: string, trail: Trail): Promise<boolean>;
+}
+
 export interface PostureApis {
   ram: RamApi;
   ims: ImsApi;
   ecs: EcsApi;
   bss: BssApi;
+  kms: KmsApi;
+  actiontrail: ActionTrailApi;
 }

@@ -5,6 +5,8 @@ import type { PostureApis } from './apis';
 /** What a check is given: the account, the scan's clock, the APIs and the caller that makes their calls. */
 export interface CheckContext {
   accountId: string;
+  /** The region the scan runs in (the function's): where account-wide APIs (ActionTrail's trails) are asked. */
+  region: string;
   now: number;
   apis: PostureApis;
   caller: ApiCaller;

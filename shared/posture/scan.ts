@@ -5,9 +5,11 @@ import { CheckContext, PostureCheck, postureEvent } from './check';
 import { RAM_CHECKS } from './checks/ram';
 import { ECS_CHECKS } from './checks/ecs';
 import { billing } from './checks/billing';
+import { kmsKeys } from './checks/kms';
+import { trails } from './checks/actiontrail';
 
 /** Every posture check, in the order the scan runs them. */
-export const POSTURE_CHECKS: readonly PostureCheck[] = [...RAM_CHECKS, ...ECS_CHECKS, billing];
+export const POSTURE_CHECKS: readonly PostureCheck[] = [...RAM_CHECKS, ...ECS_CHECKS, kmsKeys, trails, billing];
 
 export interface PostureScanResult {
   events: SecEvent[];
@@ -24,11 +26,12 @@ export interface PostureScanResult {
  * a bundled rule alerts on, naming the API and the RAM action to grant); the other
  * checks go on. The checks run one after another, each with its calls in parallel.
  */
-export async function runPostureScan(apis: PostureApis, accountId: string, now: number, opts: CallOptions & { checks?: readonly PostureCheck[] } = {}): Promise<PostureScanResult> {
+export async function runPostureScan(apis: PostureApis, accountId: string, region: string, now: number, opts: CallOptions & { checks?: readonly PostureCheck[] } = {}): Promise<PostureScanResult> {
   const caller = new ApiCaller(opts);
   const memos = new Map<string, Promise<unknown>>();
   const ctx: CheckContext = {
     accountId,
+    region,
     now,
     apis,
     caller,

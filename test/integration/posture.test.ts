@@ -39,6 +39,17 @@ const account: AccountFixture = {
     ],
     'cn-shanghai': [{ id: 'sg-uf6all', name: 'anything-v6', rules: [{ IpProtocol: 'ALL', PortRange: '-1/-1', Ipv6SourceCidrIp: '::/0' }] }],
   },
+  kmsKeys: {
+    'cn-hangzhou': [
+      { id: 'key-hzz62f1b', rotation: 'Disabled' },
+      { id: 'key-hzz62f2c', rotation: 'Enabled' },
+      { id: 'key-hzz62f3d', rotation: 'Disabled', spec: 'RSA_2048' },
+      { id: 'key-hzz62f4e', rotation: 'Disabled', creator: 'Action Trail' },
+      { id: 'key-hzz62f5f', rotation: 'Disabled', state: 'Disabled' },
+    ],
+  },
+  // Only write events are kept: reads and sign-ins of no region reach a logstore.
+  trails: [{ name: 'writes-only', trailRegion: 'All', eventRW: 'Write', status: 'Enable', logging: true, sls: true }],
   // A week of 400 a day, then ECS spend jumps to 1,450.
   bills: Object.fromEntries(
     Array.from({ length: 8 }, (_, i) => {
@@ -63,13 +74,17 @@ const EXPECTED = [
   ['posture.ram-user-full-access-policy', '1234567890123456|carol'],
   ['posture.security-group-admin-port-open', 'cn-hangzhou|sg-bp1open'],
   ['posture.security-group-admin-port-open', 'cn-shanghai|sg-uf6all'],
+  ['posture.kms-key-rotation-off', 'cn-hangzhou|key-hzz62f1b'],
+  ['posture.actiontrail-not-all-regions', '1234567890123456'],
   ['posture.billing-spike', '1234567890123456'],
 ];
 const sorted = (xs: string[][]) => [...xs].sort((a, b) => (a.join() < b.join() ? -1 : 1));
 
-async function runtimeAgainst(server: LocalOpenApi, delivered: Alert[], env: Record<string, string> = {}): Promise<FunctionRuntime> {
+async function runtimeAgainst(server: LocalOpenApi, delivered: Alert[], regions: string[], env: Record<string, string> = {}): Promise<FunctionRuntime> {
+  // Each region's calls at an endpoint of their own, as each region has its own host.
+  const regional = (await Promise.all(regions.map(async (r) => `${r}=${await server.regionEndpoint(r)}`))).join(',');
   return createRuntime(ctx, {
-    env: { SECMON_RAM_ENDPOINT: server.endpoint, SECMON_IMS_ENDPOINT: server.endpoint, SECMON_ECS_ENDPOINT: server.endpoint, SECMON_ECS_REGION_ENDPOINT: server.endpoint, SECMON_BSS_ENDPOINT: server.endpoint, ...env },
+    env: { SECMON_RAM_ENDPOINT: server.endpoint, SECMON_IMS_ENDPOINT: server.endpoint, SECMON_ECS_ENDPOINT: server.endpoint, SECMON_POSTURE_REGION_ENDPOINT: regional, SECMON_BSS_ENDPOINT: server.endpoint, ...env },
     logLine: (line) => {
       const doc = JSON.parse(line) as Alert & { 'log.level'?: string };
       if (doc['log.level'] === 'alert') delivered.push(doc);
@@ -85,7 +100,7 @@ describe('the posture scan', () => {
   beforeAll(async () => {
     server = localCloudAccount(account, creds);
     await server.start();
-    rt = await runtimeAgainst(server, delivered);
+    rt = await runtimeAgainst(server, delivered, Object.keys(account.regions!));
   });
   afterAll(async () => {
     await rt.close();
@@ -113,6 +128,9 @@ describe('the posture scan', () => {
     expect(server.calls.filter((c) => c.action === 'QueryAccountBill').map((c) => `${c.params.BillingDate}:${c.params.PageNum}`).sort()).toEqual(
       Array.from({ length: 8 }, (_, i) => new Date(DAY1 - (i + 1) * 86_400_000).toISOString().slice(0, 10)).flatMap((d) => [`${d}:1`, `${d}:2`]).sort(),
     );
+    // KMS keys are read in every region, through the KMS SDK's own (older) signature; only the account's enabled keys are described further by the rule.
+    expect(server.calls.filter((c) => c.action === 'DescribeKey').map((c) => c.params.KeyId).sort()).toEqual(['key-hzz62f1b', 'key-hzz62f2c', 'key-hzz62f3d', 'key-hzz62f4e', 'key-hzz62f5f']);
+    expect(delivered.find((a) => a.rule === 'posture.actiontrail-not-all-regions')!.message).toBe('No trail of 1234567890123456 records every region\'s reads and writes and is delivering now (1 trail(s))');
     const policy = delivered.find((a) => a.rule === 'posture.ram-password-policy-weak')!;
     expect(policy.message).toBe('RAM password policy of 1234567890123456 is weaker than CIS: minimum length 8, expires after 0 day(s) (0: never), reuse barred for 0, logon blocked after 5 wrong (0: never)');
 
@@ -127,7 +145,7 @@ async function scanOnce(fixture: AccountFixture, prepare: (server: LocalOpenApi)
   const server = localCloudAccount(fixture, creds);
   await server.start();
   const delivered: Alert[] = [];
-  const rt = await runtimeAgainst(server, delivered);
+  const rt = await runtimeAgainst(server, delivered, Object.keys(fixture.regions ?? {}));
   try {
     prepare(server);
     const started = Date.now();
@@ -178,7 +196,8 @@ describe('the posture scan at scale', () => {
     const regions = Object.fromEntries(
       regionNames.map((r, k) => [r, Array.from({ length: 500 }, (_, i) => ({ id: `sg-${k}-${i}`, rules: [{ IpProtocol: 'TCP', PortRange: i % 100 === 0 ? '22/22' : '443/443', SourceCidrIp: '0.0.0.0/0' }] }))]),
     );
-    const { delivered, server, alerts, ms } = await scanOnce({ users, regions, passwordPolicy: {}, root: { mfa: true, accessKeys: 0 } });
+    const trails = [{ name: 'audit', trailRegion: 'All', eventRW: 'All', status: 'Enable' as const, logging: true, sls: true, oss: true }];
+    const { delivered, server, alerts, ms } = await scanOnce({ users, regions, trails, passwordPolicy: {}, root: { mfa: true, accessKeys: 0 } });
     expect(server.rejected).toEqual([]);
     expect(server.count('ListUsers')).toBe(5);
     expect(server.count('DescribeSecurityGroups')).toBe(4 * 5);
@@ -191,6 +210,8 @@ describe('the posture scan at scale', () => {
     expect(count('posture.ram-user-full-access-policy')).toBe(100);
     expect(count('posture.security-group-admin-port-open')).toBe(20);
     expect(count('posture.scan-incomplete')).toBe(0);
+    expect(count('posture.actiontrail-not-all-regions')).toBe(0);
+    expect(server.count('ListKeys')).toBe(4);
     expect(alerts).toBe(delivered.length);
     // The posture function's timeout in s.yaml is 300 s.
     expect(ms).toBeLessThan(300_000);

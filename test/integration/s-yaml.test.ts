@@ -121,7 +121,7 @@ describe('s preview (the real CLI)', () => {
     }
     expect([...read].sort()).toEqual(CONFIG_KEYS.map((k) => k.key).sort());
     // For local use only, for a dispatch mode s.yaml does not use, or for a proxy or test server.
-    const notDeclared = ['SECMON_REDIS_PASSWORD', 'SECMON_FC2_SERVICE', 'SECMON_ECS_REGION_ENDPOINT'];
+    const notDeclared = ['SECMON_REDIS_PASSWORD', 'SECMON_FC2_SERVICE', 'SECMON_POSTURE_REGION_ENDPOINT'];
     for (const [, r] of functions()) {
       const env = r.props.environmentVariables;
       expect(Object.keys(env).sort()).toEqual([...read].filter((k) => !notDeclared.includes(k)).sort());

@@ -2,8 +2,8 @@ import { ActionHandler, LocalOpenApi, OpenApiCredentials } from './openapi-serve
 
 /**
  * One Alibaba Cloud account as the posture scan reads it, answered in the shapes of
- * the published APIs: RAM (2015-05-01), IMS (2019-08-15), ECS (2014-05-26) and BSS
- * OpenAPI (2017-12-14), on one
+ * the published APIs: RAM (2015-05-01), IMS (2019-08-15), ECS (2014-05-26), BSS
+ * OpenAPI (2017-12-14), KMS (2016-01-20) and ActionTrail (2020-07-06), on one
  * local server (the SDKs tell the products apart by their version header).
  */
 export interface UserFixture {
@@ -31,6 +31,10 @@ export interface AccountFixture {
   root?: { mfa: boolean; accessKeys: number };
   /** Security groups per region. */
   regions?: Record<string, Array<{ id: string; name?: string; vpcId?: string; rules: PermissionFixture[] }>>;
+  /** KMS keys per region. */
+  kmsKeys?: Record<string, Array<{ id: string; creator?: string; spec?: string; state?: string; origin?: string; rotation?: 'Enabled' | 'Disabled' | 'Suspended' }>>;
+  /** ActionTrail's trails. */
+  trails?: Array<{ name: string; trailRegion: string; eventRW: string; status: 'Enable' | 'Disable'; logging: boolean; sls?: boolean; oss?: boolean }>;
   /** Daily bills (`YYYY-MM-DD`), per product, in CNY. */
   bills?: Record<string, Array<{ code: string; name: string; amount: number }>>;
   /** Page sizes the APIs answer with (small ones make the tests page). */
@@ -121,6 +125,59 @@ export function localCloudAccount(account: AccountFixture, credentials: OpenApiC
     },
   };
 
+  const kms: Record<string, ActionHandler> = {
+    ListKeys: (p) => {
+      const keys = account.kmsKeys?.[p.RegionId ?? ''] ?? [];
+      const num = Number(p.PageNumber ?? 1);
+      const size = Math.min(100, Number(p.PageSize ?? 10));
+      return { body: { TotalCount: keys.length, PageNumber: num, PageSize: size, Keys: { Key: keys.slice((num - 1) * size, num * size).map((k) => ({ KeyId: k.id, KeyArn: `acs:kms:${p.RegionId}:1234567890123456:key/${k.id}` })) } } };
+    },
+    DescribeKey: (p) => {
+      const k = Object.values(account.kmsKeys ?? {}).flat().find((x) => x.id === p.KeyId);
+      if (!k) return notFound('Forbidden.KeyNotFound', 'The specified Key is not found.');
+      return {
+        body: {
+          KeyMetadata: {
+            KeyId: k.id,
+            Creator: k.creator ?? '1234567890123456',
+            KeySpec: k.spec ?? 'Aliyun_AES_256',
+            KeyUsage: k.spec?.startsWith('RSA') || k.spec?.startsWith('EC') ? 'SIGN/VERIFY' : 'ENCRYPT/DECRYPT',
+            KeyState: k.state ?? 'Enabled',
+            Origin: k.origin ?? 'Aliyun_KMS',
+            ProtectionLevel: 'SOFTWARE',
+            AutomaticRotation: k.rotation ?? 'Disabled',
+            RotationInterval: k.rotation === 'Enabled' ? '31536000s' : '',
+            CreationDate: '2025-06-01T08:00:00Z',
+            Arn: `acs:kms:cn-hangzhou:1234567890123456:key/${k.id}`,
+          },
+        },
+      };
+    },
+  };
+
+  const actiontrail: Record<string, ActionHandler> = {
+    DescribeTrails: () => ({
+      body: {
+        TrailList: (account.trails ?? []).map((t) => ({
+          Name: t.name,
+          HomeRegion: 'cn-hangzhou',
+          TrailRegion: t.trailRegion,
+          EventRW: t.eventRW,
+          Status: t.status,
+          OssBucketName: t.oss ? 'audit-logs' : '',
+          SlsProjectArn: t.sls ? 'acs:log:cn-hangzhou:1234567890123456:project/secmon-audit' : '',
+          IsOrganizationTrail: false,
+          CreateTime: '2025-01-01T00:00:00Z',
+        })),
+      },
+    }),
+    GetTrailStatus: (p) => {
+      const t = (account.trails ?? []).find((x) => x.name === p.Name);
+      if (!t) return notFound('TrailNotFoundException', 'The trail does not exist.');
+      return { body: { IsLogging: t.logging, LatestDeliveryTime: '2026-11-21T23:59:00Z', LatestDeliveryError: '', StartLoggingTime: '2025-01-01T00:00:00Z' } };
+    },
+  };
+
   const regions = account.regions ?? {};
   const ecs: Record<string, ActionHandler> = {
     DescribeRegions: () => ({ body: { Regions: { Region: Object.keys(regions).map((r) => ({ RegionId: r, RegionEndpoint: `ecs.${r}.aliyuncs.com`, LocalName: r, Status: 'available' })) } } }),
@@ -156,5 +213,5 @@ export function localCloudAccount(account: AccountFixture, credentials: OpenApiC
     },
   };
 
-  return new LocalOpenApi(credentials, { '2015-05-01': ram, '2019-08-15': ims, '2014-05-26': ecs, '2017-12-14': bss });
+  return new LocalOpenApi(credentials, { '2015-05-01': ram, '2019-08-15': ims, '2014-05-26': ecs, '2017-12-14': bss, '2016-01-20': kms, '2020-07-06': actiontrail });
 }

@@ -16,18 +16,32 @@ export abstract class LoopbackHttpServer {
 
   protected abstract handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void;
 
+  private readonly extra: Server[] = [];
+
   async start(port = 0): Promise<void> {
-    this.server = createServer((req, res) => {
+    this.server = await this.listen(port);
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Another port answered by the same handler (a request's `socket.localPort` tells which); its endpoint. */
+  async alsoListen(): Promise<string> {
+    const server = await this.listen(0);
+    this.extra.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  private async listen(port: number): Promise<Server> {
+    const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => this.handle(req, Buffer.concat(chunks), res));
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return server;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await Promise.all([this.server, ...this.extra].map((s) => new Promise<void>((resolve) => (s ? s.close(() => resolve()) : resolve()))));
   }
 }
 

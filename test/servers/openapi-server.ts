@@ -1,13 +1,15 @@
 import { createHash, createHmac } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackHttpServer, replyJson } from './loopback-http';
+import { rpcSignature } from './kms-server';
 
 /**
- * Alibaba Cloud's RPC-style OpenAPI on 127.0.0.1, for the SDKs the posture scan uses
- * (RAM, IMS, ECS): each request's ACS3-HMAC-SHA256 signature is recomputed from the
- * canonical request (method, path, sorted and encoded query, the signed `x-acs-*`,
- * `host` and `content-type` headers, the body's SHA-256) and compared, the STS token
- * and the product's API version checked. Actions are answered by the handlers given
+ * Alibaba Cloud's RPC-style OpenAPI on 127.0.0.1, for the SDKs the posture scan uses:
+ * each request's ACS3-HMAC-SHA256 signature is recomputed from the canonical request
+ * (method, path, sorted and encoded query, the signed `x-acs-*`, `host` and
+ * `content-type` headers, the body's SHA-256) and compared, or, for an SDK of the
+ * older generation (KMS's), the RPC signature 1.0 (HMAC-SHA1 of the sorted
+ * parameters); the STS token and the product's API version are checked. Actions are answered by the handlers given
  * per version. A test can make an action answer throttling (`Throttling.User`, HTTP
  * 400) a number of times, or refuse it (`NoPermission` / `Forbidden.RAM`, HTTP 403).
  */
@@ -23,6 +25,8 @@ export class LocalOpenApi extends LoopbackHttpServer {
   readonly calls: Array<{ version: string; action: string; params: Record<string, string> }> = [];
   readonly rejected: string[] = [];
   private readonly throttles = new Map<string, number>();
+  /** Ports that stand for one region's endpoint, as a region's own host would. */
+  private readonly portRegions = new Map<number, string>();
   private readonly denied = new Set<string>();
 
   constructor(
@@ -43,23 +47,33 @@ export class LocalOpenApi extends LoopbackHttpServer {
     this.denied.add(action);
   }
 
+  /** An endpoint of this server for `region`'s calls: a request there without a RegionId is that region's. */
+  async regionEndpoint(region: string): Promise<string> {
+    const endpoint = await this.alsoListen();
+    this.portRegions.set(Number(new URL(endpoint).port), region);
+    return endpoint;
+  }
+
   count(action: string): number {
     return this.calls.filter((c) => c.action === action).length;
   }
 
   protected handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://local');
-    const action = String(req.headers['x-acs-action'] ?? '');
-    const version = String(req.headers['x-acs-version'] ?? '');
+    const params: Record<string, string> = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(body.toString('utf8'))) };
+    const v1 = req.headers.authorization === undefined && params.Signature !== undefined;
+    const action = String(v1 ? params.Action : (req.headers['x-acs-action'] ?? ''));
+    const version = String(v1 ? params.Version : (req.headers['x-acs-version'] ?? ''));
     const refuse = (why: string) => {
       this.rejected.push(`${action}: ${why}`);
       replyJson(res, 403, { Code: 'SignatureDoesNotMatch', Message: why, RequestId: 'r' });
     };
-    const why = verifyAcs3(req, url, body, this.credentials);
+    const why = v1 ? verifyRpcV1(req.method ?? 'GET', params, this.credentials) : verifyAcs3(req, url, body, this.credentials);
     if (why) return refuse(why);
+    const region = this.portRegions.get(req.socket.localPort ?? 0);
+    if (region !== undefined) params.RegionId ??= region;
     const product = this.products[version];
     if (!product) return refuse(`no product of version ${version}`);
-    const params = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(body.toString('utf8'))) };
     this.calls.push({ version, action, params });
     const left = this.throttles.get(action) ?? 0;
     if (left > 0) {
@@ -105,4 +119,13 @@ export function verifyAcs3(req: IncomingMessage, url: URL, body: Buffer, creds: 
   const toSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonical).digest('hex')}`;
   const expected = createHmac('sha256', creds.accessKeySecret).update(toSign).digest('hex');
   return expected === signature ? undefined : 'signature does not match';
+}
+
+/** Why a request's RPC signature 1.0 does not hold, or undefined when it does. */
+function verifyRpcV1(method: string, params: Record<string, string>, creds: OpenApiCredentials): string | undefined {
+  if (params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0') return 'not an RPC 1.0 HMAC-SHA1 signature';
+  if (params.AccessKeyId !== creds.accessKeyId) return `unknown AccessKey ${params.AccessKeyId}`;
+  if (params.SecurityToken !== creds.securityToken) return 'wrong or missing STS token';
+  if (!params.SignatureNonce || Number.isNaN(Date.parse(params.Timestamp ?? ''))) return 'no nonce or timestamp';
+  return params.Signature === rpcSignature(method, params, creds.accessKeySecret) ? undefined : 'signature does not match';
 }

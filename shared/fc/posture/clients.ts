@@ -1,11 +1,15 @@
 // The posture scan's API calls through Alibaba Cloud's SDKs (RAM 2015-05-01, IMS
-// 2019-08-15, ECS 2014-05-26, BSS OpenAPI 2017-12-14); built as a vendor bundle (shared/util/vendor.ts), loaded
+// 2019-08-15, ECS 2014-05-26, BSS OpenAPI 2017-12-14, KMS 2016-01-20), and for
+// ActionTrail (2020-07-06), which has no SDK package, signed calls through the SDKs'
+// own OpenAPI core; built as a vendor bundle (shared/util/vendor.ts), loaded
 // by the posture function only.
 import RamClient, * as $ram from '@alicloud/ram20150501';
 import ImsClient from '@alicloud/ims20190815';
 import EcsClient, * as $ecs from '@alicloud/ecs20140526';
 import BssClient, * as $bss from '@alicloud/bssopenapi20171214';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
+import Kms, * as $kms from '@alicloud/kms20160120';
+import OpenApi, { $OpenApiUtil } from '@alicloud/openapi-core';
+import * as $dara from '@darabonba/typescript';
 import { CredentialsRef } from '../context';
 import type { PostureApis, SecurityGroupPermission } from '../../posture/apis';
 
@@ -14,8 +18,11 @@ export interface PostureEndpoints {
   ims: string;
   /** ECS's endpoint for DescribeRegions; each region's calls go to that region's endpoint. */
   ecs: string;
-  /** One endpoint for every region's calls (a local server), instead of each region's own. */
-  ecsRegional?: string;
+  /**
+   * Instead of each region's own endpoint: one for every regional call, or one per
+   * region (`cn-hangzhou=https://…,cn-shanghai=https://…`), for a proxy or a local server.
+   */
+  regional?: string;
   bss: string;
 }
 
@@ -38,9 +45,34 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
   // Each region's ECS client, made once per scan, for the endpoint DescribeRegions gave.
   const regionEndpoints = new Map<string, string>();
   const regional = new Map<string, EcsClient>();
+  // A product with no SDK package: the same signed RPC call its SDK would make.
+  const rpc = async (endpoint: string, version: string, action: string, query: Record<string, string>) => {
+    const core = new OpenApi(config(endpoint));
+    const params = new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    const res = await core.callApi(params, new $OpenApiUtil.OpenApiRequest({ query }), new $dara.RuntimeOptions({}));
+    return (res.body ?? {}) as Record<string, unknown>;
+  };
+  const overrides = regionalOverrides(endpoints.regional);
+  const regionalOr = (region: string, own: string) => overrides(region) ?? own;
+  const trailEndpoint = (region: string) => regionalOr(region, `actiontrail.${region}.aliyuncs.com`);
+  // The KMS SDK takes the credentials as they are when the client is made: one client per call.
+  const kmsIn = (region: string) => {
+    const c = credentials.get();
+    const endpoint = regionalOr(region, `kms.${region}.aliyuncs.com`);
+    return new Kms({
+      endpoint: endpoint.replace(/^https?:\/\//i, '').replace(/\/+$/, ''),
+      protocol: /^http:\/\//i.test(endpoint) ? 'HTTP' : 'HTTPS',
+      regionId: region,
+      accessKeyId: c.accessKeyId,
+      accessKeySecret: c.accessKeySecret,
+      securityToken: c.securityToken,
+      readTimeout: 15_000,
+      connectTimeout: 5_000,
+    } as ConstructorParameters<typeof Kms>[0]);
+  };
   const ecsIn = (region: string) => {
     let c = regional.get(region);
-    if (!c) regional.set(region, (c = new EcsClient(config(endpoints.ecsRegional ?? regionEndpoints.get(region) ?? `ecs.${region}.aliyuncs.com`, region))));
+    if (!c) regional.set(region, (c = new EcsClient(config(regionalOr(region, regionEndpoints.get(region) ?? `ecs.${region}.aliyuncs.com`), region))));
     return c;
   };
 
@@ -116,6 +148,49 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
         };
       },
     },
+    kms: {
+      async listKeys(region, page) {
+        const res = await kmsIn(region).listKeys(new $kms.ListKeysRequest({ pageNumber: page, pageSize: 100 }));
+        return { keyIds: (res.keys?.key ?? []).map((k) => k.keyId), total: res.totalCount ?? 0 };
+      },
+      async describeKey(region, keyId) {
+        const m = (await kmsIn(region).describeKey(new $kms.DescribeKeyRequest({ keyId }))).keyMetadata;
+        return {
+          keyId: m?.keyId ?? keyId,
+          creator: m?.creator,
+          keySpec: m?.keySpec,
+          keyUsage: m?.keyUsage,
+          keyState: m?.keyState,
+          origin: m?.origin,
+          protectionLevel: m?.protectionLevel,
+          automaticRotation: m?.automaticRotation,
+          rotationInterval: m?.rotationInterval,
+          lastRotationDate: m?.lastRotationDate,
+          creationDate: m?.creationDate,
+        };
+      },
+    },
+    actiontrail: {
+      async describeTrails(region) {
+        const body = await rpc(trailEndpoint(region), '2020-07-06', 'DescribeTrails', { IncludeShadowTrails: 'false', IncludeOrganizationTrail: 'true' });
+        const list = (body.TrailList ?? []) as Array<Record<string, unknown>>;
+        const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+        return list.map((t) => ({
+          name: String(t.Name ?? ''),
+          homeRegion: str(t.HomeRegion),
+          trailRegion: str(t.TrailRegion),
+          eventRW: str(t.EventRW),
+          status: str(t.Status),
+          ossBucketName: str(t.OssBucketName),
+          slsProjectArn: str(t.SlsProjectArn),
+          isOrganizationTrail: t.IsOrganizationTrail === true,
+        }));
+      },
+      async isLogging(region, trail) {
+        const body = await rpc(trailEndpoint(region), '2020-07-06', 'GetTrailStatus', { Name: trail.name, IsOrganizationTrail: String(trail.isOrganizationTrail === true) });
+        return body.IsLogging === true;
+      },
+    },
     ecs: {
       async regions() {
         const res = await ecs.describeRegions(new $ecs.DescribeRegionsRequest({}));
@@ -154,4 +229,12 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
       },
     },
   };
+}
+
+/** The override of a region's endpoint: one for all (`url`) or per region (`region=url,…`). */
+function regionalOverrides(value: string | undefined): (region: string) => string | undefined {
+  if (!value) return () => undefined;
+  if (!value.includes('=')) return () => value;
+  const map = new Map(value.split(',').map((pair) => pair.split('=').map((x) => x.trim()) as [string, string]));
+  return (region) => map.get(region);
 }

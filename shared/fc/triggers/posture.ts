@@ -16,16 +16,16 @@ import { InvocationSummary } from './summary';
  */
 const clients = new WeakMap<FunctionRuntime, PostureApis>();
 
-export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext, 'accountId' | 'requestId'>, now = Date.now()): Promise<InvocationSummary> {
+export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext, 'accountId' | 'requestId' | 'region'>, now = Date.now()): Promise<InvocationSummary> {
   // One set of clients per instance; they read the current STS credentials on every call.
   let apis = clients.get(rt);
   if (!apis) {
     const { createPostureApis: create } = loadVendor<{ createPostureApis: typeof createPostureApis }>('posture-clients', `${__dirname}/../posture/clients`);
     const c = rt.config;
-    apis = create({ ram: c.ramEndpoint, ims: c.imsEndpoint, ecs: c.ecsEndpoint, ecsRegional: c.ecsRegionEndpoint, bss: c.bssEndpoint }, rt.credentials);
+    apis = create({ ram: c.ramEndpoint, ims: c.imsEndpoint, ecs: c.ecsEndpoint, regional: c.postureRegionEndpoint, bss: c.bssEndpoint }, rt.credentials);
     clients.set(rt, apis);
   }
-  const scan = await runPostureScan(apis, ctx.accountId, now);
+  const scan = await runPostureScan(apis, ctx.accountId, ctx.region, now);
   for (const p of scan.problems) log('warn', 'posture check incomplete', { requestId: ctx.requestId, check: p.check, api: p.api, permission: p.permission, error: p.message });
   const alerts = await rt.alerter.process(scan.events);
   await rt.dispatchAlerts(alerts);

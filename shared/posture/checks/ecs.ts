@@ -2,6 +2,7 @@ import { parsePortRange } from '../../rules/condition';
 import { SecurityGroup, SecurityGroupPermission } from '../apis';
 import { allPages } from '../calls';
 import { PostureCheck, postureEvent } from '../check';
+import { accountRegions } from './regions';
 
 /** The ports of remote administration: SSH and RDP. */
 const ADMIN_PORTS = [22, 3389];
@@ -15,7 +16,7 @@ const ADMIN_PORTS = [22, 3389];
 export const securityGroupIngress: PostureCheck = {
   id: 'security-group-ingress',
   async run(ctx) {
-    const regions = await ctx.caller.call('Ecs.DescribeRegions', 'ecs:DescribeRegions', () => ctx.apis.ecs.regions());
+    const regions = await accountRegions(ctx);
     const perRegion = await Promise.all(
       regions.map(async (region) => {
         const groups = await allPages<SecurityGroup, string>(undefined, async (token) => {
