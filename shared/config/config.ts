@@ -232,7 +232,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'SECMON_IMS_ENDPOINT', description: 'IMS API endpoint of the posture scan (the root account report)', default: 'ims.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.imsEndpoint = v as string) },
   { key: 'SECMON_ECS_ENDPOINT', description: "ECS API endpoint of the posture scan's region list; each region is then read at its own endpoint", default: 'ecs.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.ecsEndpoint = v as string) },
   { key: 'SECMON_BSS_ENDPOINT', description: "BSS OpenAPI endpoint of the posture scan's billing check (business.ap-southeast-1.aliyuncs.com on the international site)", default: 'business.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.bssEndpoint = v as string) },
-  { key: 'SECMON_POSTURE_REGION_ENDPOINT', description: "Instead of each region's own endpoint for the posture scan's regional calls (ECS, KMS, ActionTrail): one for all, or one per region as cn-hangzhou=URL,cn-shanghai=URL (a proxy, a local test server)", parse: nonEmpty, assign: (c, v) => (c.postureRegionEndpoint = v as string) },
+  { key: 'SECMON_POSTURE_REGION_ENDPOINT', description: "Instead of each region's own endpoint for the posture scan's regional calls (ECS, KMS, ActionTrail, SLB, ALB): one for all, or one per region as cn-hangzhou=URL,cn-shanghai=URL (a proxy, a local test server)", parse: nonEmpty, assign: (c, v) => (c.postureRegionEndpoint = v as string) },
   { key: 'SECMON_SLS_PAGE_SIZE', description: 'Log groups per PullLogs request (1-1000)', default: '1000', parse: intIn(1, 1000), assign: (c, v) => (c.slsPageSize = v as number) },
 ];
 

@@ -135,6 +135,19 @@ export interface ActionTrailApi {
   isLogging(region: string, trail: Trail): Promise<boolean>;
 }
 
+export interface LoadBalancerApi {
+  /** One page (1-based) of the region's Classic Load Balancer (CLB) instances. */
+  clbInstances(region: string, page: number): Promise<{ instances: Array<{ id: string; name?: string }>; total: number }>;
+  /** A CLB instance's listeners: port and protocol. */
+  clbListeners(region: string, loadBalancerId: string): Promise<Array<{ port: number; protocol: string }>>;
+  /** A CLB HTTPS listener's TLS security policy (empty: the default, tls_cipher_policy_1_0). */
+  clbTlsPolicy(region: string, loadBalancerId: string, port: number): Promise<string | undefined>;
+  /** A page of the region's Application Load Balancer (ALB) HTTPS listeners. */
+  albHttpsListeners(region: string, nextToken?: string): Promise<{ listeners: Array<{ listenerId: string; loadBalancerId: string; port: number; securityPolicyId?: string }>; nextToken?: string }>;
+  /** The TLS versions of ALB custom security policies. */
+  albPolicyVersions(region: string, policyIds: string[]): Promise<Map<string, string[]>>;
+}
+
 export interface PostureApis {
   ram: RamApi;
   ims: ImsApi;
@@ -142,4 +155,5 @@ export interface PostureApis {
   bss: BssApi;
   kms: KmsApi;
   actiontrail: ActionTrailApi;
+  lb: LoadBalancerApi;
 }

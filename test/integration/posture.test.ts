@@ -48,6 +48,21 @@ const account: AccountFixture = {
       { id: 'key-hzz62f5f', rotation: 'Disabled', state: 'Disabled' },
     ],
   },
+  loadBalancers: {
+    'cn-hangzhou': {
+      clb: [
+        { id: 'lb-bp1shop', listeners: [{ port: 80, protocol: 'http' }, { port: 443, protocol: 'https' }, { port: 8443, protocol: 'https', tlsPolicy: 'tls_cipher_policy_1_2' }] },
+        { id: 'lb-bp1api', listeners: [{ port: 443, protocol: 'https', tlsPolicy: 'tls_cipher_policy_1_1' }] },
+      ],
+      alb: [
+        { listenerId: 'lsr-bp1strict', loadBalancerId: 'alb-bp1web', port: 443, protocol: 'HTTPS', policy: 'tls_cipher_policy_1_2_strict_with_1_3' },
+        { listenerId: 'lsr-bp1legacy', loadBalancerId: 'alb-bp1web', port: 8443, protocol: 'HTTPS', policy: 'tls-custom-legacy' },
+        { listenerId: 'lsr-bp1modern', loadBalancerId: 'alb-bp1web', port: 9443, protocol: 'HTTPS', policy: 'tls-custom-modern' },
+        { listenerId: 'lsr-bp1plain', loadBalancerId: 'alb-bp1web', port: 80, protocol: 'HTTP' },
+      ],
+      albPolicies: { 'tls-custom-legacy': ['TLSv1.1', 'TLSv1.2'], 'tls-custom-modern': ['TLSv1.2', 'TLSv1.3'] },
+    },
+  },
   // Only write events are kept: reads and sign-ins of no region reach a logstore.
   trails: [{ name: 'writes-only', trailRegion: 'All', eventRW: 'Write', status: 'Enable', logging: true, sls: true }],
   // A week of 400 a day, then ECS spend jumps to 1,450.
@@ -74,6 +89,9 @@ const EXPECTED = [
   ['posture.ram-user-full-access-policy', '1234567890123456|carol'],
   ['posture.security-group-admin-port-open', 'cn-hangzhou|sg-bp1open'],
   ['posture.security-group-admin-port-open', 'cn-shanghai|sg-uf6all'],
+  ['posture.lb-listener-weak-tls', 'cn-hangzhou|lb-bp1shop:443'],
+  ['posture.lb-listener-weak-tls', 'cn-hangzhou|lb-bp1api:443'],
+  ['posture.lb-listener-weak-tls', 'cn-hangzhou|lsr-bp1legacy'],
   ['posture.kms-key-rotation-off', 'cn-hangzhou|key-hzz62f1b'],
   ['posture.actiontrail-not-all-regions', '1234567890123456'],
   ['posture.billing-spike', '1234567890123456'],
@@ -128,6 +146,9 @@ describe('the posture scan', () => {
     expect(server.calls.filter((c) => c.action === 'QueryAccountBill').map((c) => `${c.params.BillingDate}:${c.params.PageNum}`).sort()).toEqual(
       Array.from({ length: 8 }, (_, i) => new Date(DAY1 - (i + 1) * 86_400_000).toISOString().slice(0, 10)).flatMap((d) => [`${d}:1`, `${d}:2`]).sort(),
     );
+    // The CLB listener that names no policy has the default's TLS 1.0; an ALB custom policy is read once for its versions.
+    expect(delivered.find((a) => a.key === 'cn-hangzhou|lb-bp1shop:443')!.message).toBe('HTTPS listener lb-bp1shop:443 (clb) in cn-hangzhou accepts TLSv1.0 (policy tls_cipher_policy_1_0)');
+    expect(server.calls.filter((c) => c.action === 'ListSecurityPolicies').map((c) => [c.params['SecurityPolicyIds.1'], c.params['SecurityPolicyIds.2']])).toEqual([['tls-custom-legacy', 'tls-custom-modern']]);
     // KMS keys are read in every region, through the KMS SDK's own (older) signature; only the account's enabled keys are described further by the rule.
     expect(server.calls.filter((c) => c.action === 'DescribeKey').map((c) => c.params.KeyId).sort()).toEqual(['key-hzz62f1b', 'key-hzz62f2c', 'key-hzz62f3d', 'key-hzz62f4e', 'key-hzz62f5f']);
     expect(delivered.find((a) => a.rule === 'posture.actiontrail-not-all-regions')!.message).toBe('No trail of 1234567890123456 records every region\'s reads and writes and is delivering now (1 trail(s))');

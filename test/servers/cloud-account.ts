@@ -3,7 +3,8 @@ import { ActionHandler, LocalOpenApi, OpenApiCredentials } from './openapi-serve
 /**
  * One Alibaba Cloud account as the posture scan reads it, answered in the shapes of
  * the published APIs: RAM (2015-05-01), IMS (2019-08-15), ECS (2014-05-26), BSS
- * OpenAPI (2017-12-14), KMS (2016-01-20) and ActionTrail (2020-07-06), on one
+ * OpenAPI (2017-12-14), KMS (2016-01-20), ActionTrail (2020-07-06), Classic Load
+ * Balancer (2014-05-15) and Application Load Balancer (2020-06-16), on one
  * local server (the SDKs tell the products apart by their version header).
  */
 export interface UserFixture {
@@ -35,6 +36,12 @@ export interface AccountFixture {
   kmsKeys?: Record<string, Array<{ id: string; creator?: string; spec?: string; state?: string; origin?: string; rotation?: 'Enabled' | 'Disabled' | 'Suspended' }>>;
   /** ActionTrail's trails. */
   trails?: Array<{ name: string; trailRegion: string; eventRW: string; status: 'Enable' | 'Disable'; logging: boolean; sls?: boolean; oss?: boolean }>;
+  /** Load balancers per region: CLB instances with their listeners, ALB listeners, ALB custom policies' TLS versions. */
+  loadBalancers?: Record<string, {
+    clb?: Array<{ id: string; listeners: Array<{ port: number; protocol: string; tlsPolicy?: string }> }>;
+    alb?: Array<{ listenerId: string; loadBalancerId: string; port: number; protocol: string; policy?: string }>;
+    albPolicies?: Record<string, string[]>;
+  }>;
   /** Daily bills (`YYYY-MM-DD`), per product, in CNY. */
   bills?: Record<string, Array<{ code: string; name: string; amount: number }>>;
   /** Page sizes the APIs answer with (small ones make the tests page). */
@@ -178,6 +185,42 @@ export function localCloudAccount(account: AccountFixture, credentials: OpenApiC
     },
   };
 
+  const lbs = (region: string | undefined) => account.loadBalancers?.[region ?? ''] ?? {};
+  /** An RPC list parameter (`Name.1`, `Name.2`, …) as an array. */
+  const listParam = (p: Record<string, string>, name: string) => Object.keys(p).filter((k) => k.startsWith(`${name}.`)).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1])).map((k) => p[k]);
+  const slb: Record<string, ActionHandler> = {
+    DescribeLoadBalancers: (p) => {
+      const all = lbs(p.RegionId).clb ?? [];
+      const num = Number(p.PageNumber ?? 1);
+      const size = Math.min(100, Number(p.PageSize ?? 10));
+      return { body: { TotalCount: all.length, PageNumber: num, PageSize: size, LoadBalancers: { LoadBalancer: all.slice((num - 1) * size, num * size).map((lb) => ({ LoadBalancerId: lb.id, LoadBalancerName: lb.id, RegionId: p.RegionId, AddressType: 'internet', LoadBalancerStatus: 'active' })) } } };
+    },
+    DescribeLoadBalancerAttribute: (p) => {
+      const lb = (lbs(p.RegionId).clb ?? []).find((x) => x.id === p.LoadBalancerId);
+      if (!lb) return notFound('InvalidLoadBalancerId.NotFound', 'The specified LoadBalancerId does not exist.');
+      return { body: { LoadBalancerId: lb.id, ListenerPortsAndProtocol: { ListenerPortAndProtocol: lb.listeners.map((l) => ({ ListenerPort: l.port, ListenerProtocol: l.protocol })) } } };
+    },
+    DescribeLoadBalancerHTTPSListenerAttribute: (p) => {
+      const l = (lbs(p.RegionId).clb ?? []).find((x) => x.id === p.LoadBalancerId)?.listeners.find((x) => x.port === Number(p.ListenerPort) && x.protocol === 'https');
+      if (!l) return notFound('ListenerNotFound', 'The specified listener does not exist.');
+      return { body: { ListenerPort: l.port, Status: 'running', TLSCipherPolicy: l.tlsPolicy ?? '', ServerCertificateId: '1231579085529123_cert' } };
+    },
+  };
+  const alb: Record<string, ActionHandler> = {
+    ListListeners: (p) => {
+      const all = (lbs(p.RegionId).alb ?? []).filter((l) => !p.ListenerProtocol || l.protocol === p.ListenerProtocol);
+      const start = p.NextToken ? Number(p.NextToken) : 0;
+      const size = Math.min(100, Number(p.MaxResults ?? 20));
+      const more = start + size < all.length;
+      return { body: { TotalCount: all.length, MaxResults: size, NextToken: more ? String(start + size) : '', Listeners: all.slice(start, start + size).map((l) => ({ ListenerId: l.listenerId, LoadBalancerId: l.loadBalancerId, ListenerPort: l.port, ListenerProtocol: l.protocol, ListenerStatus: 'Running', SecurityPolicyId: l.policy ?? 'tls_cipher_policy_1_0' })) } };
+    },
+    ListSecurityPolicies: (p) => {
+      const ids = listParam(p, 'SecurityPolicyIds');
+      const policies = Object.entries(lbs(p.RegionId).albPolicies ?? {}).filter(([id]) => ids.length === 0 || ids.includes(id));
+      return { body: { TotalCount: policies.length, NextToken: '', SecurityPolicies: policies.map(([id, versions]) => ({ SecurityPolicyId: id, SecurityPolicyName: id, SecurityPolicyStatus: 'Available', TLSVersions: versions, Ciphers: ['ECDHE-RSA-AES128-GCM-SHA256'] })) } };
+    },
+  };
+
   const regions = account.regions ?? {};
   const ecs: Record<string, ActionHandler> = {
     DescribeRegions: () => ({ body: { Regions: { Region: Object.keys(regions).map((r) => ({ RegionId: r, RegionEndpoint: `ecs.${r}.aliyuncs.com`, LocalName: r, Status: 'available' })) } } }),
@@ -213,5 +256,5 @@ export function localCloudAccount(account: AccountFixture, credentials: OpenApiC
     },
   };
 
-  return new LocalOpenApi(credentials, { '2015-05-01': ram, '2019-08-15': ims, '2014-05-26': ecs, '2017-12-14': bss, '2016-01-20': kms, '2020-07-06': actiontrail });
+  return new LocalOpenApi(credentials, { '2015-05-01': ram, '2019-08-15': ims, '2014-05-26': ecs, '2017-12-14': bss, '2016-01-20': kms, '2020-07-06': actiontrail, '2014-05-15': slb, '2020-06-16': alb });
 }

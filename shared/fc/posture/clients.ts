@@ -1,13 +1,14 @@
 // The posture scan's API calls through Alibaba Cloud's SDKs (RAM 2015-05-01, IMS
-// 2019-08-15, ECS 2014-05-26, BSS OpenAPI 2017-12-14, KMS 2016-01-20), and for
-// ActionTrail (2020-07-06), which has no SDK package, signed calls through the SDKs'
-// own OpenAPI core; built as a vendor bundle (shared/util/vendor.ts), loaded
+// 2019-08-15, ECS 2014-05-26, BSS OpenAPI 2017-12-14, KMS 2016-01-20, ALB 2020-06-16),
+// and for ActionTrail (2020-07-06) and Classic Load Balancer (2014-05-15), which have
+// no SDK package, signed calls through the SDKs' own OpenAPI core; built as a vendor bundle (shared/util/vendor.ts), loaded
 // by the posture function only.
 import RamClient, * as $ram from '@alicloud/ram20150501';
 import ImsClient from '@alicloud/ims20190815';
 import EcsClient, * as $ecs from '@alicloud/ecs20140526';
 import BssClient, * as $bss from '@alicloud/bssopenapi20171214';
 import Kms, * as $kms from '@alicloud/kms20160120';
+import AlbClient, * as $alb from '@alicloud/alb20200616';
 import OpenApi, { $OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { CredentialsRef } from '../context';
@@ -69,6 +70,13 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
       readTimeout: 15_000,
       connectTimeout: 5_000,
     } as ConstructorParameters<typeof Kms>[0]);
+  };
+  const clbEndpoint = (region: string) => regionalOr(region, `slb.${region}.aliyuncs.com`);
+  const albClients = new Map<string, AlbClient>();
+  const albIn = (region: string) => {
+    let c = albClients.get(region);
+    if (!c) albClients.set(region, (c = new AlbClient(config(regionalOr(region, `alb.${region}.aliyuncs.com`), region))));
+    return c;
   };
   const ecsIn = (region: string) => {
     let c = regional.get(region);
@@ -189,6 +197,39 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
       async isLogging(region, trail) {
         const body = await rpc(trailEndpoint(region), '2020-07-06', 'GetTrailStatus', { Name: trail.name, IsOrganizationTrail: String(trail.isOrganizationTrail === true) });
         return body.IsLogging === true;
+      },
+    },
+    lb: {
+      async clbInstances(region, page) {
+        const body = await rpc(clbEndpoint(region), '2014-05-15', 'DescribeLoadBalancers', { RegionId: region, PageNumber: String(page), PageSize: '100' });
+        const list = ((body.LoadBalancers as { LoadBalancer?: Array<Record<string, unknown>> } | undefined)?.LoadBalancer ?? []);
+        return { instances: list.map((lb) => ({ id: String(lb.LoadBalancerId ?? ''), name: lb.LoadBalancerName as string | undefined })), total: Number(body.TotalCount ?? 0) };
+      },
+      async clbListeners(region, loadBalancerId) {
+        const body = await rpc(clbEndpoint(region), '2014-05-15', 'DescribeLoadBalancerAttribute', { RegionId: region, LoadBalancerId: loadBalancerId });
+        const list = ((body.ListenerPortsAndProtocol as { ListenerPortAndProtocol?: Array<Record<string, unknown>> } | undefined)?.ListenerPortAndProtocol ?? []);
+        return list.map((l) => ({ port: Number(l.ListenerPort), protocol: String(l.ListenerProtocol ?? '') }));
+      },
+      async clbTlsPolicy(region, loadBalancerId, port) {
+        const body = await rpc(clbEndpoint(region), '2014-05-15', 'DescribeLoadBalancerHTTPSListenerAttribute', { RegionId: region, LoadBalancerId: loadBalancerId, ListenerPort: String(port) });
+        return typeof body.TLSCipherPolicy === 'string' && body.TLSCipherPolicy !== '' ? body.TLSCipherPolicy : undefined;
+      },
+      async albHttpsListeners(region, nextToken) {
+        const body = (await albIn(region).listListeners(new $alb.ListListenersRequest({ listenerProtocol: 'HTTPS', maxResults: 100, nextToken }))).body;
+        return {
+          listeners: (body?.listeners ?? []).map((l) => ({ listenerId: l.listenerId ?? '', loadBalancerId: l.loadBalancerId ?? '', port: Number(l.listenerPort), securityPolicyId: l.securityPolicyId || undefined })),
+          nextToken: body?.nextToken || undefined,
+        };
+      },
+      async albPolicyVersions(region, policyIds) {
+        const versions = new Map<string, string[]>();
+        let nextToken: string | undefined;
+        do {
+          const body = (await albIn(region).listSecurityPolicies(new $alb.ListSecurityPoliciesRequest({ securityPolicyIds: policyIds, maxResults: 100, nextToken }))).body;
+          for (const p of body?.securityPolicies ?? []) if (p.securityPolicyId) versions.set(p.securityPolicyId, p.TLSVersions ?? []);
+          nextToken = body?.nextToken || undefined;
+        } while (nextToken);
+        return versions;
       },
     },
     ecs: {
