@@ -49,6 +49,7 @@ export interface SecmonConfig {
   ecsEndpoint: string;
   postureRegionEndpoint?: string;
   bssEndpoint: string;
+  ossEndpoint: string;
   dispatchConfig?: string;
   /** Where links point: the China console (`aliyun.com`) or the international one (`alibabacloud.com`). */
   consoleSite: 'aliyun.com' | 'alibabacloud.com';
@@ -232,6 +233,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'SECMON_IMS_ENDPOINT', description: 'IMS API endpoint of the posture scan (the root account report)', default: 'ims.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.imsEndpoint = v as string) },
   { key: 'SECMON_ECS_ENDPOINT', description: "ECS API endpoint of the posture scan's region list; each region is then read at its own endpoint", default: 'ecs.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.ecsEndpoint = v as string) },
   { key: 'SECMON_BSS_ENDPOINT', description: "BSS OpenAPI endpoint of the posture scan's billing check (business.ap-southeast-1.aliyuncs.com on the international site)", default: 'business.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.bssEndpoint = v as string) },
+  { key: 'SECMON_OSS_ENDPOINT', description: "OSS endpoint where the posture scan lists the account's buckets (any region's lists them all; each bucket is then read in its own region, unless this is an address such as a local server's, which then serves every bucket)", default: 'oss-cn-hangzhou.aliyuncs.com', parse: nonEmpty, assign: (c, v) => (c.ossEndpoint = v as string) },
   { key: 'SECMON_POSTURE_REGION_ENDPOINT', description: "Instead of each region's own endpoint for the posture scan's regional calls (ECS, KMS, ActionTrail, SLB, ALB): one for all, or one per region as cn-hangzhou=URL,cn-shanghai=URL (a proxy, a local test server)", parse: nonEmpty, assign: (c, v) => (c.postureRegionEndpoint = v as string) },
   { key: 'SECMON_SLS_PAGE_SIZE', description: 'Log groups per PullLogs request (1-1000)', default: '1000', parse: intIn(1, 1000), assign: (c, v) => (c.slsPageSize = v as number) },
 ];

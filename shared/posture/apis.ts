@@ -148,6 +148,20 @@ export interface LoadBalancerApi {
   albPolicyVersions(region: string, policyIds: string[]): Promise<Map<string, string[]>>;
 }
 
+export interface OssBucket {
+  name: string;
+  region: string;
+}
+
+export interface OssApi {
+  /** A page of the account's buckets (every region), from `marker`. */
+  listBuckets(marker?: string): Promise<{ buckets: OssBucket[]; nextMarker?: string }>;
+  /** The bucket's ACL: `private`, `public-read` or `public-read-write`. */
+  bucketAcl(bucket: OssBucket): Promise<string>;
+  /** The bucket's policy (JSON text), undefined when it has none. */
+  bucketPolicy(bucket: OssBucket): Promise<string | undefined>;
+}
+
 export interface PostureApis {
   ram: RamApi;
   ims: ImsApi;
@@ -156,4 +170,5 @@ export interface PostureApis {
   kms: KmsApi;
   actiontrail: ActionTrailApi;
   lb: LoadBalancerApi;
+  oss: OssApi;
 }

@@ -8,9 +8,10 @@ import { billing } from './checks/billing';
 import { kmsKeys } from './checks/kms';
 import { trails } from './checks/actiontrail';
 import { httpsListeners } from './checks/lb';
+import { ossBuckets } from './checks/oss';
 
 /** Every posture check, in the order the scan runs them. */
-export const POSTURE_CHECKS: readonly PostureCheck[] = [...RAM_CHECKS, ...ECS_CHECKS, httpsListeners, kmsKeys, trails, billing];
+export const POSTURE_CHECKS: readonly PostureCheck[] = [...RAM_CHECKS, ...ECS_CHECKS, ossBuckets, httpsListeners, kmsKeys, trails, billing];
 
 export interface PostureScanResult {
   events: SecEvent[];

@@ -93,6 +93,9 @@ const EXPECTED = [
   ['posture.ram-access-key-unused', 'LTAI5tOldBotKey1', '2026-11-24T01:00:00.000Z'],
   ['posture.ram-user-full-access-policy', '1234567890123456|alice', '2026-11-24T01:00:00.000Z'],
   ['posture.security-group-admin-port-open', 'cn-hangzhou|sg-bp1legacyssh', '2026-11-24T01:00:00.000Z'],
+  ['posture.oss-bucket-public-write', 'partner-drop', '2026-11-24T01:00:00.000Z'],
+  ['posture.oss-bucket-public', 'partner-drop', '2026-11-24T01:00:00.000Z'],
+  ['posture.oss-bucket-public', 'shop-product-images', '2026-11-24T01:00:00.000Z'],
   ['posture.lb-listener-weak-tls', 'cn-hangzhou|lb-bp1shop:443', '2026-11-24T01:00:00.000Z'],
   ['posture.kms-key-rotation-off', 'cn-hangzhou|key-hzz6orders01', '2026-11-24T01:00:00.000Z'],
   ['posture.actiontrail-not-all-regions', '1234567890123456', '2026-11-24T01:00:00.000Z'],
@@ -138,7 +141,7 @@ describe('secmon replay on the bundled samples', () => {
     // An hour of deploy's logins is one record: the count and the addresses.
     const logins = alerts.find((a) => a.rule === 'sshd.successful-login' && a.time === '2026-11-20T02:55:41.903Z');
     expect([logins.count, logins.summary, logins.message]).toEqual([2, { from: '2026-11-20T02:00:00.000Z', to: '2026-11-20T03:00:00.000Z', values: ['10.0.0.6', '10.0.0.5'] }, '2 SSH login(s) as deploy on web-01 from 10.0.0.6, 10.0.0.5']);
-    expect(r.stderr).toMatch(/events\s+618/);
+    expect(r.stderr).toMatch(/events\s+620/);
   });
 
   test('human output shows each alert and a summary with alerts per rule', async () => {
@@ -147,7 +150,7 @@ describe('secmon replay on the bundled samples', () => {
     expect(r.stdout).toContain('HIGH     actiontrail.root-console-signin  2026-11-20T02:10:30.000Z');
     expect(r.stdout).toContain('Root account 1234567890123456 signed in to the console from 203.0.113.7 (MFA: true)');
     expect(r.stdout).toContain('at samples/actiontrail/trail-2026-11-20.jsonl:11');
-    expect(r.stdout).toMatch(/alerts\s+95\n\s+7\s+actiontrail\.security-group-change\n\s+7\s+sshd\.successful-login\n/);
+    expect(r.stdout).toMatch(/alerts\s+98\n\s+7\s+actiontrail\.security-group-change\n\s+7\s+sshd\.successful-login\n/);
     expect(r.stdout).toMatch(/skipped\s+0\n/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal: no colour codes
   });

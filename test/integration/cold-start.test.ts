@@ -23,7 +23,7 @@ test("the bundled rules load without the schema validator; a folder of the user'
   const bundled = initialize({});
   expect(bundled.status).toBe(0);
   expect(bundled.ajvLoaded).toBe(false);
-  expect(bundled.out).toContain('"rules":69');
+  expect(bundled.out).toContain('"rules":71');
 
   const dir = tempDir({ 'mine/x.json': JSON.stringify({ id: 'my.rule', title: 'Mine', severity: 'low' }) });
   const mine = initialize({ SECMON_RULES_DIR: `@bundled,${path.join(dir, 'mine')}` });

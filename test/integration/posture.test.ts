@@ -3,6 +3,7 @@ import { handlePostureScan } from '../../shared/fc/triggers/posture';
 import { Alert } from '../../shared/alerts/alert';
 import { AccountFixture, localCloudAccount, UserFixture } from '../servers/cloud-account';
 import { LocalOpenApi } from '../servers/openapi-server';
+import { LocalOss } from '../servers/oss-server';
 
 /**
  * The posture function against one local server speaking RAM, IMS and ECS as the SDKs
@@ -63,6 +64,13 @@ const account: AccountFixture = {
       albPolicies: { 'tls-custom-legacy': ['TLSv1.1', 'TLSv1.2'], 'tls-custom-modern': ['TLSv1.2', 'TLSv1.3'] },
     },
   },
+  buckets: [
+    { name: 'site-assets', region: 'cn-hangzhou', acl: 'public-read' },
+    { name: 'uploads-inbox', region: 'cn-hangzhou', policy: { Version: '1', Statement: [{ Effect: 'Allow', Principal: ['*'], Action: ['oss:PutObject'], Resource: ['acs:oss:*:1234567890123456:uploads-inbox/*'] }] } },
+    { name: 'audit-logs', region: 'cn-hangzhou' },
+    { name: 'partner-share', region: 'cn-shanghai', policy: { Version: '1', Statement: [{ Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: ['acs:oss:*:1234567890123456:partner-share/*'], Condition: { IpAddress: { 'acs:SourceIp': ['198.51.100.0/24'] } } }] } },
+    { name: 'backup-2025', region: 'cn-shanghai', acl: 'public-read-write' },
+  ],
   // Only write events are kept: reads and sign-ins of no region reach a logstore.
   trails: [{ name: 'writes-only', trailRegion: 'All', eventRW: 'Write', status: 'Enable', logging: true, sls: true }],
   // A week of 400 a day, then ECS spend jumps to 1,450.
@@ -89,6 +97,10 @@ const EXPECTED = [
   ['posture.ram-user-full-access-policy', '1234567890123456|carol'],
   ['posture.security-group-admin-port-open', 'cn-hangzhou|sg-bp1open'],
   ['posture.security-group-admin-port-open', 'cn-shanghai|sg-uf6all'],
+  ['posture.oss-bucket-public', 'site-assets'],
+  ['posture.oss-bucket-public', 'backup-2025'],
+  ['posture.oss-bucket-public-write', 'uploads-inbox'],
+  ['posture.oss-bucket-public-write', 'backup-2025'],
   ['posture.lb-listener-weak-tls', 'cn-hangzhou|lb-bp1shop:443'],
   ['posture.lb-listener-weak-tls', 'cn-hangzhou|lb-bp1api:443'],
   ['posture.lb-listener-weak-tls', 'cn-hangzhou|lsr-bp1legacy'],
@@ -98,11 +110,11 @@ const EXPECTED = [
 ];
 const sorted = (xs: string[][]) => [...xs].sort((a, b) => (a.join() < b.join() ? -1 : 1));
 
-async function runtimeAgainst(server: LocalOpenApi, delivered: Alert[], regions: string[], env: Record<string, string> = {}): Promise<FunctionRuntime> {
+async function runtimeAgainst(server: LocalOpenApi, oss: LocalOss, delivered: Alert[], regions: string[], env: Record<string, string> = {}): Promise<FunctionRuntime> {
   // Each region's calls at an endpoint of their own, as each region has its own host.
   const regional = (await Promise.all(regions.map(async (r) => `${r}=${await server.regionEndpoint(r)}`))).join(',');
   return createRuntime(ctx, {
-    env: { SECMON_RAM_ENDPOINT: server.endpoint, SECMON_IMS_ENDPOINT: server.endpoint, SECMON_ECS_ENDPOINT: server.endpoint, SECMON_POSTURE_REGION_ENDPOINT: regional, SECMON_BSS_ENDPOINT: server.endpoint, ...env },
+    env: { SECMON_RAM_ENDPOINT: server.endpoint, SECMON_IMS_ENDPOINT: server.endpoint, SECMON_ECS_ENDPOINT: server.endpoint, SECMON_POSTURE_REGION_ENDPOINT: regional, SECMON_BSS_ENDPOINT: server.endpoint, SECMON_OSS_ENDPOINT: oss.endpoint, ...env },
     logLine: (line) => {
       const doc = JSON.parse(line) as Alert & { 'log.level'?: string };
       if (doc['log.level'] === 'alert') delivered.push(doc);
@@ -112,24 +124,30 @@ async function runtimeAgainst(server: LocalOpenApi, delivered: Alert[], regions:
 
 describe('the posture scan', () => {
   let server: LocalOpenApi;
+  let oss: LocalOss;
   let rt: FunctionRuntime;
   const delivered: Alert[] = [];
 
   beforeAll(async () => {
     server = localCloudAccount(account, creds);
-    await server.start();
-    rt = await runtimeAgainst(server, delivered, Object.keys(account.regions!));
+    oss = new LocalOss(account.buckets!, creds, 2);
+    await Promise.all([server.start(), oss.start()]);
+    rt = await runtimeAgainst(server, oss, delivered, Object.keys(account.regions!));
   });
   afterAll(async () => {
     await rt.close();
-    await server.stop();
+    await Promise.all([server.stop(), oss.stop()]);
   });
 
   test('finds what is exposed today, through signed and paged calls, once a day per resource', async () => {
     const first = await handlePostureScan(rt, ctx, DAY1);
     expect(server.rejected).toEqual([]);
+    expect(oss.rejected).toEqual([]);
     expect(sorted(delivered.map((a) => [a.rule, a.key]))).toEqual(sorted(EXPECTED));
     expect(first.alerts).toBe(EXPECTED.length);
+    // Buckets listed two at a time, each bucket's ACL and policy read (a condition on the source address keeps partner-share private).
+    expect(oss.calls.filter((c) => c.action === 'ListBuckets')).toHaveLength(3);
+    expect(oss.calls.filter((c) => c.action === 'GetBucketPolicy')).toHaveLength(5);
     // Paged: users two at a time, security groups two at a time, in every region ECS lists.
     expect(server.calls.filter((c) => c.action === 'ListUsers').map((c) => c.params.Marker ?? '')).toEqual(['', '2', '4', '6']);
     expect(server.calls.filter((c) => c.action === 'DescribeSecurityGroups').map((c) => `${c.params.RegionId}:${c.params.NextToken ?? ''}`).sort()).toEqual(['cn-hangzhou:', 'cn-hangzhou:2', 'cn-shanghai:']);
@@ -162,19 +180,20 @@ describe('the posture scan', () => {
 });
 
 /** One scan of a fresh local account, after `prepare` (throttling, refusals): what it delivered, and the server. */
-async function scanOnce(fixture: AccountFixture, prepare: (server: LocalOpenApi) => void = () => undefined): Promise<{ delivered: Alert[]; server: LocalOpenApi; alerts: number; ms: number }> {
+async function scanOnce(fixture: AccountFixture, prepare: (server: LocalOpenApi) => void = () => undefined): Promise<{ delivered: Alert[]; server: LocalOpenApi; oss: LocalOss; alerts: number; ms: number }> {
   const server = localCloudAccount(fixture, creds);
-  await server.start();
+  const oss = new LocalOss(fixture.buckets ?? [], creds, fixture.pages?.buckets);
+  await Promise.all([server.start(), oss.start()]);
   const delivered: Alert[] = [];
-  const rt = await runtimeAgainst(server, delivered, Object.keys(fixture.regions ?? {}));
+  const rt = await runtimeAgainst(server, oss, delivered, Object.keys(fixture.regions ?? {}));
   try {
     prepare(server);
     const started = Date.now();
     const summary = await handlePostureScan(rt, ctx, DAY1);
-    return { delivered, server, alerts: summary.alerts, ms: Date.now() - started };
+    return { delivered, server, oss, alerts: summary.alerts, ms: Date.now() - started };
   } finally {
     await rt.close();
-    await server.stop();
+    await Promise.all([server.stop(), oss.stop()]);
   }
 }
 
@@ -205,7 +224,7 @@ describe('the posture scan under throttling and refusals', () => {
 });
 
 describe('the posture scan at scale', () => {
-  test('5,000 RAM users, 2,000 security groups in 4 regions: every page read, within the function timeout', async () => {
+  test('5,000 RAM users, 2,000 security groups in 4 regions, 1,000 buckets: every page read, within the function timeout', async () => {
     const users: UserFixture[] = Array.from({ length: 5000 }, (_, i) => ({
       name: `user-${i}`,
       console: i % 10 === 0,
@@ -218,7 +237,8 @@ describe('the posture scan at scale', () => {
       regionNames.map((r, k) => [r, Array.from({ length: 500 }, (_, i) => ({ id: `sg-${k}-${i}`, rules: [{ IpProtocol: 'TCP', PortRange: i % 100 === 0 ? '22/22' : '443/443', SourceCidrIp: '0.0.0.0/0' }] }))]),
     );
     const trails = [{ name: 'audit', trailRegion: 'All', eventRW: 'All', status: 'Enable' as const, logging: true, sls: true, oss: true }];
-    const { delivered, server, alerts, ms } = await scanOnce({ users, regions, trails, passwordPolicy: {}, root: { mfa: true, accessKeys: 0 } });
+    const buckets = Array.from({ length: 1000 }, (_, i) => ({ name: `bucket-${String(i).padStart(4, '0')}`, region: regionNames[i % 4], acl: i % 100 === 0 ? ('public-read' as const) : ('private' as const) }));
+    const { delivered, server, oss, alerts, ms } = await scanOnce({ users, regions, trails, buckets, passwordPolicy: {}, root: { mfa: true, accessKeys: 0 }, pages: { buckets: 400 } });
     expect(server.rejected).toEqual([]);
     expect(server.count('ListUsers')).toBe(5);
     expect(server.count('DescribeSecurityGroups')).toBe(4 * 5);
@@ -233,6 +253,9 @@ describe('the posture scan at scale', () => {
     expect(count('posture.scan-incomplete')).toBe(0);
     expect(count('posture.actiontrail-not-all-regions')).toBe(0);
     expect(server.count('ListKeys')).toBe(4);
+    expect(oss.rejected).toEqual([]);
+    expect(oss.calls.filter((c) => c.action === 'ListBuckets')).toHaveLength(3);
+    expect(count('posture.oss-bucket-public')).toBe(10);
     expect(alerts).toBe(delivered.length);
     // The posture function's timeout in s.yaml is 300 s.
     expect(ms).toBeLessThan(300_000);

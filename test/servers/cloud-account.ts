@@ -1,4 +1,5 @@
 import { ActionHandler, LocalOpenApi, OpenApiCredentials } from './openapi-server';
+import type { BucketFixture } from './oss-server';
 
 /**
  * One Alibaba Cloud account as the posture scan reads it, answered in the shapes of
@@ -42,10 +43,12 @@ export interface AccountFixture {
     alb?: Array<{ listenerId: string; loadBalancerId: string; port: number; protocol: string; policy?: string }>;
     albPolicies?: Record<string, string[]>;
   }>;
+  /** OSS buckets (served by LocalOss, OSS's own protocol). */
+  buckets?: BucketFixture[];
   /** Daily bills (`YYYY-MM-DD`), per product, in CNY. */
   bills?: Record<string, Array<{ code: string; name: string; amount: number }>>;
   /** Page sizes the APIs answer with (small ones make the tests page). */
-  pages?: { users?: number; groups?: number; bills?: number };
+  pages?: { users?: number; groups?: number; bills?: number; buckets?: number };
 }
 
 export function localCloudAccount(account: AccountFixture, credentials: OpenApiCredentials): LocalOpenApi {

@@ -1,5 +1,6 @@
 // The posture scan's API calls through Alibaba Cloud's SDKs (RAM 2015-05-01, IMS
-// 2019-08-15, ECS 2014-05-26, BSS OpenAPI 2017-12-14, KMS 2016-01-20, ALB 2020-06-16),
+// 2019-08-15, ECS 2014-05-26, BSS OpenAPI 2017-12-14, KMS 2016-01-20, ALB 2020-06-16,
+// OSS 2019-05-17),
 // and for ActionTrail (2020-07-06) and Classic Load Balancer (2014-05-15), which have
 // no SDK package, signed calls through the SDKs' own OpenAPI core; built as a vendor bundle (shared/util/vendor.ts), loaded
 // by the posture function only.
@@ -9,6 +10,9 @@ import EcsClient, * as $ecs from '@alicloud/ecs20140526';
 import BssClient, * as $bss from '@alicloud/bssopenapi20171214';
 import Kms, * as $kms from '@alicloud/kms20160120';
 import AlbClient, * as $alb from '@alicloud/alb20200616';
+import OssClient from '@alicloud/oss20190517';
+import * as $OpenApiClassic from '@alicloud/openapi-client';
+import * as $TeaUtil from '@alicloud/tea-util';
 import OpenApi, { $OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { CredentialsRef } from '../context';
@@ -25,6 +29,8 @@ export interface PostureEndpoints {
    */
   regional?: string;
   bss: string;
+  /** Where the account's buckets are listed (any region's OSS endpoint lists them all); each bucket is then read in its region. */
+  oss: string;
 }
 
 export function createPostureApis(endpoints: PostureEndpoints, credentials: CredentialsRef): PostureApis {
@@ -78,6 +84,28 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
     if (!c) albClients.set(region, (c = new AlbClient(config(regionalOr(region, `alb.${region}.aliyuncs.com`), region))));
     return c;
   };
+  // The OSS SDK, like KMS's, takes the credentials as they are: one client per call. An
+  // endpoint that is an address (a local server) is used path-style.
+  const ossAt = (endpoint: string) => {
+    const c = credentials.get();
+    const url = new URL(/^[a-z]+:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
+    return new OssClient(
+      new $OpenApiClassic.Config({
+        accessKeyId: c.accessKeyId,
+        accessKeySecret: c.accessKeySecret,
+        securityToken: c.securityToken,
+        endpoint: url.host,
+        protocol: url.protocol.replace(':', '').toUpperCase(),
+        endpointType: /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(url.host) ? 'ip' : undefined,
+        readTimeout: 15_000,
+        connectTimeout: 5_000,
+      }),
+    );
+  };
+  // A bucket is read at its region's endpoint; an OSS endpoint that is an address (a
+  // local server, a proxy) serves every bucket, path-style.
+  const ossByAddress = /^(https?:\/\/)?\d+\.\d+\.\d+\.\d+(:\d+)?\/?$/.test(endpoints.oss);
+  const ossIn = (region: string) => ossAt(ossByAddress ? endpoints.oss : `oss-${region}.aliyuncs.com`);
   const ecsIn = (region: string) => {
     let c = regional.get(region);
     if (!c) regional.set(region, (c = new EcsClient(config(regionalOr(region, regionEndpoints.get(region) ?? `ecs.${region}.aliyuncs.com`), region))));
@@ -197,6 +225,35 @@ export function createPostureApis(endpoints: PostureEndpoints, credentials: Cred
       async isLogging(region, trail) {
         const body = await rpc(trailEndpoint(region), '2020-07-06', 'GetTrailStatus', { Name: trail.name, IsOrganizationTrail: String(trail.isOrganizationTrail === true) });
         return body.IsLogging === true;
+      },
+    },
+    oss: {
+      async listBuckets(marker) {
+        // ListBuckets through the SDK's own signed call: its response model names the
+        // XML's elements in lower case and reads no bucket, so the answer is mapped here.
+        const params = new $OpenApiClassic.Params({ action: 'ListBuckets', version: '2019-05-17', protocol: 'HTTPS', pathname: '/', method: 'GET', authType: 'AK', style: 'ROA', reqBodyType: 'xml', bodyType: 'xml' });
+        const query: Record<string, string> = { 'max-keys': '1000', ...(marker ? { marker } : {}) };
+        const res = await ossAt(endpoints.oss).execute(params, new $OpenApiClassic.OpenApiRequest({ query }), new $TeaUtil.RuntimeOptions({}));
+        const body = (res.body ?? {}) as { Buckets?: { Bucket?: unknown }; IsTruncated?: unknown; NextMarker?: unknown };
+        const raw = body.Buckets?.Bucket;
+        const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Array<Record<string, unknown>>;
+        return {
+          buckets: list.map((b) => ({ name: String(b.Name ?? ''), region: String(b.Region ?? String(b.Location ?? '').replace(/^oss-/, '')) })),
+          nextMarker: String(body.IsTruncated) === 'true' && body.NextMarker ? String(body.NextMarker) : undefined,
+        };
+      },
+      async bucketAcl(bucket) {
+        const res = await ossIn(bucket.region).getBucketAcl(bucket.name);
+        return res.body?.accessControlList?.grant ?? 'private';
+      },
+      async bucketPolicy(bucket) {
+        try {
+          const res = await ossIn(bucket.region).getBucketPolicy(bucket.name);
+          return typeof res.body === 'string' && res.body !== '' ? res.body : undefined;
+        } catch (e) {
+          if ((e as { code?: string }).code === 'NoSuchBucketPolicy') return undefined;
+          throw e;
+        }
       },
     },
     lb: {

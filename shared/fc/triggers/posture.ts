@@ -22,7 +22,7 @@ export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext
   if (!apis) {
     const { createPostureApis: create } = loadVendor<{ createPostureApis: typeof createPostureApis }>('posture-clients', `${__dirname}/../posture/clients`);
     const c = rt.config;
-    apis = create({ ram: c.ramEndpoint, ims: c.imsEndpoint, ecs: c.ecsEndpoint, regional: c.postureRegionEndpoint, bss: c.bssEndpoint }, rt.credentials);
+    apis = create({ ram: c.ramEndpoint, ims: c.imsEndpoint, ecs: c.ecsEndpoint, regional: c.postureRegionEndpoint, bss: c.bssEndpoint, oss: c.ossEndpoint }, rt.credentials);
     clients.set(rt, apis);
   }
   const scan = await runPostureScan(apis, ctx.accountId, ctx.region, now);
