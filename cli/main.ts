@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { limitHeapGrowth } from '../shared/util/heap';
 import { INPUT_FORMATS } from '../shared/local/input/read-events';
 import { parseCommand } from './commands/parse';
+import { postureCommand } from './commands/posture';
 import { replayCommand } from './commands/replay';
 import { testCommand } from './commands/test';
 import { showCommand } from './commands/show';
@@ -50,6 +51,18 @@ export function buildProgram(): Command {
       .argument('[paths...]', 'files or folders of events; - for standard input')
       .option('--settings <file>', 'JSON file of SECMON_* settings (SECMON_SYSLOG_TZ, as replay reads it)'),
   ).action(async (paths: string[], o) => setExit(await parseCommand(paths, o)));
+
+  program
+    .command('posture')
+    .description("scan the account's configuration as the posture function does (read-only credentials from ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET) and print the alerts")
+    .option('--account <id>', 'the account id (default ALIBABA_CLOUD_ACCOUNT_ID)')
+    .option('--region <region>', 'the region account-wide APIs are asked in (ActionTrail trails)', 'cn-hangzhou')
+    .option('--endpoint <name=url>', 'an API endpoint: ram, ims, ecs, bss, oss or regional (repeatable; default: the settings)', collect)
+    .option('--rules <dir>', 'rule folder (repeatable; replaces the bundled rules; @bundled names them)', collect)
+    .option('--settings <file>', 'JSON file of SECMON_* settings (the keys Function Compute reads from its environment)')
+    .option('--json', 'print one alert per line as JSON (NDJSON); the summary goes to stderr')
+    .option('--events', 'print the posture events the checks made (NDJSON) instead of evaluating them')
+    .action(async (o) => setExit(await postureCommand(o)));
 
   program
     .command('validate')

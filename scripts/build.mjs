@@ -53,7 +53,7 @@ await build({
     { in: 'shared/fc/sls/sls-gateway.ts', out: 'sls-gateway' },
     { in: 'shared/fc/sls/log-group.ts', out: 'sls-protobuf' },
     { in: 'shared/state/redis-client.ts', out: 'redis-client' },
-    { in: 'shared/fc/posture/clients.ts', out: 'posture-clients' },
+    { in: 'shared/posture/clients.ts', out: 'posture-clients' },
     { in: 'shared/delivery/channels/dingtalk-openapi.ts', out: 'dingtalk-openapi' },
     { in: 'shared/delivery/channels/nodemailer-client.ts', out: 'nodemailer-client' },
     { in: 'shared/fc/kms-client.ts', out: 'kms-client' },

@@ -1,5 +1,5 @@
 /**
- * The cloud APIs the posture checks read, as plain data. `shared/fc/posture/clients.ts`
+ * The cloud APIs the posture checks read, as plain data. `shared/posture/clients.ts`
  * answers them with Alibaba Cloud's SDKs; tests answer them with local servers that
  * speak the same APIs. Each method is one API call (a page of it).
  */

@@ -54,6 +54,11 @@ export class LocalOpenApi extends LoopbackHttpServer {
     return endpoint;
   }
 
+  /** `action` is answered again. */
+  allow(action: string): void {
+    this.denied.delete(action);
+  }
+
   count(action: string): number {
     return this.calls.filter((c) => c.action === action).length;
   }

@@ -1,6 +1,6 @@
 import type { PostureApis } from '../../posture/apis';
 import { runPostureScan } from '../../posture/scan';
-import type { createPostureApis } from '../posture/clients';
+import type { createPostureApis } from '../../posture/clients';
 import { FunctionRuntime } from '../runtime';
 import { FcContext } from '../context';
 import { log } from '../log';
@@ -20,7 +20,7 @@ export async function handlePostureScan(rt: FunctionRuntime, ctx: Pick<FcContext
   // One set of clients per instance; they read the current STS credentials on every call.
   let apis = clients.get(rt);
   if (!apis) {
-    const { createPostureApis: create } = loadVendor<{ createPostureApis: typeof createPostureApis }>('posture-clients', `${__dirname}/../posture/clients`);
+    const { createPostureApis: create } = loadVendor<{ createPostureApis: typeof createPostureApis }>('posture-clients', `${__dirname}/../../posture/clients`);
     const c = rt.config;
     apis = create({ ram: c.ramEndpoint, ims: c.imsEndpoint, ecs: c.ecsEndpoint, regional: c.postureRegionEndpoint, bss: c.bssEndpoint, oss: c.ossEndpoint }, rt.credentials);
     clients.set(rt, apis);

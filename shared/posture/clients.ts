@@ -2,8 +2,8 @@
 // 2019-08-15, ECS 2014-05-26, BSS OpenAPI 2017-12-14, KMS 2016-01-20, ALB 2020-06-16,
 // OSS 2019-05-17),
 // and for ActionTrail (2020-07-06) and Classic Load Balancer (2014-05-15), which have
-// no SDK package, signed calls through the SDKs' own OpenAPI core; built as a vendor bundle (shared/util/vendor.ts), loaded
-// by the posture function only.
+// no SDK package, signed calls through the SDKs' own OpenAPI core; built as a vendor
+// bundle (shared/util/vendor.ts), loaded by the posture function and `secmon posture`.
 import RamClient, * as $ram from '@alicloud/ram20150501';
 import ImsClient from '@alicloud/ims20190815';
 import EcsClient, * as $ecs from '@alicloud/ecs20140526';
@@ -15,8 +15,12 @@ import * as $OpenApiClassic from '@alicloud/openapi-client';
 import * as $TeaUtil from '@alicloud/tea-util';
 import OpenApi, { $OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
-import { CredentialsRef } from '../context';
-import type { PostureApis, SecurityGroupPermission } from '../../posture/apis';
+import type { PostureApis, SecurityGroupPermission } from './apis';
+
+/** Where the current credentials come from (Function Compute's STS credentials, or the CLI's environment). */
+export interface CredentialsSource {
+  get(): { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+}
 
 export interface PostureEndpoints {
   ram: string;
@@ -33,7 +37,7 @@ export interface PostureEndpoints {
   oss: string;
 }
 
-export function createPostureApis(endpoints: PostureEndpoints, credentials: CredentialsRef): PostureApis {
+export function createPostureApis(endpoints: PostureEndpoints, credentials: CredentialsSource): PostureApis {
   const credential = {
     getCredential: async () => {
       const c = credentials.get();
