@@ -31,9 +31,9 @@ export class PermissionDenied extends Error {
 }
 
 /** Error codes Alibaba Cloud APIs answer when the caller's RAM policy does not allow the action. */
-const DENIED = /^(NoPermission|Forbidden(\..*)?|.*\.NoPermission|.*NotAuthorized.*|InvalidAccessKeyId\.Inactive)$/i;
+const DENIED = /^(NoPermission|Forbidden(\..*)?|.*\.NoPermission|AccessDenied|.*NotAuthorized.*|InvalidAccessKeyId\.Inactive)$/i;
 /** …and when the caller exceeds the API's rate limit, or the service is briefly unavailable. */
-const THROTTLED = /^(Throttling(\..*)?|.*\.Throttling|ServiceUnavailable|.*FlowControl.*|Too\s*Many\s*Requests)$/i;
+const THROTTLED = /^(Throttling(\..*)?|.*\.Throttling|ServiceUnavailable|SlowDown|.*FlowControl.*|Too\s*Many\s*Requests)$/i;
 
 export interface CallOptions {
   /** Retries of a throttled call before it fails (default 6). */
@@ -115,7 +115,10 @@ function statusOf(e: unknown): number | undefined {
 
 function messageOf(e: unknown): string {
   const x = e as { data?: { Message?: unknown }; message?: unknown };
-  return String(x?.data?.Message ?? x?.message ?? e).slice(0, 300);
+  const text = String(x?.data?.Message ?? x?.message ?? e);
+  // Some SDKs put the code in front of the message too.
+  const code = errorCode(e);
+  return (code && text.startsWith(`${code}: `) ? text.slice(code.length + 2) : text).slice(0, 300);
 }
 
 /** A counting semaphore: at most `n` holders. */

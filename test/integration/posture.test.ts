@@ -180,14 +180,14 @@ describe('the posture scan', () => {
 });
 
 /** One scan of a fresh local account, after `prepare` (throttling, refusals): what it delivered, and the server. */
-async function scanOnce(fixture: AccountFixture, prepare: (server: LocalOpenApi) => void = () => undefined): Promise<{ delivered: Alert[]; server: LocalOpenApi; oss: LocalOss; alerts: number; ms: number }> {
+async function scanOnce(fixture: AccountFixture, prepare: (server: LocalOpenApi, oss: LocalOss) => void = () => undefined): Promise<{ delivered: Alert[]; server: LocalOpenApi; oss: LocalOss; alerts: number; ms: number }> {
   const server = localCloudAccount(fixture, creds);
   const oss = new LocalOss(fixture.buckets ?? [], creds, fixture.pages?.buckets);
   await Promise.all([server.start(), oss.start()]);
   const delivered: Alert[] = [];
   const rt = await runtimeAgainst(server, oss, delivered, Object.keys(fixture.regions ?? {}));
   try {
-    prepare(server);
+    prepare(server, oss);
     const started = Date.now();
     const summary = await handlePostureScan(rt, ctx, DAY1);
     return { delivered, server, oss, alerts: summary.alerts, ms: Date.now() - started };
@@ -206,6 +206,18 @@ describe('the posture scan under throttling and refusals', () => {
     expect(sorted(delivered.map((a) => [a.rule, a.key]))).toEqual(sorted(EXPECTED));
     expect(server.count('ListAccessKeys')).toBe(account.users.length + 3);
     expect(server.count('DescribeSecurityGroupAttribute')).toBe(5 + 2);
+  });
+
+  test("OSS's own throttling and refusal are read the same way", async () => {
+    const { delivered, oss } = await scanOnce(account, (_, o) => {
+      o.slowDown.set('ListBuckets', 2);
+      o.denied.add('GetBucketPolicy');
+    });
+    // One page, after two SlowDown answers.
+    expect(oss.calls.filter((c) => c.action === 'ListBuckets')).toHaveLength(1 + 2);
+    expect(delivered.filter((a) => a.rule === 'posture.scan-incomplete').map((a) => a.message)).toEqual([
+      'Posture check oss-bucket could not finish: Oss.GetBucketPolicy needs oss:GetBucketPolicy (AccessDenied: You have no right to access this object because of bucket acl (GetBucketPolicy).)',
+    ]);
   });
 
   test('a refused permission is reported with the API and the action to grant; the other checks go on', async () => {

@@ -9,7 +9,8 @@ import { LoopbackHttpServer } from './loopback-http';
  * request's signature is recomputed from the documented algorithm of OSS signature
  * version 1: HMAC-SHA1 over the verb, Content-MD5, Content-Type, Date, the `x-oss-*`
  * headers sorted, and the resource with its sub-resource, keyed with the secret; the
- * STS token must come as `x-oss-security-token`.
+ * STS token must come as `x-oss-security-token`. A test can make an action answer
+ * 503 SlowDown (OSS's throttling) or 403 AccessDenied.
  */
 export interface BucketFixture {
   name: string;
@@ -21,6 +22,9 @@ export interface BucketFixture {
 export class LocalOss extends LoopbackHttpServer {
   readonly calls: Array<{ action: string; bucket?: string }> = [];
   readonly rejected: string[] = [];
+  /** Actions answered 503 SlowDown this many more times, and actions refused (403 AccessDenied). */
+  readonly slowDown = new Map<string, number>();
+  readonly denied = new Set<string>();
 
   constructor(
     private readonly buckets: BucketFixture[],
@@ -44,6 +48,14 @@ export class LocalOss extends LoopbackHttpServer {
       this.rejected.push(why);
       return error(403, 'SignatureDoesNotMatch', why);
     }
+    const action = bucketName === '' ? 'ListBuckets' : sub === 'acl' ? 'GetBucketAcl' : sub === 'policy' ? 'GetBucketPolicy' : '';
+    const slow = this.slowDown.get(action) ?? 0;
+    if (slow > 0) {
+      this.slowDown.set(action, slow - 1);
+      this.calls.push({ action, bucket: bucketName || undefined });
+      return error(503, 'SlowDown', 'Please reduce your request rate.');
+    }
+    if (this.denied.has(action)) return error(403, 'AccessDenied', `You have no right to access this object because of bucket acl (${action}).`);
     if (bucketName === '') {
       this.calls.push({ action: 'ListBuckets' });
       const max = Math.min(this.pageSize, Number(url.searchParams.get('max-keys') ?? 100));
