@@ -250,7 +250,15 @@ describe('the posture scan at scale', () => {
     );
     const trails = [{ name: 'audit', trailRegion: 'All', eventRW: 'All', status: 'Enable' as const, logging: true, sls: true, oss: true }];
     const buckets = Array.from({ length: 1000 }, (_, i) => ({ name: `bucket-${String(i).padStart(4, '0')}`, region: regionNames[i % 4], acl: i % 100 === 0 ? ('public-read' as const) : ('private' as const) }));
-    const { delivered, server, oss, alerts, ms } = await scanOnce({ users, regions, trails, buckets, passwordPolicy: {}, root: { mfa: true, accessKeys: 0 }, pages: { buckets: 400 } });
+    // Paged everywhere: 250 KMS keys (pages of 100), 150 CLB instances (pages of 100), 150 ALB listeners (NextToken, 100 a page).
+    const kmsKeys = { 'cn-beijing': Array.from({ length: 250 }, (_, i) => ({ id: `key-bj${i}`, rotation: i % 50 === 0 ? ('Disabled' as const) : ('Enabled' as const) })) };
+    const loadBalancers = {
+      'cn-shanghai': {
+        clb: Array.from({ length: 150 }, (_, i) => ({ id: `lb-uf6${i}`, listeners: [{ port: 443, protocol: 'https', tlsPolicy: i % 30 === 0 ? 'tls_cipher_policy_1_1' : 'tls_cipher_policy_1_2' }] })),
+        alb: Array.from({ length: 150 }, (_, i) => ({ listenerId: `lsr-uf6${i}`, loadBalancerId: 'alb-uf6big', port: 1000 + i, protocol: 'HTTPS', policy: i % 50 === 0 ? 'tls_cipher_policy_1_0' : 'tls_cipher_policy_1_2_strict' })),
+      },
+    };
+    const { delivered, server, oss, alerts, ms } = await scanOnce({ users, regions, trails, buckets, kmsKeys, loadBalancers, passwordPolicy: {}, root: { mfa: true, accessKeys: 0 }, pages: { buckets: 400 } });
     expect(server.rejected).toEqual([]);
     expect(server.count('ListUsers')).toBe(5);
     expect(server.count('DescribeSecurityGroups')).toBe(4 * 5);
@@ -264,7 +272,11 @@ describe('the posture scan at scale', () => {
     expect(count('posture.security-group-admin-port-open')).toBe(20);
     expect(count('posture.scan-incomplete')).toBe(0);
     expect(count('posture.actiontrail-not-all-regions')).toBe(0);
-    expect(server.count('ListKeys')).toBe(4);
+    expect(server.calls.filter((c) => c.action === 'ListKeys').map((c) => `${c.params.RegionId}:${c.params.PageNumber}`).sort()).toEqual(['ap-southeast-1:1', 'cn-beijing:1', 'cn-beijing:2', 'cn-beijing:3', 'cn-hangzhou:1', 'cn-shanghai:1']);
+    expect(count('posture.kms-key-rotation-off')).toBe(5);
+    expect(server.calls.filter((c) => c.action === 'DescribeLoadBalancers' && c.params.RegionId === 'cn-shanghai').map((c) => c.params.PageNumber)).toEqual(['1', '2']);
+    expect(server.calls.filter((c) => c.action === 'ListListeners' && c.params.RegionId === 'cn-shanghai').map((c) => c.params.NextToken ?? '')).toEqual(['', '100']);
+    expect(count('posture.lb-listener-weak-tls')).toBe(5 + 3);
     expect(oss.rejected).toEqual([]);
     expect(oss.calls.filter((c) => c.action === 'ListBuckets')).toHaveLength(3);
     expect(count('posture.oss-bucket-public')).toBe(10);
