@@ -71,57 +71,34 @@ function trailRecord(i: number): string {
       errorMessage: 'success',
     });
   }
-  if (i % 997 === 0) {
-    // A security group change, one in five opening SSH to the internet; or a KMS key disabled.
-    const kms = i % 2 === 0;
-    return JSON.stringify({
+  // An API call of a RAM user's key, as ActionTrail records a successful one.
+  const apiCall = (service: string, name: string, rw: 'Read' | 'Write', requestParameters: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+    JSON.stringify({
       ...base,
-      eventSource: kms ? 'kms.cn-hangzhou.aliyuncs.com' : 'ecs.aliyuncs.com',
-      eventType: 'ApiCall',
-      eventName: kms ? 'DisableKey' : 'AuthorizeSecurityGroup',
-      serviceName: kms ? 'Kms' : 'Ecs',
-      userIdentity: identity,
-      apiVersion: kms ? '2016-01-20' : '2014-05-26',
-      eventRW: 'Write',
-      requestParameters: kms
-        ? { RegionId: 'cn-hangzhou', KeyId: `key-hzz${hex(i, 16).toLowerCase()}` }
-        : { RegionId: 'cn-hangzhou', SecurityGroupId: `sg-bp1${hex(i % 50, 12).toLowerCase()}`, 'Permissions.1.IpProtocol': 'TCP', 'Permissions.1.PortRange': i % 5 === 0 ? '22/22' : '443/443', 'Permissions.1.SourceCidrIp': i % 5 === 0 ? '0.0.0.0/0' : '10.0.0.0/8', 'Permissions.1.Policy': 'accept' },
-      errorCode: '',
-      errorMessage: '',
-    });
-  }
-  if (i % 10 === 0) {
-    const [service, name] = WRITES[(i / 10) % WRITES.length | 0];
-    return JSON.stringify({
-      ...base,
-      eventSource: `${service.toLowerCase()}.aliyuncs.com`,
+      eventSource: service === 'Kms' ? 'kms.cn-hangzhou.aliyuncs.com' : `${service.toLowerCase()}.aliyuncs.com`,
       eventType: 'ApiCall',
       eventName: name,
       serviceName: service,
       userIdentity: identity,
-      apiVersion: '2014-05-26',
-      eventRW: 'Write',
-      requestParameters: { RegionId: 'cn-hangzhou', InstanceId: `i-bp1${hex(i % 300, 14).toLowerCase()}`, ClientToken: uuid(i, 3) },
-      referencedResources: { 'ACS::ECS::Instance': [`i-bp1${hex(i % 300, 14).toLowerCase()}`] },
-      responseElements: { RequestId: base.requestId },
+      apiVersion: service === 'Kms' ? '2016-01-20' : '2014-05-26',
+      eventRW: rw,
+      requestParameters,
+      ...more,
       errorCode: '',
       errorMessage: '',
     });
+  if (i % 997 === 0) {
+    // A security group change, one in five opening SSH to the internet; or a KMS key disabled.
+    if (i % 2 === 0) return apiCall('Kms', 'DisableKey', 'Write', { RegionId: 'cn-hangzhou', KeyId: `key-hzz${hex(i, 16).toLowerCase()}` });
+    return apiCall('Ecs', 'AuthorizeSecurityGroup', 'Write', { RegionId: 'cn-hangzhou', SecurityGroupId: `sg-bp1${hex(i % 50, 12).toLowerCase()}`, 'Permissions.1.IpProtocol': 'TCP', 'Permissions.1.PortRange': i % 5 === 0 ? '22/22' : '443/443', 'Permissions.1.SourceCidrIp': i % 5 === 0 ? '0.0.0.0/0' : '10.0.0.0/8', 'Permissions.1.Policy': 'accept' });
+  }
+  if (i % 10 === 0) {
+    const [service, name] = WRITES[(i / 10) % WRITES.length | 0];
+    const instance = `i-bp1${hex(i % 300, 14).toLowerCase()}`;
+    return apiCall(service, name, 'Write', { RegionId: 'cn-hangzhou', InstanceId: instance, ClientToken: uuid(i, 3) }, { referencedResources: { 'ACS::ECS::Instance': [instance] }, responseElements: { RequestId: base.requestId } });
   }
   const [service, name, params] = READS[i % READS.length];
-  return JSON.stringify({
-    ...base,
-    eventSource: `${service.toLowerCase()}.aliyuncs.com`,
-    eventType: 'ApiCall',
-    eventName: name,
-    serviceName: service,
-    userIdentity: identity,
-    apiVersion: '2014-05-26',
-    eventRW: 'Read',
-    requestParameters: params,
-    errorCode: '',
-    errorMessage: '',
-  });
+  return apiCall(service, name, 'Read', params);
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
