@@ -337,9 +337,14 @@ export class RedisStateStore implements StateStore {
 }
 
 /** Errors of a failover or a lost connection, which a transaction waits out (when it may); others fail it at once. */
-function isTransient(e: unknown): boolean {
+export function isTransient(e: unknown): boolean {
   const m = (e as Error)?.message ?? '';
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|Connection is closed|Stream isn't writeable|CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|MOVED|ASK|Cluster redirections|refresh slots cache|None of startup nodes|Command timed out|max retries per request/i.test(m);
+  // Socket and client states, anywhere in the text; Redis's own error codes only as a
+  // reply begins (a word such as "task" is no ASK redirection).
+  return (
+    /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH)\b|Connection is closed|Stream isn't writeable|Cluster redirections|refresh slots cache|None of startup nodes|Command timed out|max retries per request/i.test(m) ||
+    /(^|ReplyError: )(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|MOVED|ASK)\b/.test(m)
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Detector } from '../../shared/engine/detector';
 import { SecEvent } from '../../shared/events/event';
 import { compileRule } from '../../shared/rules/load';
-import { RedisStateStore, StateStoreError } from '../../shared/state/redis';
+import { RedisStateStore, StateStoreError, isTransient } from '../../shared/state/redis';
 import { RedisServer, freePort, startRedis } from '../redis-server';
 import { ruleDef } from '../helpers';
 
@@ -112,4 +112,17 @@ describe('Redis state store', () => {
     await own.stop();
     await expect(d.process([fail(0, '198.51.100.9')])).rejects.toThrow(StateStoreError);
   });
+});
+
+describe('which Redis errors a transaction waits out', () => {
+  test.each([
+    ['connect ECONNREFUSED 127.0.0.1:7001', true],
+    ['CLUSTERDOWN The cluster is down', true],
+    ['MOVED 3999 127.0.0.1:6381', true],
+    ['Too many Cluster redirections. Last error: ReplyError: CLUSTERDOWN The cluster is down', true],
+    ['READONLY You can\'t write against a read only replica.', true],
+    ['ERR Error running script: attempt to index a nil value (task)', false],
+    ['WRONGTYPE Operation against a key holding the wrong kind of value', false],
+    ['NOPERM this user has no permissions to run the \'evalsha\' command (mask)', false],
+  ])('%s: %s', (message, transient) => expect(isTransient(new Error(message))).toBe(transient));
 });
