@@ -30,6 +30,36 @@ export class PermissionDenied extends Error {
   }
 }
 
+/** Any other failure of an API call (after its retries), named by API and error code. */
+export class ApiError extends Error {
+  constructor(
+    readonly api: string,
+    readonly permission: string,
+    readonly code: string,
+    readonly detail: string,
+    readonly status: number | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(`${api}: ${code || 'error'}: ${detail}`);
+    this.name = 'ApiError';
+  }
+
+  /** The resource asked about no longer exists (deleted between a list and a read of it). */
+  get gone(): boolean {
+    return GONE.test(this.code);
+  }
+
+  /** The product has no endpoint, or does not run, in the region asked. */
+  get regionUnavailable(): boolean {
+    return REGION_UNAVAILABLE.test(this.code) || /ENOTFOUND|EAI_AGAIN/.test(this.detail);
+  }
+}
+
+/** Codes of a resource that is not there (`EntityNotExist.User`, `Forbidden.KeyNotFound`, `NoSuchBucket`). */
+const GONE = /NotExist|NotFound|NoSuch/i;
+/** Codes of a region the product does not serve. */
+const REGION_UNAVAILABLE = /InvalidRegion|RegionNotSupport|UnsupportedRegion|Region\.NotOpen/i;
+
 /** Error codes Alibaba Cloud APIs answer when the caller's RAM policy does not allow the action. */
 const DENIED = /^(NoPermission|Forbidden(\..*)?|.*\.NoPermission|AccessDenied|.*NotAuthorized.*|InvalidAccessKeyId\.Inactive)$/i;
 /** …and when the caller exceeds the API's rate limit, or the service is briefly unavailable. */
@@ -74,8 +104,9 @@ export class ApiCaller {
         return await fn();
       } catch (e) {
         const code = errorCode(e);
-        if (DENIED.test(code) || statusOf(e) === 403) throw new PermissionDenied(api, permission, code || 'Forbidden', messageOf(e));
-        if (!(THROTTLED.test(code) || statusOf(e) === 429 || statusOf(e) === 503) || attempt >= this.retries) throw e;
+        const status = statusOf(e);
+        if (!GONE.test(code) && (DENIED.test(code) || status === 403)) throw new PermissionDenied(api, permission, code || 'Forbidden', messageOf(e));
+        if (!(THROTTLED.test(code) || status === 429 || status === 503) || attempt >= this.retries) throw new ApiError(api, permission, code, messageOf(e), status, e);
         throttled = e;
       } finally {
         this.slots.release();

@@ -12,6 +12,14 @@ export interface CheckContext {
   caller: ApiCaller;
   /** What several checks read (the RAM users), read once per scan. */
   memo<T>(key: string, read: () => Promise<T>): Promise<T>;
+  /**
+   * One part of a check (a region, a security group, a bucket, a user), so that one
+   * part cannot take the others down: a part whose resource is gone by the time it is
+   * read, or a region where the product does not run, gives nothing; any other failure
+   * is reported as a problem of the check (`what` says which part) and gives nothing,
+   * and the check goes on. A refused permission still stops the whole check.
+   */
+  part<T>(check: string, what: string, read: () => Promise<T[]>): Promise<T[]>;
 }
 
 /**
@@ -53,4 +61,9 @@ export function postureEvent(check: string, ctx: Pick<CheckContext, 'accountId' 
       posture: { check, resource, ...details },
     },
   };
+}
+
+/** `read` for each item as a part of `check` (see CheckContext.part), all at once; what they found, together. */
+export async function eachPart<I, T>(ctx: CheckContext, check: string, items: readonly I[], label: (item: I) => string, read: (item: I) => Promise<T[]>): Promise<T[]> {
+  return (await Promise.all(items.map((item) => ctx.part(check, label(item), () => read(item))))).flat();
 }

@@ -25,6 +25,7 @@ export class LocalOpenApi extends LoopbackHttpServer {
   readonly calls: Array<{ version: string; action: string; params: Record<string, string> }> = [];
   readonly rejected: string[] = [];
   private readonly throttles = new Map<string, number>();
+  private readonly failures: Array<{ action: string; when: (params: Record<string, string>) => boolean; status: number; code: string; message: string }> = [];
   /** Ports that stand for one region's endpoint, as a region's own host would. */
   private readonly portRegions = new Map<number, string>();
   private readonly denied = new Set<string>();
@@ -52,6 +53,11 @@ export class LocalOpenApi extends LoopbackHttpServer {
     const endpoint = await this.alsoListen();
     this.portRegions.set(Number(new URL(endpoint).port), region);
     return endpoint;
+  }
+
+  /** Calls of `action` for which `when` holds answer this error (a region without the product, a resource gone, a server error). */
+  fail(action: string, when: (params: Record<string, string>) => boolean, status: number, code: string, message: string): void {
+    this.failures.push({ action, when, status, code, message });
   }
 
   /** `action` is answered again. */
@@ -89,6 +95,8 @@ export class LocalOpenApi extends LoopbackHttpServer {
       const code = version === '2014-05-26' ? 'Forbidden.RAM' : 'NoPermission';
       return replyJson(res, 403, { Code: code, Message: `You are not authorized to do this action (${action}).`, RequestId: 'r' });
     }
+    const failure = this.failures.find((f) => f.action === action && f.when(params));
+    if (failure) return replyJson(res, failure.status, { Code: failure.code, Message: failure.message, RequestId: 'r' });
     const handler = product[action];
     if (!handler) return replyJson(res, 404, { Code: 'InvalidAction.NotFound', Message: `Specified api is not found: ${action}`, RequestId: 'r' });
     const answer = handler(params);

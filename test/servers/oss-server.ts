@@ -25,6 +25,8 @@ export class LocalOss extends LoopbackHttpServer {
   /** Actions answered 503 SlowDown this many more times, and actions refused (403 AccessDenied). */
   readonly slowDown = new Map<string, number>();
   readonly denied = new Set<string>();
+  /** Buckets deleted since they were listed: read, they answer 404 NoSuchBucket. */
+  readonly gone = new Set<string>();
 
   constructor(
     private readonly buckets: BucketFixture[],
@@ -71,7 +73,7 @@ export class LocalOss extends LoopbackHttpServer {
           .join('')}</Buckets></ListAllMyBucketsResult>`,
       );
     }
-    const bucket = this.buckets.find((b) => b.name === bucketName);
+    const bucket = this.buckets.find((b) => b.name === bucketName && !this.gone.has(b.name));
     if (!bucket) return error(404, 'NoSuchBucket', 'The specified bucket does not exist.');
     if (sub === 'acl') {
       this.calls.push({ action: 'GetBucketAcl', bucket: bucketName });

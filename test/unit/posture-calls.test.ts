@@ -1,4 +1,4 @@
-import { ApiCaller, PermissionDenied, allPages } from '../../shared/posture/calls';
+import { ApiCaller, ApiError, PermissionDenied, allPages } from '../../shared/posture/calls';
 import { allowsEverything } from '../../shared/posture/checks/ram';
 
 /** An SDK error as Tea raises it: the API's code, its HTTP status. */
@@ -39,9 +39,17 @@ describe('ApiCaller', () => {
     expect(caller.calls).toBe(1);
   });
 
-  test('other errors pass through unchanged', async () => {
+  test('other errors become ApiError, telling a resource gone and a region without the product from the rest', async () => {
     const caller = new ApiCaller(noWait);
-    await expect(caller.call('Ram.GetPolicy', 'ram:GetPolicy', async () => Promise.reject(apiError('EntityNotExist.Policy', 404)))).rejects.toThrow('EntityNotExist.Policy');
+    const fail = (code: string, status: number) => caller.call('X.Y', 'x:Y', async () => Promise.reject(apiError(code, status))).catch((e) => e as ApiError);
+    const policy = await fail('EntityNotExist.Policy', 404);
+    expect([policy instanceof ApiError, policy.gone, policy.regionUnavailable, policy.message]).toEqual([true, true, false, 'X.Y: EntityNotExist.Policy: EntityNotExist.Policy message']);
+    // KMS's missing key is no refused permission, though its code begins with Forbidden.
+    const key = await fail('Forbidden.KeyNotFound', 404);
+    expect([key instanceof PermissionDenied, key.gone]).toEqual([false, true]);
+    expect((await fail('InvalidRegionId.Malformed', 400)).regionUnavailable).toBe(true);
+    const internal = await fail('InternalError', 500);
+    expect([internal.gone, internal.regionUnavailable, internal.status]).toEqual([false, false, 500]);
   });
 
   test('at most `concurrency` calls are in flight', async () => {

@@ -1,7 +1,7 @@
 import { parsePortRange } from '../../rules/condition';
 import { SecurityGroup, SecurityGroupPermission } from '../apis';
 import { allPages } from '../calls';
-import { PostureCheck, postureEvent } from '../check';
+import { PostureCheck, eachPart, postureEvent } from '../check';
 import { accountRegions } from './regions';
 
 /** The ports of remote administration: SSH and RDP. */
@@ -17,23 +17,18 @@ export const securityGroupIngress: PostureCheck = {
   id: 'security-group-ingress',
   async run(ctx) {
     const regions = await accountRegions(ctx);
-    const perRegion = await Promise.all(
-      regions.map(async (region) => {
-        const groups = await allPages<SecurityGroup, string>(undefined, async (token) => {
-          const page = await ctx.caller.call('Ecs.DescribeSecurityGroups', 'ecs:DescribeSecurityGroups', () => ctx.apis.ecs.securityGroups(region, token));
-          return { items: page.groups, next: page.nextToken };
-        });
-        return Promise.all(
-          groups.map(async (g) => {
-            const rules = await ctx.caller.call('Ecs.DescribeSecurityGroupAttribute', 'ecs:DescribeSecurityGroupAttribute', () => ctx.apis.ecs.ingressRules(region, g.securityGroupId));
-            const admin = rules.filter(admitsAdminPort);
-            if (admin.length === 0) return undefined;
-            return postureEvent(this.id, ctx, { type: 'security-group', id: g.securityGroupId, name: g.securityGroupName, region }, { permissions: admin, ...(g.vpcId ? { vpc_id: g.vpcId } : {}) });
-          }),
-        );
-      }),
-    );
-    return perRegion.flat().filter((e) => e !== undefined);
+    return eachPart(ctx, this.id, regions, (r) => `region ${r}`, async (region) => {
+      const groups = await allPages<SecurityGroup, string>(undefined, async (token) => {
+        const page = await ctx.caller.call('Ecs.DescribeSecurityGroups', 'ecs:DescribeSecurityGroups', () => ctx.apis.ecs.securityGroups(region, token));
+        return { items: page.groups, next: page.nextToken };
+      });
+      return eachPart(ctx, this.id, groups, (g) => `${region} ${g.securityGroupId}`, async (g) => {
+        const rules = await ctx.caller.call('Ecs.DescribeSecurityGroupAttribute', 'ecs:DescribeSecurityGroupAttribute', () => ctx.apis.ecs.ingressRules(region, g.securityGroupId));
+        const admin = rules.filter(admitsAdminPort);
+        if (admin.length === 0) return [];
+        return [postureEvent(this.id, ctx, { type: 'security-group', id: g.securityGroupId, name: g.securityGroupName, region }, { permissions: admin, ...(g.vpcId ? { vpc_id: g.vpcId } : {}) })];
+      });
+    });
   },
 };
 

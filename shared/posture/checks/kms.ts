@@ -1,5 +1,5 @@
 import { SecEvent } from '../../events/event';
-import { PostureCheck, postureEvent } from '../check';
+import { PostureCheck, eachPart, postureEvent } from '../check';
 import { accountRegions } from './regions';
 
 const PAGE = 100;
@@ -14,34 +14,32 @@ export const kmsKeys: PostureCheck = {
   id: 'kms-key',
   async run(ctx) {
     const regions = await accountRegions(ctx);
-    const perRegion = await Promise.all(
-      regions.map(async (region) => {
-        const ids: string[] = [];
-        for (let page = 1; ; page++) {
-          const p = await ctx.caller.call('Kms.ListKeys', 'kms:ListKeys', () => ctx.apis.kms.listKeys(region, page));
-          ids.push(...p.keyIds);
-          if (p.keyIds.length === 0 || ids.length >= p.total || p.keyIds.length < PAGE) break;
-        }
-        const keys = await Promise.all(ids.map((id) => ctx.caller.call('Kms.DescribeKey', 'kms:DescribeKey', () => ctx.apis.kms.describeKey(region, id))));
-        return keys
-          .filter((k) => k.keyState === 'Enabled' && k.creator === ctx.accountId)
-          .map((k): SecEvent =>
-            postureEvent(this.id, ctx, { type: 'kms-key', id: k.keyId, region }, {
-              kms_key: {
-                id: k.keyId,
-                spec: k.keySpec ?? '',
-                usage: k.keyUsage ?? '',
-                origin: k.origin ?? '',
-                protection_level: k.protectionLevel ?? '',
-                automatic_rotation: k.automaticRotation ?? 'Disabled',
-                rotation_interval: k.rotationInterval ?? '',
-                last_rotation: k.lastRotationDate ?? '',
-                created: k.creationDate ?? '',
-              },
-            }),
-          );
-      }),
-    );
-    return perRegion.flat();
+    return eachPart(ctx, this.id, regions, (r) => `region ${r}`, async (region) => {
+      const ids: string[] = [];
+      for (let page = 1; ; page++) {
+        const p = await ctx.caller.call('Kms.ListKeys', 'kms:ListKeys', () => ctx.apis.kms.listKeys(region, page));
+        ids.push(...p.keyIds);
+        if (p.keyIds.length === 0 || ids.length >= p.total || p.keyIds.length < PAGE) break;
+      }
+      return eachPart(ctx, this.id, ids, (id) => `${region} ${id}`, async (id): Promise<SecEvent[]> => {
+        const k = await ctx.caller.call('Kms.DescribeKey', 'kms:DescribeKey', () => ctx.apis.kms.describeKey(region, id));
+        if (k.keyState !== 'Enabled' || k.creator !== ctx.accountId) return [];
+        return [
+          postureEvent(this.id, ctx, { type: 'kms-key', id: k.keyId, region }, {
+            kms_key: {
+              id: k.keyId,
+              spec: k.keySpec ?? '',
+              usage: k.keyUsage ?? '',
+              origin: k.origin ?? '',
+              protection_level: k.protectionLevel ?? '',
+              automatic_rotation: k.automaticRotation ?? 'Disabled',
+              rotation_interval: k.rotationInterval ?? '',
+              last_rotation: k.lastRotationDate ?? '',
+              created: k.creationDate ?? '',
+            },
+          }),
+        ];
+      });
+    });
   },
 };

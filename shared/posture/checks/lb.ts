@@ -1,5 +1,5 @@
 import { SecEvent } from '../../events/event';
-import { CheckContext, PostureCheck, postureEvent } from '../check';
+import { CheckContext, PostureCheck, eachPart, postureEvent } from '../check';
 import { accountRegions } from './regions';
 
 /** The TLS versions of the system security policies CLB and ALB share (and ALB's 1.0-to-1.3). */
@@ -41,42 +41,42 @@ export const httpsListeners: PostureCheck = {
   id: 'lb-https-listener',
   async run(ctx) {
     const regions = await accountRegions(ctx);
-    const perRegion = await Promise.all(
-      regions.map(async (region) => {
-        const events: SecEvent[] = [];
-        // CLB: the instances, their listeners, each HTTPS listener's policy.
-        const instances: Array<{ id: string }> = [];
-        for (let page = 1; ; page++) {
-          const p = await ctx.caller.call('Slb.DescribeLoadBalancers', 'slb:DescribeLoadBalancers', () => ctx.apis.lb.clbInstances(region, page));
-          instances.push(...p.instances);
-          if (p.instances.length === 0 || instances.length >= p.total) break;
-        }
-        await Promise.all(
-          instances.map(async (lb) => {
-            const listeners = await ctx.caller.call('Slb.DescribeLoadBalancerAttribute', 'slb:DescribeLoadBalancerAttribute', () => ctx.apis.lb.clbListeners(region, lb.id));
-            for (const l of listeners.filter((x) => x.protocol.toLowerCase() === 'https')) {
+    // CLB and ALB apart: a region without ALB (or without CLB) still gives the other's listeners.
+    const clb = eachPart(ctx, this.id, regions, (r) => `CLB in ${r}`, async (region) => {
+      const instances: Array<{ id: string }> = [];
+      for (let page = 1; ; page++) {
+        const p = await ctx.caller.call('Slb.DescribeLoadBalancers', 'slb:DescribeLoadBalancers', () => ctx.apis.lb.clbInstances(region, page));
+        instances.push(...p.instances);
+        if (p.instances.length === 0 || instances.length >= p.total) break;
+      }
+      return eachPart(ctx, this.id, instances, (lb) => `${region} ${lb.id}`, async (lb) => {
+        const listeners = await ctx.caller.call('Slb.DescribeLoadBalancerAttribute', 'slb:DescribeLoadBalancerAttribute', () => ctx.apis.lb.clbListeners(region, lb.id));
+        return Promise.all(
+          listeners
+            .filter((x) => x.protocol.toLowerCase() === 'https')
+            .map(async (l) => {
               const policy = (await ctx.caller.call('Slb.DescribeLoadBalancerHTTPSListenerAttribute', 'slb:DescribeLoadBalancerHTTPSListenerAttribute', () => ctx.apis.lb.clbTlsPolicy(region, lb.id, l.port))) || DEFAULT_POLICY;
-              events.push(listenerEvent(ctx, region, { product: 'clb', loadBalancerId: lb.id, port: l.port, policy, versions: SYSTEM_POLICY_VERSIONS[policy] ?? [] }));
-            }
-          }),
+              return listenerEvent(ctx, region, { product: 'clb', loadBalancerId: lb.id, port: l.port, policy, versions: SYSTEM_POLICY_VERSIONS[policy] ?? [] });
+            }),
         );
-        // ALB: the HTTPS listeners, and the versions of the custom policies they use.
-        const albListeners: Array<{ listenerId: string; loadBalancerId: string; port: number; securityPolicyId?: string }> = [];
-        let token: string | undefined;
-        do {
-          const p = await ctx.caller.call('Alb.ListListeners', 'alb:ListListeners', () => ctx.apis.lb.albHttpsListeners(region, token));
-          albListeners.push(...p.listeners);
-          token = p.nextToken;
-        } while (token);
-        const custom = [...new Set(albListeners.map((l) => l.securityPolicyId || DEFAULT_POLICY).filter((id) => !(id in SYSTEM_POLICY_VERSIONS)))];
-        const customVersions = custom.length === 0 ? new Map<string, string[]>() : await ctx.caller.call('Alb.ListSecurityPolicies', 'alb:ListSecurityPolicies', () => ctx.apis.lb.albPolicyVersions(region, custom));
-        for (const l of albListeners) {
-          const policy = l.securityPolicyId || DEFAULT_POLICY;
-          events.push(listenerEvent(ctx, region, { product: 'alb', loadBalancerId: l.loadBalancerId, listenerId: l.listenerId, port: l.port, policy, versions: SYSTEM_POLICY_VERSIONS[policy] ?? customVersions.get(policy) ?? [] }));
-        }
-        return events;
-      }),
-    );
-    return perRegion.flat();
+      });
+    });
+    const alb = eachPart(ctx, this.id, regions, (r) => `ALB in ${r}`, async (region) => {
+      const albListeners: Array<{ listenerId: string; loadBalancerId: string; port: number; securityPolicyId?: string }> = [];
+      let token: string | undefined;
+      do {
+        const p = await ctx.caller.call('Alb.ListListeners', 'alb:ListListeners', () => ctx.apis.lb.albHttpsListeners(region, token));
+        albListeners.push(...p.listeners);
+        token = p.nextToken;
+      } while (token);
+      // The versions of the custom policies the listeners use, read once.
+      const custom = [...new Set(albListeners.map((l) => l.securityPolicyId || DEFAULT_POLICY).filter((id) => !(id in SYSTEM_POLICY_VERSIONS)))];
+      const customVersions = custom.length === 0 ? new Map<string, string[]>() : await ctx.caller.call('Alb.ListSecurityPolicies', 'alb:ListSecurityPolicies', () => ctx.apis.lb.albPolicyVersions(region, custom));
+      return albListeners.map((l) => {
+        const policy = l.securityPolicyId || DEFAULT_POLICY;
+        return listenerEvent(ctx, region, { product: 'alb', loadBalancerId: l.loadBalancerId, listenerId: l.listenerId, port: l.port, policy, versions: SYSTEM_POLICY_VERSIONS[policy] ?? customVersions.get(policy) ?? [] });
+      });
+    });
+    return [...(await clb), ...(await alb)];
   },
 };

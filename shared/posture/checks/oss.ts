@@ -1,7 +1,7 @@
 import { SecEvent } from '../../events/event';
 import { OssBucket } from '../apis';
 import { allPages } from '../calls';
-import { PostureCheck, postureEvent } from '../check';
+import { PostureCheck, eachPart, postureEvent } from '../check';
 
 /** What anyone on the internet may do with a bucket, and why. */
 export interface AnonymousAccess {
@@ -67,17 +67,14 @@ export const ossBuckets: PostureCheck = {
       const page = await ctx.caller.call('Oss.ListBuckets', 'oss:ListBuckets', () => ctx.apis.oss.listBuckets(marker));
       return { items: page.buckets, next: page.nextMarker };
     });
-    const events = await Promise.all(
-      buckets.map(async (b): Promise<SecEvent | undefined> => {
-        const [acl, policy] = await Promise.all([
-          ctx.caller.call('Oss.GetBucketAcl', 'oss:GetBucketAcl', () => ctx.apis.oss.bucketAcl(b)),
-          ctx.caller.call('Oss.GetBucketPolicy', 'oss:GetBucketPolicy', () => ctx.apis.oss.bucketPolicy(b)),
-        ]);
-        const anonymous = anonymousAccess(acl, policy);
-        if (anonymous.via.length === 0) return undefined;
-        return postureEvent(this.id, ctx, { type: 'oss-bucket', id: b.name, region: b.region }, { bucket: { name: b.name, acl, has_policy: policy !== undefined, anonymous } });
-      }),
-    );
-    return events.filter((e): e is SecEvent => e !== undefined);
+    return eachPart(ctx, this.id, buckets, (b) => `bucket ${b.name}`, async (b): Promise<SecEvent[]> => {
+      const [acl, policy] = await Promise.all([
+        ctx.caller.call('Oss.GetBucketAcl', 'oss:GetBucketAcl', () => ctx.apis.oss.bucketAcl(b)),
+        ctx.caller.call('Oss.GetBucketPolicy', 'oss:GetBucketPolicy', () => ctx.apis.oss.bucketPolicy(b)),
+      ]);
+      const anonymous = anonymousAccess(acl, policy);
+      if (anonymous.via.length === 0) return [];
+      return [postureEvent(this.id, ctx, { type: 'oss-bucket', id: b.name, region: b.region }, { bucket: { name: b.name, acl, has_policy: policy !== undefined, anonymous } })];
+    });
   },
 };

@@ -1,7 +1,7 @@
 import { SecEvent } from '../../events/event';
 import { RamUser } from '../apis';
 import { allPages } from '../calls';
-import { CheckContext, PostureCheck, postureEvent } from '../check';
+import { CheckContext, PostureCheck, eachPart, postureEvent } from '../check';
 
 const DAY_MS = 86_400_000;
 
@@ -21,16 +21,11 @@ export const consoleWithoutMfa: PostureCheck = {
   async run(ctx) {
     const users = await ramUsers(ctx);
     const withMfa = await ctx.caller.call('Ram.ListVirtualMFADevices', 'ram:ListVirtualMFADevices', () => ctx.apis.ram.usersWithMfaDevice());
-    const found = await Promise.all(
-      users
-        .filter((u) => !withMfa.has(u.userName))
-        .map(async (u) => {
-          const access = await ctx.caller.call('Ram.GetLoginProfile', 'ram:GetLoginProfile', () => ctx.apis.ram.hasConsoleAccess(u.userName));
-          if (!access.console) return undefined;
-          return postureEvent(this.id, ctx, { type: 'ram-user', id: u.userName }, { console_access: true, mfa_device: false, mfa_bind_required: access.mfaBindRequired }, userFields(u));
-        }),
-    );
-    return found.filter((e): e is SecEvent => e !== undefined);
+    return eachPart(ctx, this.id, users.filter((u) => !withMfa.has(u.userName)), (u) => `user ${u.userName}`, async (u): Promise<SecEvent[]> => {
+      const access = await ctx.caller.call('Ram.GetLoginProfile', 'ram:GetLoginProfile', () => ctx.apis.ram.hasConsoleAccess(u.userName));
+      if (!access.console) return [];
+      return [postureEvent(this.id, ctx, { type: 'ram-user', id: u.userName }, { console_access: true, mfa_device: false, mfa_bind_required: access.mfaBindRequired }, userFields(u))];
+    });
   },
 };
 
@@ -77,28 +72,25 @@ export const accessKeys: PostureCheck = {
   id: 'ram-access-key',
   async run(ctx) {
     const users = await ramUsers(ctx);
-    const perUser = await Promise.all(
-      users.map(async (u) => {
-        const keys = await ctx.caller.call('Ram.ListAccessKeys', 'ram:ListAccessKeys', () => ctx.apis.ram.listAccessKeys(u.userName));
-        const old = keys.filter((k) => k.status === 'Active' && ctx.now - Date.parse(k.createDate) >= ACCESS_KEY_AGE_DAYS * DAY_MS);
-        return Promise.all(
-          old.map(async (k) => {
-            const lastUsed = await ctx.caller.call('Ram.GetAccessKeyLastUsed', 'ram:GetAccessKeyLastUsed', () => ctx.apis.ram.accessKeyLastUsed(u.userName, k.accessKeyId));
-            return postureEvent(this.id, ctx, { type: 'ram-access-key', id: k.accessKeyId, name: u.userName }, {
-              access_key: {
-                id: k.accessKeyId,
-                created: k.createDate,
-                age_days: Math.floor((ctx.now - Date.parse(k.createDate)) / DAY_MS),
-                last_used: lastUsed ?? null,
-                // Never used counts from its creation.
-                unused_days: Math.floor((ctx.now - Date.parse(lastUsed ?? k.createDate)) / DAY_MS),
-              },
-            }, userFields(u));
-          }),
-        );
-      }),
-    );
-    return perUser.flat();
+    return eachPart(ctx, this.id, users, (u) => `user ${u.userName}`, async (u) => {
+      const keys = await ctx.caller.call('Ram.ListAccessKeys', 'ram:ListAccessKeys', () => ctx.apis.ram.listAccessKeys(u.userName));
+      const old = keys.filter((k) => k.status === 'Active' && ctx.now - Date.parse(k.createDate) >= ACCESS_KEY_AGE_DAYS * DAY_MS);
+      return eachPart(ctx, this.id, old, (k) => `user ${u.userName} key ${k.accessKeyId}`, async (k) => {
+        const lastUsed = await ctx.caller.call('Ram.GetAccessKeyLastUsed', 'ram:GetAccessKeyLastUsed', () => ctx.apis.ram.accessKeyLastUsed(u.userName, k.accessKeyId));
+        return [
+          postureEvent(this.id, ctx, { type: 'ram-access-key', id: k.accessKeyId, name: u.userName }, {
+            access_key: {
+              id: k.accessKeyId,
+              created: k.createDate,
+              age_days: Math.floor((ctx.now - Date.parse(k.createDate)) / DAY_MS),
+              last_used: lastUsed ?? null,
+              // Never used counts from its creation.
+              unused_days: Math.floor((ctx.now - Date.parse(lastUsed ?? k.createDate)) / DAY_MS),
+            },
+          }, userFields(u)),
+        ];
+      });
+    });
   },
 };
 
@@ -120,15 +112,12 @@ export const userPolicies: PostureCheck = {
         const doc = await ctx.caller.call('Ram.GetPolicy', 'ram:GetPolicy', () => ctx.apis.ram.policyDocument(name, type));
         return doc !== undefined && allowsEverything(doc);
       });
-    const events = await Promise.all(
-      users.map(async (u) => {
-        const policies = await ctx.caller.call('Ram.ListPoliciesForUser', 'ram:ListPoliciesForUser', () => ctx.apis.ram.listPoliciesForUser(u.userName));
-        if (policies.length === 0) return undefined;
-        const judged = await Promise.all(policies.map(async (p) => ({ name: p.policyName, type: p.policyType, full_access: await fullAccess(p.policyName, p.policyType) })));
-        return postureEvent(this.id, ctx, { type: 'ram-user', id: u.userName }, { policies: judged }, userFields(u));
-      }),
-    );
-    return events.filter((e): e is SecEvent => e !== undefined);
+    return eachPart(ctx, this.id, users, (u) => `user ${u.userName}`, async (u) => {
+      const policies = await ctx.caller.call('Ram.ListPoliciesForUser', 'ram:ListPoliciesForUser', () => ctx.apis.ram.listPoliciesForUser(u.userName));
+      if (policies.length === 0) return [];
+      const judged = await Promise.all(policies.map(async (p) => ({ name: p.policyName, type: p.policyType, full_access: await fullAccess(p.policyName, p.policyType) })));
+      return [postureEvent(this.id, ctx, { type: 'ram-user', id: u.userName }, { policies: judged }, userFields(u))];
+    });
   },
 };
 
