@@ -17,18 +17,18 @@ export interface Evidence {
  */
 
 /**
- * Evidence that outlives its batch (kept in a window or sequence across batches): the
- * JSON text of an Evidence. One flat string rather than a copy of the event's object
- * tree: an event's strings are slices of the 32 KB input block they were read from,
- * and holding one would keep the whole block; and one string is one object for the
- * garbage collector to move when the window is promoted, where a tree is dozens. It is
- * parsed back only for a detection that is raised, and it is what the Redis store
- * would hold anyway (so both stores show the same evidence).
+ * Evidence that outlives its batch (kept in a window or sequence across batches): an
+ * Evidence object, its time fixed as text, that shares the event's fields. Nothing
+ * mutates an event's fields once it is normalized, and an event holds only its own
+ * record (a line is decoded into a string of its own, a JSON record parsed into its
+ * own objects; see line-reader.ts), so holding its fields costs that record and no
+ * more. The Redis store writes it inside the state's JSON; a string (the JSON text of
+ * an Evidence, as earlier versions stored it) still reads back.
  */
-export type DetachedEvidence = string;
+export type DetachedEvidence = Evidence | string;
 
 /** Evidence, the event it will be made from if a detection using it is raised, or detached evidence. */
-export type EvidenceRef = Evidence | SecEvent | DetachedEvidence;
+export type EvidenceRef = Evidence | SecEvent | string;
 
 export function asEvidence(ref: EvidenceRef): Evidence {
   if (typeof ref === 'string') return JSON.parse(ref) as Evidence;
@@ -46,7 +46,7 @@ export function isBatchEvent(ref: EvidenceRef): ref is SecEvent {
 
 /** The detached form of evidence (see DetachedEvidence); evidence detached already is returned as it is. */
 export function detachEvidence(ref: EvidenceRef): DetachedEvidence {
-  return typeof ref === 'string' ? ref : JSON.stringify(asEvidence(ref));
+  return isBatchEvent(ref) ? toEvidence(ref) : ref;
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * V8 keeps a substring of 13 characters or more (a regular expression's capture, a
- * `slice`, a `split` part) as a view into the string it was cut from. Text cut from a
- * log line is a view into the whole 32 KB input block the line was read with, so a
- * value kept in state for minutes would keep that block alive.
+ * `slice`, a `split` part) as a view into the string it was cut from. A value kept in
+ * state for minutes (a distinct user name) is copied out, so that it keeps its own
+ * characters alive and not the whole record it was cut from.
  */
 const SLICE_MIN = 13;
 

@@ -97,7 +97,7 @@ describe('sequence rules', () => {
     // At 10:55, they may complete after 11:00:03: the evidence is kept, detached.
     const late = fails(3300);
     await d.process(late);
-    expect((await state()).h.slice(-3).map((e) => typeof e[2])).toEqual(['string', 'string', 'string']);
+    expect((await state()).h.slice(-3).map((e) => typeof (e[2] as { time: unknown }).time)).toEqual(['string', 'string', 'string']);
     const success = ssh(3605, 'login', ip);
     const alerts = await d.process([success]);
     expect(alerts.map((a) => [a.suppressed, a.evidence.map((e) => e.id)])).toEqual([[0, [late[0], late[2], success].map((e) => e.id)]]);

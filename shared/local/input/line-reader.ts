@@ -1,12 +1,11 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
 /**
  * Lines of a file (or stdin, gunzipped for `.gz`), a block at a time: every block
- * (256 KB) is decoded and split synchronously, so the cost per line is a slice, not a
- * promise. LF and CRLF endings; a last line without an ending counts.
+ * (256 KB) is split and its lines decoded synchronously, so the cost per line is a
+ * decode, not a promise. LF and CRLF endings; a last line without an ending counts.
  */
 export interface LineBlock {
   /** 1-based number of the first line in `lines`. */
@@ -37,7 +36,7 @@ export function openInput(path: string, onBytes?: (bytes: number) => void): Inpu
  * A plain file's bytes, a block at a time, read synchronously: from the page cache a
  * block costs tens of microseconds, where a stream's round trip through the thread pool
  * for each one left the replay waiting (idle) between blocks. One buffer is reused:
- * the decoder copies what it keeps.
+ * lines are decoded into strings of their own, and a partial line is copied.
  */
 function* fileBlocks(path: string, onBytes?: (bytes: number) => void): Generator<Buffer> {
   const fd = openSync(path, 'r');
@@ -65,33 +64,50 @@ export class LineTooLongError extends Error {
 }
 
 /** Beyond this, a line without an end is not input secmon can use (and would exhaust memory). */
-const MAX_CARRY_CHARS = 256 * 1024 * 1024;
+const MAX_CARRY_BYTES = 256 * 1024 * 1024;
 
 export async function* readLineBlocks(input: InputSource): AsyncGenerator<LineBlock> {
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
+  // The bytes of a line begun in earlier chunks (copies: a file's block buffer is reused).
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
   let lineNo = 1;
   try {
     for await (const chunk of input) {
-      // The chunk is split alone and the carried partial line joined to its first line
-      // only: split flattens a concatenated block first, which copied every byte again.
-      const lines = (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer)).split('\n');
-      if (carry.length > 0) lines[0] = carry + lines[0];
-      carry = lines.pop() ?? '';
-      if (carry.length > MAX_CARRY_CHARS) throw new LineTooLongError(`line ${lineNo + lines.length} is longer than ${MAX_CARRY_CHARS / 1048576} MB`);
-      if (lines.length === 0) continue;
-      for (let i = 0; i < lines.length; i++) {
-        const l = lines[i];
-        if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      const lines: string[] = [];
+      let start = 0;
+      for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+        if (carryBytes > 0) {
+          carry.push(bytes.subarray(0, nl));
+          lines.push(decodeLine(Buffer.concat(carry), 0, carryBytes + nl));
+          carry = [];
+          carryBytes = 0;
+        } else lines.push(decodeLine(bytes, start, nl));
+        start = nl + 1;
       }
+      if (start < bytes.length) {
+        carry.push(Buffer.from(bytes.subarray(start)));
+        carryBytes += bytes.length - start;
+        if (carryBytes > MAX_CARRY_BYTES) throw new LineTooLongError(`line ${lineNo + lines.length} is longer than ${MAX_CARRY_BYTES / 1048576} MB`);
+      }
+      if (lines.length === 0) continue;
       yield { firstLine: lineNo, lines };
       lineNo += lines.length;
     }
-    const rest = carry + decoder.end();
-    if (rest.length > 0) yield { firstLine: lineNo, lines: [rest.endsWith('\r') ? rest.slice(0, -1) : rest] };
+    if (carryBytes > 0) yield { firstLine: lineNo, lines: [decodeLine(Buffer.concat(carry), 0, carryBytes)] };
   } finally {
     if (input instanceof Readable) {
       if (input !== process.stdin) input.destroy();
     } else (input as Generator<Buffer>).return?.(undefined);
   }
+}
+
+/**
+ * One line's text, without its CR. Each line is decoded on its own (a newline byte is
+ * never inside a UTF-8 sequence), so it is a string of its own: an event holding a
+ * field of it holds that line, not the block it was read in.
+ */
+function decodeLine(bytes: Buffer, start: number, end: number): string {
+  if (end > start && bytes[end - 1] === 13) end--;
+  return bytes.toString('utf8', start, end);
 }
