@@ -245,7 +245,8 @@ async function inProcessBaseline(files: string[]): Promise<number> {
   for (const file of files) {
     const json = file.endsWith('.jsonl');
     for await (const block of readLineBlocks(openInput(file))) {
-      for (const line of block.lines) {
+      for (let i = 0; i < block.count; i++) {
+        const line = block.line(i);
         if (line === '') continue;
         if (json) {
           if ((JSON.parse(line) as { eventName?: string }).eventName) touched++;

@@ -6,10 +6,10 @@ async function linesOf(chunks: Array<Buffer | string>): Promise<{ lines: string[
   const lines: string[] = [];
   const numbers: number[] = [];
   for await (const block of readLineBlocks(Readable.from(chunks, { objectMode: true }))) {
-    block.lines.forEach((l, i) => {
-      lines.push(l);
+    for (let i = 0; i < block.count; i++) {
+      lines.push(block.line(i));
       numbers.push(block.firstLine + i);
-    });
+    }
   }
   return { lines, numbers };
 }

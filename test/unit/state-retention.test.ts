@@ -37,7 +37,9 @@ describe('state does not keep input blocks alive', () => {
     for (let i = 0; i < 200; i++) {
       const block = Buffer.from(`2026-11-20T10:00:${String(i % 60).padStart(2, '0')}.000Z web-01 sshd[1]: Failed password for invalid user administrator${i} from 198.51.${i >> 8}.${i & 255} port 22 ssh2\n${'#'.repeat(65536)}`);
       const events: SecEvent[] = [];
-      for await (const { lines } of readLineBlocks([block])) for (const line of lines) if (line.startsWith('2026')) normalizeSyslogLineInto(line, { year: 2026 }, events);
+      for await (const lines of readLineBlocks([block])) {
+        for (let k = 0; k < lines.count; k++) if (lines.line(k).startsWith('2026')) normalizeSyslogLineInto(lines.line(k), { year: 2026 }, events);
+      }
       expect(events).toHaveLength(1);
       expect(await detector.process(events)).toEqual([]);
     }

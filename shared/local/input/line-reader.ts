@@ -4,13 +4,19 @@ import { createGunzip } from 'node:zlib';
 
 /**
  * Lines of a file (or stdin, gunzipped for `.gz`), a block at a time: every block
- * (256 KB) is split and its lines decoded synchronously, so the cost per line is a
- * decode, not a promise. LF and CRLF endings; a last line without an ending counts.
+ * (256 KB) is split synchronously, so the cost per line is a decode, not a promise.
+ * A line is decoded only when it is read, into a string of its own: the block's lines
+ * are not all held as strings at once (which the garbage collector would copy while
+ * they wait), and an event holding a field of one line holds that line, not its block.
+ * LF and CRLF endings; a last line without an ending counts.
  */
 export interface LineBlock {
-  /** 1-based number of the first line in `lines`. */
+  /** 1-based number of the first line. */
   firstLine: number;
-  lines: string[];
+  /** How many lines the block holds. */
+  count: number;
+  /** The text of line `i` (0-based) without its ending, decoded at each call; valid until the next block is read. */
+  line(i: number): string;
 }
 
 /** Where bytes come from: a stream (standard input, a gunzipped file), or the blocks of a plain file. */
@@ -74,27 +80,33 @@ export async function* readLineBlocks(input: InputSource): AsyncGenerator<LineBl
   try {
     for await (const chunk of input) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      const lines: string[] = [];
+      const block = new BufferLines(lineNo, bytes);
       let start = 0;
       for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
         if (carryBytes > 0) {
           carry.push(bytes.subarray(0, nl));
-          lines.push(decodeLine(Buffer.concat(carry), 0, carryBytes + nl));
+          block.first = decodeLine(Buffer.concat(carry), 0, carryBytes + nl);
           carry = [];
           carryBytes = 0;
-        } else lines.push(decodeLine(bytes, start, nl));
+        }
+        block.ends.push(nl);
         start = nl + 1;
       }
       if (start < bytes.length) {
         carry.push(Buffer.from(bytes.subarray(start)));
         carryBytes += bytes.length - start;
-        if (carryBytes > MAX_CARRY_BYTES) throw new LineTooLongError(`line ${lineNo + lines.length} is longer than ${MAX_CARRY_BYTES / 1048576} MB`);
+        if (carryBytes > MAX_CARRY_BYTES) throw new LineTooLongError(`line ${lineNo + block.count} is longer than ${MAX_CARRY_BYTES / 1048576} MB`);
       }
-      if (lines.length === 0) continue;
-      yield { firstLine: lineNo, lines };
-      lineNo += lines.length;
+      if (block.count === 0) continue;
+      yield block;
+      lineNo += block.count;
     }
-    if (carryBytes > 0) yield { firstLine: lineNo, lines: [decodeLine(Buffer.concat(carry), 0, carryBytes)] };
+    if (carryBytes > 0) {
+      const last = new BufferLines(lineNo, Buffer.alloc(0));
+      last.first = decodeLine(Buffer.concat(carry), 0, carryBytes);
+      last.ends.push(0);
+      yield last;
+    }
   } finally {
     if (input instanceof Readable) {
       if (input !== process.stdin) input.destroy();
@@ -102,10 +114,38 @@ export async function* readLineBlocks(input: InputSource): AsyncGenerator<LineBl
   }
 }
 
+/** The lines of one chunk: where each ends in it; the first one whole when it began in earlier chunks. */
+class BufferLines implements LineBlock {
+  /** Offset of each line's LF (the last line of the input: the chunk's end). */
+  readonly ends: number[] = [];
+  /** The first line, when it began in an earlier chunk (decoded from the bytes carried). */
+  first: string | undefined;
+
+  constructor(
+    readonly firstLine: number,
+    private readonly bytes: Buffer,
+  ) {}
+
+  get count(): number {
+    return this.ends.length;
+  }
+
+  line(i: number): string {
+    if (i === 0) return this.first ?? decodeLine(this.bytes, 0, this.ends[0]);
+    return decodeLine(this.bytes, this.ends[i - 1] + 1, this.ends[i]);
+  }
+}
+
+/** Every line of a block, as strings (for what must keep them past the block). */
+export function linesOf(block: LineBlock, from = 0): string[] {
+  const lines: string[] = [];
+  for (let i = from; i < block.count; i++) lines.push(block.line(i));
+  return lines;
+}
+
 /**
  * One line's text, without its CR. Each line is decoded on its own (a newline byte is
- * never inside a UTF-8 sequence), so it is a string of its own: an event holding a
- * field of it holds that line, not the block it was read in.
+ * never inside a UTF-8 sequence), so it is a string of its own.
  */
 function decodeLine(bytes: Buffer, start: number, end: number): string {
   if (end > start && bytes[end - 1] === 13) end--;

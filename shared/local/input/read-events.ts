@@ -4,7 +4,7 @@ import { SyslogContext, normalizeSyslogLineInto } from '../../events/syslog';
 import { HeaderOptions } from '../../events/syslog/header';
 import { isWebServerErrorLine } from '../../events/webserver';
 import { recordsOfDocument } from './json-document';
-import { LineBlock, openInput, readLineBlocks } from './line-reader';
+import { LineBlock, linesOf, openInput, readLineBlocks } from './line-reader';
 
 export const INPUT_FORMATS = ['auto', 'syslog', 'json', 'actiontrail', 'eventbridge', 'sls', 'osquery', 'ecs'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -52,10 +52,9 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
 
   try {
     for await (const block of blocks) {
-      const lines = block.lines;
-      for (let k = 0; k < lines.length; k++) {
+      for (let k = 0; k < block.count; k++) {
         const line = block.firstLine + k;
-        let text = lines[k];
+        let text = block.line(k);
         if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         // RFC 7464 JSON text sequences (`journalctl -o json-seq`): a record separator before each record.
         if (text.charCodeAt(0) === 0x1e) text = text.slice(1);
@@ -64,7 +63,7 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
           if (first === '') continue;
           if (startsDocument(first, opts.format)) {
             // A pretty-printed JSON document: gather the rest of it and parse it whole.
-            yield await readDocument(path, line, lines.slice(k), blocks, shape, opts.syslog);
+            yield await readDocument(path, line, [text, ...linesOf(block, k + 1)], blocks, shape, opts.syslog);
             return;
           }
           mode = opts.format === 'auto' ? 'auto' : opts.format === 'syslog' ? 'syslog' : 'jsonl';
@@ -180,7 +179,7 @@ async function readDocument(
   const parts = ['\n'.repeat(firstLine - 1), firstLines.join('\n')];
   let size = parts[1].length;
   for await (const block of rest) {
-    const text = block.lines.join('\n');
+    const text = linesOf(block).join('\n');
     size += text.length + 1;
     if (size > MAX_DOCUMENT_CHARS) {
       chunk.errors.push(new InputError({ path, line: firstLine }, `JSON document larger than ${MAX_DOCUMENT_CHARS / 1048576} MB: convert it to JSON lines`));
