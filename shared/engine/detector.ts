@@ -5,7 +5,7 @@ import { StateStore, StateWrite, Transaction, TransactionResult } from '../state
 import { digestId } from '../util/hash';
 import { isoTimestamp } from '../util/time';
 import { Completion, Detection } from './detection';
-import { DetachedEvidence, EvidenceRef, asEvidence, detachEvidence, isBatchEvent } from './evidence';
+import { asEvidence } from './evidence';
 import { ArmedRule, GroupContext, LATE_DATA_ALLOWANCE_MS, streamOf } from './kind';
 import { Silence, Silences, silenced } from './silences';
 
@@ -394,19 +394,6 @@ export class DetectionBatch {
     // A batch evaluated before: this partition's decisions again (the dispatcher delivers each once).
     if (batchKey && current.has(batchKey)) return { writes, result: current.get(batchKey) as PartitionResult };
     const candidates = [...part.candidates];
-    // What stays in a window outlives this batch and is detached; an event held by
-    // several rules' windows is detached once. Evidence of earlier batches is detached
-    // already.
-    const detached = new Map<SecEvent, DetachedEvidence>();
-    const detach = (ref: EvidenceRef): EvidenceRef => {
-      if (!isBatchEvent(ref)) return ref;
-      let d = detached.get(ref);
-      if (d === undefined) {
-        d = detachEvidence(ref);
-        detached.set(ref, d);
-      }
-      return d;
-    };
     const suppression = new Suppression(current);
     const stillDue: DueEntry[] = [];
     for (const [stateKey, group] of part.groups) {
@@ -428,7 +415,6 @@ export class DetectionBatch {
           if (held !== undefined) candidates.push({ rule, key: group.key, fields, completion, held, tag: group.tag, ordinal: group.ordinal });
         },
         suppressedUntil: () => (sk === undefined ? -Infinity : suppression.until(sk)),
-        detach,
         watermark: () => ruleWatermark(armed, wmBefore),
         watermarkAfter: () => ruleWatermark(armed, wmAfter),
       };

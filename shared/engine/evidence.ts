@@ -12,23 +12,20 @@ export interface Evidence {
 /*
  * A detection's evidence is what its reader needs, no more: a match's event; a
  * threshold's first and completing hits; a sequence's first event, last earlier step
- * and completing event (see alerts/reading.ts): fewer events kept across batches (each
- * detached, see DetachedEvidence), smaller alerts.
+ * and completing event (see alerts/reading.ts): fewer events kept across batches,
+ * smaller alerts.
  */
 
 /**
- * Evidence that outlives its batch (kept in a window or sequence across batches): an
- * Evidence object, its time fixed as text, that shares the event's fields. Nothing
- * mutates an event's fields once it is normalized, and an event holds only its own
- * record (a line is decoded into a string of its own, a JSON record parsed into its
- * own objects; see line-reader.ts), so holding its fields costs that record and no
- * more. The Redis store writes it inside the state's JSON; a string (the JSON text of
- * an Evidence, as earlier versions stored it) still reads back.
+ * Evidence as windows and sequences keep it: the event itself, made into Evidence only
+ * for a detection that is raised. Kept across batches as it is: nothing modifies an
+ * event once it is normalized, and an event holds only its own record (a line is
+ * decoded into a string of its own, a JSON record parsed into objects of its own; see
+ * line-reader.ts), so keeping it costs that record and no more. The Redis store
+ * writes it inside the state's JSON and reads back the same shape. Earlier versions
+ * stored Evidence objects, or their JSON text: both still read back.
  */
-export type DetachedEvidence = Evidence | string;
-
-/** Evidence, the event it will be made from if a detection using it is raised, or detached evidence. */
-export type EvidenceRef = Evidence | SecEvent | string;
+export type EvidenceRef = SecEvent | Evidence | string;
 
 export function asEvidence(ref: EvidenceRef): Evidence {
   if (typeof ref === 'string') return JSON.parse(ref) as Evidence;
@@ -37,16 +34,6 @@ export function asEvidence(ref: EvidenceRef): Evidence {
 
 export function toEvidence(e: SecEvent): Evidence {
   return { id: e.id, time: isoTimestamp(e.time), source: e.source, fields: e.fields };
-}
-
-/** Whether a reference is an event of the batch being evaluated (not yet detached). */
-export function isBatchEvent(ref: EvidenceRef): ref is SecEvent {
-  return typeof ref !== 'string' && typeof ref.time === 'number';
-}
-
-/** The detached form of evidence (see DetachedEvidence); evidence detached already is returned as it is. */
-export function detachEvidence(ref: EvidenceRef): DetachedEvidence {
-  return isBatchEvent(ref) ? toEvidence(ref) : ref;
 }
 
 /**

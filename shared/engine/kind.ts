@@ -3,7 +3,6 @@ import { CompiledRule, DefinitionOf, RuleKind } from '../rules/rule';
 import { StateKeyKind } from '../state/keys';
 import { ownString } from '../util/own-string';
 import { Completion } from './detection';
-import { EvidenceRef } from './evidence';
 
 /**
  * How late an event may arrive, behind the latest event already evaluated for its
@@ -54,8 +53,6 @@ export interface GroupContext {
   watermarkAfter(): number;
   /** Until when (event time) the group's detections are held back by suppression. */
   suppressedUntil(): number;
-  /** Evidence made fit to outlive the batch. */
-  detach(ref: EvidenceRef): EvidenceRef;
 }
 
 /**

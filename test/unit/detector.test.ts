@@ -250,12 +250,12 @@ describe('suppression', () => {
     await d.process([fail(1800, '198.51.100.1'), fail(1801, '198.51.100.1'), fail(1802, '198.51.100.1')]);
     const during = (await stored(store, groupKey('window', 'test.rule', '198.51.100.1'))) as { h: unknown[][] };
     expect(during.h.map((e) => e[2])).toEqual([null, null, null]);
-    // At 10:57 a window may complete after 11:00:04: its evidence is kept, detached.
+    // At 10:57 a window may complete after 11:00:04: its evidence is kept.
     const late = [fail(3420, '198.51.100.1'), fail(3421, '198.51.100.1')];
     await d.process(late);
     const after = (await stored(store, groupKey('window', 'test.rule', '198.51.100.1'))) as { h: unknown[][] };
-    // The window's first hit keeps its evidence (detached: its time as text); the completing one is at hand when it completes.
-    expect(after.h.map((e) => (e[2] === null ? null : typeof (e[2] as { time: unknown }).time))).toEqual(['string', null]);
+    // The window's first hit keeps its evidence (the event); the completing one is at hand when it completes.
+    expect(after.h.map((e) => (e[2] === null ? null : (e[2] as { id: string }).id))).toEqual([late[0].id, null]);
     // Completed after the period: raised, with the evidence of the batch before.
     const closing = [fail(3605, '198.51.100.1'), fail(3606, '198.51.100.1'), fail(3607, '198.51.100.1')];
     const alerts = await d.process(closing);

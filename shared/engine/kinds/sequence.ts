@@ -44,13 +44,13 @@ export const sequenceKind: RuleKindModule<'sequence', SequenceSpec, SequenceStat
     // An event completes a sequence within windowMs of it: evidence of one that can
     // only complete inside the suppression period would never be shown.
     // In time order, only the newest `events` entries can be in the next detection;
-    // older ones are kept for a late event to join, without evidence (copied out of
-    // the batch, every failure of a long burst would be).
+    // older ones are kept for a late event to join, without evidence (kept, every
+    // failure of a long burst would be).
     const until = ctx.suppressedUntil();
     const shown = state.h.length - spec.events;
     for (let i = 0; i < state.h.length; i++) {
       const entry = state.h[i];
-      if (entry[2] !== null) entry[2] = i < shown || entry[0] + spec.windowMs < until ? null : ctx.detach(entry[2]);
+      if (entry[2] !== null && (i < shown || entry[0] + spec.windowMs < until)) entry[2] = null;
     }
     return { value: state, until: state.h[state.h.length - 1][0] + spec.windowMs };
   },

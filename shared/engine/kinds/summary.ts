@@ -100,10 +100,6 @@ export const summaryKind: RuleKindModule<'summary', SummarySpec, SummaryState> =
       ctx.emit(completion);
     }
     if (state.w.length === 0) return stored === undefined ? undefined : null;
-    for (const w of state.w) {
-      if (w.f !== null) w.f = ctx.detach(w.f);
-      if (w.l !== null) w.l = ctx.detach(w.l);
-    }
     return { value: state, until: dueOf(state.w[state.w.length - 1], spec) + KEEP_OPEN_MS };
   },
 };

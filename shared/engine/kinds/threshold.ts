@@ -12,9 +12,8 @@ import { admit, insertByTime, release } from './timed-entries';
  * per group is bounded by the threshold, not by the traffic.
  */
 /**
- * Stored window: `[time, value-or-null, evidence-or-null, event id]`; evidence kept for
- * the first few only. Within a batch the evidence is the event itself; what outlives
- * the batch is detached evidence (see Detector).
+ * Stored window: `[time, value-or-null, evidence-or-null, event id]`; evidence (the
+ * event, see EvidenceRef) kept for the first few only.
  */
 export type WindowEntry = [number, string | null, EvidenceRef | null, string];
 export interface WindowState {
@@ -56,7 +55,7 @@ export const thresholdKind: RuleKindModule<'threshold', ThresholdSpec, WindowSta
     // An entry's window completes within windowMs of it: if that is still inside the
     // suppression period, the detection will be held back and its evidence never shown.
     const until = ctx.suppressedUntil();
-    for (const entry of state.h) if (entry[2] !== null) entry[2] = entry[0] + spec.windowMs < until ? null : ctx.detach(entry[2]);
+    for (const entry of state.h) if (entry[2] !== null && entry[0] + spec.windowMs < until) entry[2] = null;
     return state.h.length === 0 ? null : { value: state, until: state.h[state.h.length - 1][0] + spec.windowMs };
   },
 };
@@ -135,7 +134,7 @@ function removeAt(h: WindowEntry[], at: number): void {
  * Gives the new hit's entry (at `at`) its evidence when no entry of its window (from
  * `since`) holds any: the window keeps its first hit's; the completing hit's is the
  * one at hand when the detection is made, in time order (so no newest hit needs
- * keeping, and detaching, batch after batch).
+ * keeping batch after batch).
  */
 function attachEvidence(h: WindowEntry[], at: number, evidence: EvidenceRef, since: number): void {
   if (h[at][2] !== null) return;
