@@ -58,6 +58,7 @@ await build({
     { in: 'shared/delivery/channels/nodemailer-client.ts', out: 'nodemailer-client' },
     { in: 'shared/fc/kms-client.ts', out: 'kms-client' },
     { in: 'shared/util/ajv-vendor.ts', out: 'ajv' },
+    { in: 'shared/util/re2-vendor.ts', out: 're2' },
   ],
   outdir: 'dist/vendor',
   sourcemap: false,
@@ -66,15 +67,15 @@ await build({
 // manifest lists and skip compiling the rule schema at start-up (shared/rules/bundled.ts).
 const manifest = join(root, 'dist', 'rules.validated.json');
 execFileSync(process.execPath, [join(root, 'dist', 'rules-manifest.js'), manifest], { stdio: 'inherit' });
-// The vendor files each function can load: the state store and KMS secrets for all;
+// The vendor files each function can load: the state store, KMS secrets and RE2 (for the rules) for all;
 // the hand-off clients and, for SECMON_DISPATCH=inline, the channels' SDKs for the
 // detectors; SLS for the SLS trigger, the RAM, IMS and ECS clients for the posture scan.
-const detector = ['redis-client', 'kms-client', 'fc3-client', 'fc2-client', 'dingtalk-openapi', 'nodemailer-client', 'ajv'];
+const detector = ['redis-client', 'kms-client', 'fc3-client', 'fc2-client', 'dingtalk-openapi', 'nodemailer-client', 'ajv', 're2'];
 const VENDOR_FILES = {
   actiontrail: detector,
   sls: [...detector, 'sls-gateway', 'sls-protobuf'],
   posture: [...detector, 'posture-clients'],
-  dispatcher: ['redis-client', 'kms-client', 'dingtalk-openapi', 'nodemailer-client', 'ajv'],
+  dispatcher: ['redis-client', 'kms-client', 'dingtalk-openapi', 'nodemailer-client', 'ajv', 're2'],
 };
 // Each function carries the bundled rules and its vendor files beside its bundle.
 for (const e of entries.filter((x) => x.out.startsWith('functions/'))) {

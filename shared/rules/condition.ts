@@ -1,8 +1,9 @@
 import ipaddr from 'ipaddr.js';
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { canonicalIp } from '../events/ip';
 import { compileFieldPredicate } from '../util/field-path';
 import { parseIsoTime } from '../util/time';
+import { loadVendor } from '../util/vendor';
 
 /** The condition tree of a rule file (validated by rule.schema.json before compilation). */
 export type Condition =
@@ -33,7 +34,8 @@ export type Predicate = (fields: Record<string, unknown>) => boolean;
 /**
  * `validated`: the rule was checked when the bundle was built (see LoadOptions.trusted),
  * so what compiling would only check may wait for its first use (the time zone of a
- * timeOfDay test: the first Intl call initializes ICU, milliseconds of a cold start).
+ * timeOfDay test: the first Intl call initializes ICU, milliseconds of a cold start; a
+ * regular expression: RE2 is loaded and compiles it at its first test).
  */
 export interface CompileOptions {
   validated?: boolean;
@@ -106,10 +108,25 @@ function mergeRegexAlternatives(alternatives: Condition[], parts: Predicate[], p
     if (members.length < 2) continue;
     const first = alternatives[members[0]] as FieldTest;
     const union: FieldTest = { ...first, value: members.map((i) => `(?:${(alternatives[i] as FieldTest).value as string})`).join('|') };
-    try {
-      merged.push(compileFieldTest(union, `${pointer}/any/${members[0]}`, opts));
-    } catch {
-      continue;
+    const at = `${pointer}/any/${members[0]}`;
+    if (opts.validated) {
+      // Compiled at its first test; should RE2 refuse it then, the alternatives are tested one by one.
+      const separate = members.map((i) => parts[i]);
+      let chosen: Predicate | undefined;
+      const choose = (): Predicate => {
+        try {
+          return compileFieldTest(union, at, {});
+        } catch {
+          return (f) => separate.some((p) => p(f));
+        }
+      };
+      merged.push((f) => (chosen ??= choose())(f));
+    } else {
+      try {
+        merged.push(compileFieldTest(union, at, opts));
+      } catch {
+        continue;
+      }
     }
     for (const i of members) replaced.add(i);
   }
@@ -178,15 +195,18 @@ function compileValueCheck(test: FieldTest, pointer: string, opts: CompileOption
       };
     }
     case 'regex': {
-      let re: RE2JS;
-      try {
-        re = RE2JS.compile(String(test.value), ci ? RE2JS.CASE_INSENSITIVE : 0);
-      } catch (e) {
-        throw new ConditionError(valuePointer, `invalid regular expression: ${(e as Error).message}`);
-      }
+      const compile = (): RE2JS => {
+        const re2 = loadVendor<typeof import('../util/re2-vendor')>('re2', `${__dirname}/../util/re2-vendor`).RE2JS;
+        try {
+          return re2.compile(String(test.value), ci ? re2.CASE_INSENSITIVE : 0);
+        } catch (e) {
+          throw new ConditionError(valuePointer, `invalid regular expression: ${(e as Error).message}`);
+        }
+      };
+      let re = opts.validated ? undefined : compile();
       return (v) => {
         const s = scalarText(v);
-        return s !== undefined && re.matcher(s).find();
+        return s !== undefined && (re ??= compile()).matcher(s).find();
       };
     }
     case 'cidr': {

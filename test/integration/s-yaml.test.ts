@@ -107,8 +107,9 @@ describe('s preview (the real CLI)', () => {
   test('each function ships only the vendor SDK files it can load', () => {
     const vendor = (name: string) => readdirSync(path.join(ROOT, 'dist', 'functions', name, 'vendor')).sort();
     // ajv: for rule files of the user's, overrides and the dispatch configuration (the bundled rules were validated at build).
-    const detector = ['ajv.js', 'dingtalk-openapi.js', 'fc2-client.js', 'fc3-client.js', 'kms-client.js', 'nodemailer-client.js', 'redis-client.js'];
-    expect(vendor('dispatcher')).toEqual(['ajv.js', 'dingtalk-openapi.js', 'kms-client.js', 'nodemailer-client.js', 'redis-client.js']);
+    // re2: for the conditions that test a regular expression, at their first test.
+    const detector = ['ajv.js', 'dingtalk-openapi.js', 'fc2-client.js', 'fc3-client.js', 'kms-client.js', 'nodemailer-client.js', 're2.js', 'redis-client.js'];
+    expect(vendor('dispatcher')).toEqual(['ajv.js', 'dingtalk-openapi.js', 'kms-client.js', 'nodemailer-client.js', 're2.js', 'redis-client.js']);
     expect(vendor('actiontrail')).toEqual(detector);
     expect(vendor('sls')).toEqual([...detector, 'sls-gateway.js', 'sls-protobuf.js'].sort());
     expect(vendor('posture')).toEqual([...detector, 'posture-clients.js'].sort());

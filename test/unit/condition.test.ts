@@ -63,6 +63,26 @@ describe('operators', () => {
       expect((e as { pointer: string }).pointer).toBe('/condition/all/0/value');
     }
   });
+  test('a rule validated at build compiles its regexes at their first test, with the same results', () => {
+    const anyOf = (validated: boolean) =>
+      compileCondition(
+        { any: [{ field: 'cmd', op: 'regex', value: '(^|/)rm\\s+-rf\\s+/' }, { field: 'cmd', op: 'regex', value: '(^|/)mkfs' }, { field: 'cmd', op: 'regex', value: '^SHRED', caseInsensitive: true }] },
+        '/condition',
+        { validated },
+      );
+    const lines = ['rm -rf /', '/usr/sbin/mkfs.ext4 /dev/vdb', 'shred -u key', 'ls -l', 'echo rm -rf /tmp'];
+    const eager = anyOf(false);
+    const lazy = anyOf(true);
+    expect(lines.map((cmd) => lazy({ cmd }))).toEqual(lines.map((cmd) => eager({ cmd })));
+    expect(lines.map((cmd) => lazy({ cmd }))).toEqual([true, true, true, false, false]);
+  });
+  test('alternatives RE2 refuses as one expression (a group name twice) are tested one by one, validated or not', () => {
+    const cond: Condition = { any: [{ field: 'x', op: 'regex', value: '(?P<n>ab)c' }, { field: 'x', op: 'regex', value: '(?P<n>xy)z' }] };
+    for (const validated of [false, true]) {
+      const match = compileCondition(cond, '/condition', { validated });
+      expect([match({ x: 'abc' }), match({ x: 'xyz' }), match({ x: 'ab' })]).toEqual([true, true, false]);
+    }
+  });
   test('cidr matches IPv4 and IPv6 and refuses mixed families', () => {
     expect(t({ field: 'source.ip', op: 'cidr', value: '198.51.100.0/24' })).toBe(true);
     expect(t({ field: 'source.ip', op: 'cidr', value: ['10.0.0.0/8', '192.168.0.0/16'] })).toBe(false);
