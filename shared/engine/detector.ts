@@ -36,6 +36,8 @@ interface Group {
   key: string;
   /** The hash tag of the group's keys (see groupTag). */
   tag: string;
+  /** Its names, the same strings in every batch (see GroupNameCache). */
+  names?: GroupName;
   sk?: string;
   /** Its place in the batch (after the match rules' candidates). */
   ordinal?: number;
@@ -143,9 +145,11 @@ export class Detector {
     return this.bySource.has(source);
   }
 
+  private readonly names = new GroupNameCache();
+
   /** A new batch: `add` its events as they come, then `finish` it. */
   begin(): DetectionBatch {
-    return new DetectionBatch(this.bySource, this.store, () => this.activeSilences(), this.timed);
+    return new DetectionBatch(this.bySource, this.store, () => this.activeSilences(), this.timed, this.names);
   }
 
   private silenceCache?: { at: number; list: Promise<Silence[]> };
@@ -192,6 +196,7 @@ export class DetectionBatch {
     private readonly silences: () => Promise<Silence[]> = async () => [],
     /** Rules whose kind completes with time (dueAt): every batch reads and advances what is due. */
     private readonly timed: ReadonlyMap<string, ArmedRule> = new Map(),
+    private readonly names = new GroupNameCache(),
   ) {}
 
   /** Events added. */
@@ -253,10 +258,10 @@ export class DetectionBatch {
       if (group === undefined || group.key !== key) {
         group = ruleGroups.byKey.get(key);
         if (group === undefined) {
-          const tag = groupTag(rule.id, key);
-          group = { armed, key, tag, events: [], values: [] };
+          const names = this.names.of(armed, kind.state, key);
+          group = { armed, key, tag: names.tag, names, events: [], values: [] };
           ruleGroups.byKey.set(key, group);
-          this.groups.set(taggedKey(kind.state, tag, rule.id, key), group);
+          this.groups.set(names.stateKey, group);
         }
         ruleGroups.last = group;
       }
@@ -331,9 +336,8 @@ export class DetectionBatch {
     for (const [, ruleId, key] of due) {
       const armed = this.timed.get(ruleId);
       if (armed === undefined || !armed.module.stateful) continue;
-      const tag = groupTag(ruleId, key);
-      const k = taggedKey(armed.module.state, tag, ruleId, key);
-      if (!advanced.has(k)) advanced.set(k, { armed, key, tag, events: [], values: [], marks: [] });
+      const names = this.names.of(armed, armed.module.state, key);
+      if (!advanced.has(names.stateKey)) advanced.set(names.stateKey, { armed, key, tag: names.tag, names, events: [], values: [], marks: [] });
     }
 
     const partitions = new Map<number, Partition>();
@@ -357,7 +361,7 @@ export class DetectionBatch {
       const part = partitionOf(group.tag);
       part.groups.push([k, group]);
       part.keys.add(k);
-      if (counts(group.armed.rule)) part.keys.add((group.sk = suppressionKey(group.armed.rule, group.tag, group.key)));
+      if (counts(group.armed.rule)) part.keys.add((group.sk = group.names === undefined ? suppressionKey(group.armed.rule, group.tag, group.key) : (group.names.sk ??= suppressionKey(group.armed.rule, group.tag, group.key))));
     }
     // Each partition takes the index entries of its groups out, and puts back those still due.
     for (const [entry, k] of indexed) {
@@ -582,6 +586,42 @@ function inTimeOrder(events: SecEvent[], values: Array<string | number | null>, 
     if (m) marks![i] = m[i];
   }
 }
+
+/** A group's hash tag and state key, and its suppression key once asked for. */
+interface GroupName {
+  tag: string;
+  stateKey: string;
+  sk?: string;
+}
+
+/**
+ * The names of the groups hit lately, by rule and key: the tag, the state key and the
+ * suppression key of a group that batch after batch hits are the same strings each
+ * time (hashed once, by the first map that looks them up) rather than new ones built
+ * and hashed again for each batch. Forgets them all past MAX_NAMED groups.
+ */
+class GroupNameCache {
+  private readonly byRule = new Map<ArmedRule, Map<string, GroupName>>();
+  private size = 0;
+
+  of(armed: ArmedRule, state: Parameters<typeof taggedKey>[0], key: string): GroupName {
+    let keys = this.byRule.get(armed);
+    let names = keys?.get(key);
+    if (names !== undefined) return names;
+    if (this.size >= MAX_NAMED) {
+      this.byRule.clear();
+      this.size = 0;
+      keys = undefined;
+    }
+    if (keys === undefined) this.byRule.set(armed, (keys = new Map()));
+    const tag = groupTag(armed.rule.id, key);
+    names = { tag, stateKey: taggedKey(state, tag, armed.rule.id, key) };
+    keys.set(key, names);
+    this.size++;
+    return names;
+  }
+}
+const MAX_NAMED = 20_000;
 
 function suppressionKey(rule: CompiledRule, tag: string, key: string): string {
   return taggedKey('suppression', tag, rule.id, key);
