@@ -227,9 +227,11 @@ export class DetectionBatch {
     if (index === undefined) return;
     const fields = event.fields;
     const { rules, check } = index.candidates(fields);
-    // Rules grouping by the same fields (the brute-force rules, by source.ip) share the event's key.
+    // Rules grouping by the same fields (the brute-force rules, by source.ip) share the
+    // event's key, and whether it has every groupBy value.
     let keyFor: string | undefined;
     let key = '';
+    let grouped: boolean | undefined;
     for (let r = 0; r < rules.length; r++) {
       const armed = rules[r];
       const rule = armed.rule;
@@ -237,6 +239,7 @@ export class DetectionBatch {
       if (rule.groupSignature !== keyFor) {
         keyFor = rule.groupSignature;
         key = rule.keyOf(fields);
+        grouped = undefined;
       }
       const kind = armed.module;
       if (!kind.stateful) {
@@ -245,7 +248,7 @@ export class DetectionBatch {
       }
       // A counting rule never lumps events that lack a groupBy value under one key `-`
       // (address-less sshd lines would merge different attackers into one).
-      if (!rule.hasGroup(fields)) continue;
+      if (!(grouped ??= rule.hasGroup(fields))) continue;
       const value = kind.valueOf(armed.spec, fields);
       if (value === undefined) continue;
       let ruleGroups = this.byRule.get(armed);
