@@ -243,7 +243,8 @@ export class DetectionBatch {
       }
       const kind = armed.module;
       if (!kind.stateful) {
-        this.candidates.push({ rule, key, fields, completion: { t: event.time, count: 1, evidence: [event] } });
+        // Every property from the start: one object shape for every candidate and group (set later, not added).
+        this.candidates.push({ rule, key, fields, completion: { t: event.time, count: 1, evidence: [event] }, sk: undefined, held: undefined, tag: undefined, ordinal: undefined });
         continue;
       }
       // A counting rule never lumps events that lack a groupBy value under one key `-`
@@ -262,7 +263,7 @@ export class DetectionBatch {
         group = ruleGroups.byKey.get(key);
         if (group === undefined) {
           const names = this.names.of(armed, kind.state, key);
-          group = { armed, key, tag: names.tag, names, events: [], values: [] };
+          group = { armed, key, tag: names.tag, names, sk: undefined, ordinal: undefined, events: [], values: [], marks: undefined };
           ruleGroups.byKey.set(key, group);
           this.groups.set(names.stateKey, group);
         }
@@ -340,7 +341,7 @@ export class DetectionBatch {
       const armed = this.timed.get(ruleId);
       if (armed === undefined || !armed.module.stateful) continue;
       const names = this.names.of(armed, armed.module.state, key);
-      if (!advanced.has(names.stateKey)) advanced.set(names.stateKey, { armed, key, tag: names.tag, names, events: [], values: [], marks: [] });
+      if (!advanced.has(names.stateKey)) advanced.set(names.stateKey, { armed, key, tag: names.tag, names, sk: undefined, ordinal: undefined, events: [], values: [], marks: [] });
     }
 
     const partitions = new Map<number, Partition>();
@@ -419,7 +420,7 @@ export class DetectionBatch {
           const held = period === undefined ? (sk === undefined ? 0 : suppression.takeHeld(sk, completion.t)) : suppression.decide(sk!, completion.t, period);
           // A completion with no event of this batch (a period come due) renders from its last evidence.
           const fields = event?.fields ?? (completion.evidence.length > 0 ? asEvidence(completion.evidence[completion.evidence.length - 1]).fields : {});
-          if (held !== undefined) candidates.push({ rule, key: group.key, fields, completion, held, tag: group.tag, ordinal: group.ordinal });
+          if (held !== undefined) candidates.push({ rule, key: group.key, fields, completion, sk: undefined, held, tag: group.tag, ordinal: group.ordinal });
         },
         suppressedUntil: () => (sk === undefined ? -Infinity : suppression.until(sk)),
         watermark: () => ruleWatermark(armed, wmBefore),
