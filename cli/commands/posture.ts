@@ -71,9 +71,9 @@ export async function postureCommand(o: PostureCliOptions): Promise<number> {
     const apis = create({ ram: cfg.ramEndpoint, ims: cfg.imsEndpoint, ecs: cfg.ecsEndpoint, regional: cfg.postureRegionEndpoint, bss: cfg.bssEndpoint, oss: cfg.ossEndpoint }, { get: () => credentials });
     const scan = await runPostureScan(apis, account, o.region, Date.now());
     if (o.events) {
-      for (const e of scan.events) await output.write(`${JSON.stringify(e.fields)}\n`);
+      for (const e of scan.events) await output.writeLine(JSON.stringify(e.fields));
     } else {
-      for (const alert of await assembly.alerter.process(scan.events)) await output.write(o.json ? `${alertJson(alert)}\n` : `${formatAlert(alert, c)}\n\n`);
+      for (const alert of await assembly.alerter.process(scan.events)) await (o.json ? output.writeLine(alertJson(alert)) : output.write(`${formatAlert(alert, c)}\n\n`));
     }
     await output.flush();
     const lines = ['Posture scan', ...scan.checks.map((k) => `  ${k.id.padEnd(30)} ${k.error === undefined ? `${k.events} event(s)` : errColors.yellow('incomplete')}`), `  calls ${scan.calls}, throttled ${scan.throttled}`];

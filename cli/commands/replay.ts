@@ -84,7 +84,7 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
       onBytes: (b) => progress.update(b),
       onSkipped: (err: InputError) => process.stderr.write(`${errColors.yellow('skipped')} ${safeText(err.message, 500)}\n`),
       onAlert: (alert) => {
-        const waiting = output.write(o.json ? `${alertJson(alert)}\n` : `${formatAlert(alert, c)}\n\n`);
+        const waiting = o.json ? output.writeLine(alertJson(alert)) : output.write(`${formatAlert(alert, c)}\n\n`);
         if (!dispatcher) return waiting;
         return (async () => {
           await waiting;
