@@ -65,23 +65,32 @@ function hex16(a: number, b: number): string {
   );
 }
 
-let lastPath = '';
-let lastPathHash = 0;
+/** The hash of the last file path asked about: lines of one file come one after another. */
+class PathHashes {
+  private path = '';
+  private hash = 0;
+
+  of(path: string): number {
+    if (path !== this.path) {
+      this.path = path;
+      this.hash = fnv32(path, 0x811c9dc5);
+    }
+    return this.hash;
+  }
+}
+
+const pathHashes = new PathHashes();
 
 /**
  * Id of a line of a file: its position (file and line number) and its content, so a
  * rotated file whose line 10 now holds another line gives another id. Cheaper than
  * stableId on the hot path: the file's hash is remembered, and of the content the
- * length and the first 40 characters (the timestamp, and host and program after a short
- * one)
- * are hashed.
+ * length and the first 40 characters (the timestamp, and host and program after a
+ * short one) are hashed.
  */
 export function lineId(path: string, line: number, content: string): string {
-  if (path !== lastPath) {
-    lastPath = path;
-    lastPathHash = fnv32(path, 0x811c9dc5);
-  }
-  return hex16(avalanche(Math.imul(lastPathHash ^ line, 0x9e3779b1) ^ (line >>> 16)), avalanche(fnv32(content, 0x01000193 ^ content.length, 40)));
+  const pathHash = pathHashes.of(path);
+  return hex16(avalanche(Math.imul(pathHash ^ line, 0x9e3779b1) ^ (line >>> 16)), avalanche(fnv32(content, 0x01000193 ^ content.length, 40)));
 }
 
 function fnv32(s: string, seed: number, max = s.length): number {

@@ -74,70 +74,297 @@ export function parseSyslogHeader(line: string, opts: HeaderOptions = {}): Syslo
 }
 
 /**
+ * Reads syslog headers, remembering what consecutive lines share (the calendar work of
+ * the last second, the year of the reference time) and handing back what it read in
+ * fields rather than objects: one reader serves every line, with no allocation per
+ * line for its state.
+ */
+class SyslogHeaderReader {
+  /** Results of readTag. */
+  private tagProgram = '';
+  private tagPid: number | undefined;
+  /** Result of fastIso and readBsd. */
+  private fastTime = 0;
+  /** Milliseconds of the fraction digits read by readFraction. */
+  private fractionValue = 0;
+  /** The last RFC 3164 second read, for the year and zone it was read with. */
+  private lastBsdText = '';
+  private lastBsdYear = NaN;
+  private lastBsdZone: Zone | number = NaN;
+  private lastBsdBase: number | undefined;
+  /** The calendar year containing the last time asked about, as [start, end) in epoch ms. */
+  private yearStart = 0;
+  private yearEnd = 0;
+  private yearValue = 0;
+  /** The date-time part of the last ISO timestamp read, and its epoch ms (undefined: no such date). */
+  private readonly lastSecond = new RememberedSecond<number | undefined>(undefined);
+
+  /**
+   * parseSyslogHeader into a caller's object (the normalizer reuses one for every
+   * line): false when the line has no syslog header. The common headers are read by
+   * position, without regular expressions or intermediate strings.
+   */
+  read(line: string, opts: HeaderOptions, out: SyslogHeader): boolean {
+    let pos = priLength(line);
+
+    if (line.startsWith('1 ', pos)) {
+      const m = RFC5424.exec(pos === 0 ? line : line.slice(pos));
+      if (m) {
+        const time = this.isoToEpoch(m[1], opts);
+        if (time === undefined) return false;
+        let message = m[7] ?? '';
+        if (message.startsWith('\ufeff')) message = message.slice(1);
+        out.time = time;
+        out.hostname = nil(m[2]);
+        out.program = nil(m[3]) ?? '-';
+        out.pid = toPid(nil(m[4]));
+        out.message = message;
+        return true;
+      }
+    }
+
+    let time: number | undefined;
+    // `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) ` and `Mmm dd HH:MM:SS[.frac] ` are read by
+    // position; other ISO-8601 forms (a space for the T, no zone) by a regular expression.
+    let end = this.fastIso(line, pos, opts);
+    if (end < 0) end = this.readBsd(line, pos, opts);
+    if (end >= 0) {
+      time = this.fastTime;
+    } else {
+      const rest = line.slice(pos);
+      const iso = ISO_TS.exec(rest);
+      if (iso) {
+        time = this.isoParts(iso, opts);
+        end = pos + iso[0].length;
+      } else {
+        const other = SHORT_FULL.exec(rest) ?? SHORT_UNIX.exec(rest);
+        if (!other) return false;
+        time = other.length === 3 ? unixParts(other) : shortFullParts(other, opts);
+        end = pos + other[0].length;
+      }
+    }
+    if (time === undefined) return false;
+    // macOS `log show --style syslog` puts two spaces after its timestamp.
+    while (line.charCodeAt(end) === 32) end++;
+    pos = end;
+
+    // Either `host tag: msg` or, without a host name, `tag: msg`.
+    let hostname: string | undefined;
+    let messageAt = this.readTag(line, pos);
+    if (messageAt < 0) {
+      const sp = line.indexOf(' ', pos);
+      if (sp <= pos) return false;
+      hostname = line.slice(pos, sp);
+      messageAt = this.readTag(line, sp + 1);
+      if (messageAt < 0) return false;
+    }
+    out.time = time;
+    out.hostname = hostname;
+    out.program = this.tagProgram;
+    out.pid = this.tagPid;
+    out.message = line.slice(messageAt);
+    return true;
+  }
+
+  /**
+   * `prog[pid]: ` or `prog: ` at `at` (what TAG matches), read without a regular
+   * expression: sets tagProgram and tagPid and returns where the message starts, or -1.
+   */
+  private readTag(s: string, at: number): number {
+    let i = at;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      if (c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */ || c === 32 || c === 9) break;
+      i++;
+    }
+    if (i === at || i === s.length) return -1;
+    const programEnd = i;
+    // sysklogd tags its own lines with its version: `syslogd 1.4.1: restart.`
+    if (s.charCodeAt(i) === 32 && isDigit(s.charCodeAt(i + 1))) {
+      let j = i + 1;
+      while (j < s.length && (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 46)) j++;
+      if (s.charCodeAt(j) === 58) i = j;
+    }
+    let pid: number | undefined;
+    if (s.charCodeAt(i) === 91) {
+      let j = i + 1;
+      let v = 0;
+      while (j < s.length && isDigit(s.charCodeAt(j))) v = v * 10 + s.charCodeAt(j++) - 48;
+      if (j === i + 1 || s.charCodeAt(j) !== 93) return -1;
+      pid = v;
+      i = j + 1;
+    }
+    if (s.charCodeAt(i) !== 58) return -1;
+    i++;
+    if (s.charCodeAt(i) === 32) i++;
+    this.tagProgram = s.slice(at, programEnd);
+    this.tagPid = pid;
+    return i;
+  }
+
+  private isoToEpoch(text: string, opts: HeaderOptions): number | undefined {
+    const m = ISO_TS.exec(text + ' ');
+    return m ? this.isoParts(m, opts) : undefined;
+  }
+
+  /**
+   * `2026-11-20T09:30:05.123456+08:00 ` (rsyslog high precision, short-iso) at `at`,
+   * without a regular expression: sets `fastTime` and returns where the header ends
+   * (after its space), or -1.
+   */
+  private fastIso(s: string, at: number, opts: HeaderOptions): number {
+    if (s.length < at + 21 || s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45 || s.charCodeAt(at + 10) !== 84 || s.charCodeAt(at + 13) !== 58 || s.charCodeAt(at + 16) !== 58) return -1;
+    let base: number | undefined;
+    if (this.lastSecond.holds(s, at)) {
+      base = this.lastSecond.value;
+    } else {
+      const y = digits(s, at, 4), mo = digits(s, at + 5, 2), d = digits(s, at + 8, 2), h = digits(s, at + 11, 2), mi = digits(s, at + 14, 2), sec = digits(s, at + 17, 2);
+      if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return -1;
+      base = Date.UTC(y, mo - 1, d, h, mi, sec);
+      if (!validDate(base, y, mo - 1, d, h, mi, sec)) base = undefined;
+      this.lastSecond.remember(s, at, base);
+    }
+    if (base === undefined) return -1;
+    let i = at + 19;
+    let ms = 0;
+    if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
+      i++;
+      const n = this.readFraction(s, i);
+      if (n === 0) return -1;
+      ms = this.fractionValue;
+      i += n;
+    }
+    let offsetMin: number;
+    const c = s.charCodeAt(i);
+    if (c === 90) {
+      offsetMin = 0;
+      i++;
+    } else if (c === 43 || c === 45) {
+      const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
+      const zone = zoneMinutes(c === 45 ? -1 : 1, digits(s, i + 1, 2), digits(s, i + 3 + colon, 2));
+      if (zone === undefined) return -1;
+      offsetMin = zone;
+      i += 5 + colon;
+    } else {
+      // No zone in the line: the configured one, at this wall time.
+      if (s.charCodeAt(i) !== 32) return -1;
+      this.fastTime = wallToUtc(opts, base + ms);
+      return i + 1;
+    }
+    if (s.charCodeAt(i) !== 32) return -1;
+    this.fastTime = base + ms - offsetMin * 60_000;
+    return i + 1;
+  }
+
+  /** Reads fraction-of-second digits at `at` into fractionValue (ms); returns how many digits there were. */
+  private readFraction(s: string, at: number): number {
+    let i = at;
+    let ms = 0;
+    while (i < s.length && isDigit(s.charCodeAt(i))) {
+      if (i - at < 3) ms = ms * 10 + s.charCodeAt(i) - D0;
+      i++;
+    }
+    for (let k = i - at; k < 3; k++) ms *= 10;
+    this.fractionValue = ms;
+    return i - at;
+  }
+
+  /**
+   * `Nov  5 10:11:12[.frac] ` (RFC 3164, `journalctl -o short-precise`) at `at`, read by
+   * position: sets `fastTime` and returns where the header ends, or -1 (no such header,
+   * or a date that does not exist). The calendar work of the last second is remembered
+   * for the same year and zone. Without a year, the year of the reference time (the SLS
+   * receive time, or now), or the year before for a date more than a week after it (a
+   * December log read in January).
+   */
+  private readBsd(s: string, at: number, opts: HeaderOptions): number {
+    // Month, spaces, a day of one or two digits, a space, HH:MM:SS.
+    let i = at + 3;
+    if (s.charCodeAt(i) !== 32) return -1;
+    while (s.charCodeAt(i) === 32) i++;
+    const dayAt = i;
+    while (isDigit(s.charCodeAt(i))) i++;
+    const dayDigits = i - dayAt;
+    if (dayDigits < 1 || dayDigits > 2 || s.charCodeAt(i) !== 32 || s.charCodeAt(i + 3) !== 58 || s.charCodeAt(i + 6) !== 58) return -1;
+    const day = digits(s, dayAt, dayDigits), h = digits(s, i + 1, 2), mi = digits(s, i + 4, 2), sec = digits(s, i + 7, 2);
+    if (h < 0 || mi < 0 || sec < 0) return -1;
+    const secondEnd = i + 9;
+    i = secondEnd;
+    let ms = 0;
+    if (s.charCodeAt(i) === 46) {
+      const n = this.readFraction(s, i + 1);
+      if (n === 0) return -1;
+      ms = this.fractionValue;
+      i += n + 1;
+    }
+    if (s.charCodeAt(i) !== 32) return -1;
+
+    const zone = opts.zone ?? (opts.tzOffsetMinutes ?? 0);
+    const ref = opts.year === undefined ? (opts.referenceTime ?? Date.now()) : 0;
+    const year = opts.year ?? this.yearOf(ref + (typeof zone === 'number' ? zone * 60_000 : zone.offsetAt(ref)));
+    let base: number | undefined;
+    if (this.lastBsdYear === year && this.lastBsdZone === zone && secondEnd - at === this.lastBsdText.length && sameText(s, at, this.lastBsdText)) {
+      base = this.lastBsdBase;
+    } else {
+      const month = MONTHS.get(s.slice(at, at + 3).toLowerCase());
+      if (month === undefined) return -1;
+      base = bsdBase(year, month, day, h, mi, sec, opts);
+      this.lastBsdText = s.slice(at, secondEnd);
+      this.lastBsdYear = year;
+      this.lastBsdZone = zone;
+      this.lastBsdBase = base;
+    }
+    if (base === undefined) return -1;
+    let t = base + ms;
+    if (opts.year === undefined && t > ref + 7 * 86_400_000) {
+      const earlier = bsdBase(year - 1, MONTHS.get(s.slice(at, at + 3).toLowerCase())!, day, h, mi, sec, opts);
+      if (earlier === undefined) return -1;
+      t = earlier + ms;
+    }
+    this.fastTime = t;
+    return i + 1;
+  }
+
+  /** UTC calendar year of an epoch ms time (remembered: the reference time rarely changes year). */
+  private yearOf(t: number): number {
+    if (t < this.yearStart || t >= this.yearEnd) {
+      this.yearValue = new Date(t).getUTCFullYear();
+      this.yearStart = Date.UTC(this.yearValue, 0, 1);
+      this.yearEnd = Date.UTC(this.yearValue + 1, 0, 1);
+    }
+    return this.yearValue;
+  }
+
+  private isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
+    const [, y, mo, d, h, mi, s, frac, zone] = m;
+    let base: number | undefined;
+    if (this.lastSecond.holds(m[0], 0)) {
+      base = this.lastSecond.value;
+    } else {
+      base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+      if (!validDate(base, +y, +mo - 1, +d, +h, +mi, +s)) base = undefined;
+      this.lastSecond.remember(m[0], 0, base);
+    }
+    if (base === undefined) return undefined;
+    const utc = frac ? base + fractionMs(frac) : base;
+    if (zone === undefined) return wallToUtc(opts, utc);
+    if (zone === 'Z') return utc;
+    const hhmm = zone.slice(1).replace(':', '');
+    const minutes = zoneMinutes(zone[0] === '-' ? -1 : 1, Number(hhmm.slice(0, 2)), Number(hhmm.slice(2, 4)));
+    if (minutes === undefined) return undefined;
+    return utc - minutes * 60_000;
+  }
+}
+
+const headerReader = new SyslogHeaderReader();
+
+/**
  * parseSyslogHeader into a caller's object (the normalizer reuses one for every
  * line): false when the line has no syslog header. The common headers are read by
  * position, without regular expressions or intermediate strings.
  */
 export function readSyslogHeader(line: string, opts: HeaderOptions, out: SyslogHeader): boolean {
-  let pos = priLength(line);
-
-  if (line.startsWith('1 ', pos)) {
-    const m = RFC5424.exec(pos === 0 ? line : line.slice(pos));
-    if (m) {
-      const time = isoToEpoch(m[1], opts);
-      if (time === undefined) return false;
-      let message = m[7] ?? '';
-      if (message.startsWith('\ufeff')) message = message.slice(1);
-      out.time = time;
-      out.hostname = nil(m[2]);
-      out.program = nil(m[3]) ?? '-';
-      out.pid = toPid(nil(m[4]));
-      out.message = message;
-      return true;
-    }
-  }
-
-  let time: number | undefined;
-  // `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) ` and `Mmm dd HH:MM:SS[.frac] ` are read by
-  // position; other ISO-8601 forms (a space for the T, no zone) by a regular expression.
-  let end = fastIso(line, pos, opts);
-  if (end < 0) end = readBsd(line, pos, opts);
-  if (end >= 0) {
-    time = fastTime;
-  } else {
-    const rest = line.slice(pos);
-    const iso = ISO_TS.exec(rest);
-    if (iso) {
-      time = isoParts(iso, opts);
-      end = pos + iso[0].length;
-    } else {
-      const other = SHORT_FULL.exec(rest) ?? SHORT_UNIX.exec(rest);
-      if (!other) return false;
-      time = other.length === 3 ? unixParts(other) : shortFullParts(other, opts);
-      end = pos + other[0].length;
-    }
-  }
-  if (time === undefined) return false;
-  // macOS `log show --style syslog` puts two spaces after its timestamp.
-  while (line.charCodeAt(end) === 32) end++;
-  pos = end;
-
-  // Either `host tag: msg` or, without a host name, `tag: msg`.
-  let hostname: string | undefined;
-  let messageAt = readTag(line, pos);
-  if (messageAt < 0) {
-    const sp = line.indexOf(' ', pos);
-    if (sp <= pos) return false;
-    hostname = line.slice(pos, sp);
-    messageAt = readTag(line, sp + 1);
-    if (messageAt < 0) return false;
-  }
-  out.time = time;
-  out.hostname = hostname;
-  out.program = tagProgram;
-  out.pid = tagPid;
-  out.message = line.slice(messageAt);
-  return true;
+  return headerReader.read(line, opts, out);
 }
 
 /** Length of a leading `<PRI>` (one to three digits), or 0. */
@@ -152,46 +379,6 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Results of readTag (kept outside to avoid an object per line). */
-let tagProgram = '';
-let tagPid: number | undefined;
-
-/**
- * `prog[pid]: ` or `prog: ` at `at` (what TAG matches), read without a regular
- * expression: sets tagProgram and tagPid and returns where the message starts, or -1.
- */
-function readTag(s: string, at: number): number {
-  let i = at;
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c === 58 /* : */ || c === 91 /* [ */ || c === 93 /* ] */ || c === 32 || c === 9) break;
-    i++;
-  }
-  if (i === at || i === s.length) return -1;
-  const programEnd = i;
-  // sysklogd tags its own lines with its version: `syslogd 1.4.1: restart.`
-  if (s.charCodeAt(i) === 32 && isDigit(s.charCodeAt(i + 1))) {
-    let j = i + 1;
-    while (j < s.length && (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 46)) j++;
-    if (s.charCodeAt(j) === 58) i = j;
-  }
-  let pid: number | undefined;
-  if (s.charCodeAt(i) === 91) {
-    let j = i + 1;
-    let v = 0;
-    while (j < s.length && isDigit(s.charCodeAt(j))) v = v * 10 + s.charCodeAt(j++) - 48;
-    if (j === i + 1 || s.charCodeAt(j) !== 93) return -1;
-    pid = v;
-    i = j + 1;
-  }
-  if (s.charCodeAt(i) !== 58) return -1;
-  i++;
-  if (s.charCodeAt(i) === 32) i++;
-  tagProgram = s.slice(at, programEnd);
-  tagPid = pid;
-  return i;
-}
-
 function nil(v: string | undefined): string | undefined {
   return v === undefined || v === '-' ? undefined : v;
 }
@@ -199,11 +386,6 @@ function nil(v: string | undefined): string | undefined {
 function toPid(v: string | undefined): number | undefined {
   if (v === undefined || !/^\d+$/.test(v)) return undefined;
   return Number(v);
-}
-
-function isoToEpoch(text: string, opts: HeaderOptions): number | undefined {
-  const m = ISO_TS.exec(text + ' ');
-  return m ? isoParts(m, opts) : undefined;
 }
 
 const D0 = 48;
@@ -217,136 +399,6 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
-/** Result of fastIso and readBsd (kept outside to avoid an object per line). */
-let fastTime = 0;
-
-/**
- * `2026-11-20T09:30:05.123456+08:00 ` (rsyslog high precision, short-iso) at `at`,
- * without a regular expression: sets `fastTime` and returns where the header ends
- * (after its space), or -1.
- */
-function fastIso(s: string, at: number, opts: HeaderOptions): number {
-  if (s.length < at + 21 || s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45 || s.charCodeAt(at + 10) !== 84 || s.charCodeAt(at + 13) !== 58 || s.charCodeAt(at + 16) !== 58) return -1;
-  let base: number | undefined;
-  if (lastSecond.holds(s, at)) {
-    base = lastSecond.value;
-  } else {
-    const y = digits(s, at, 4), mo = digits(s, at + 5, 2), d = digits(s, at + 8, 2), h = digits(s, at + 11, 2), mi = digits(s, at + 14, 2), sec = digits(s, at + 17, 2);
-    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return -1;
-    base = Date.UTC(y, mo - 1, d, h, mi, sec);
-    if (!validDate(base, y, mo - 1, d, h, mi, sec)) base = undefined;
-    lastSecond.remember(s, at, base);
-  }
-  if (base === undefined) return -1;
-  let i = at + 19;
-  let ms = 0;
-  if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
-    i++;
-    const n = readFraction(s, i);
-    if (n === 0) return -1;
-    ms = fractionValue;
-    i += n;
-  }
-  let offsetMin: number;
-  const c = s.charCodeAt(i);
-  if (c === 90) {
-    offsetMin = 0;
-    i++;
-  } else if (c === 43 || c === 45) {
-    const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
-    const zone = zoneMinutes(c === 45 ? -1 : 1, digits(s, i + 1, 2), digits(s, i + 3 + colon, 2));
-    if (zone === undefined) return -1;
-    offsetMin = zone;
-    i += 5 + colon;
-  } else {
-    // No zone in the line: the configured one, at this wall time.
-    if (s.charCodeAt(i) !== 32) return -1;
-    fastTime = wallToUtc(opts, base + ms);
-    return i + 1;
-  }
-  if (s.charCodeAt(i) !== 32) return -1;
-  fastTime = base + ms - offsetMin * 60_000;
-  return i + 1;
-}
-
-/** Milliseconds of the fraction digits at `at` (set by readFraction). */
-let fractionValue = 0;
-
-/** Reads fraction-of-second digits at `at` into fractionValue (ms); returns how many digits there were. */
-function readFraction(s: string, at: number): number {
-  let i = at;
-  let ms = 0;
-  while (i < s.length && isDigit(s.charCodeAt(i))) {
-    if (i - at < 3) ms = ms * 10 + s.charCodeAt(i) - D0;
-    i++;
-  }
-  for (let k = i - at; k < 3; k++) ms *= 10;
-  fractionValue = ms;
-  return i - at;
-}
-
-/**
- * `Nov  5 10:11:12[.frac] ` (RFC 3164, `journalctl -o short-precise`) at `at`, read by
- * position: sets `fastTime` and returns where the header ends, or -1 (no such header,
- * or a date that does not exist). The calendar work of the last second is remembered
- * for the same year and zone. Without a year, the year of the reference time (the SLS
- * receive time, or now), or the year before for a date more than a week after it (a
- * December log read in January).
- */
-function readBsd(s: string, at: number, opts: HeaderOptions): number {
-  // Month, spaces, a day of one or two digits, a space, HH:MM:SS.
-  let i = at + 3;
-  if (s.charCodeAt(i) !== 32) return -1;
-  while (s.charCodeAt(i) === 32) i++;
-  const dayAt = i;
-  while (isDigit(s.charCodeAt(i))) i++;
-  const dayDigits = i - dayAt;
-  if (dayDigits < 1 || dayDigits > 2 || s.charCodeAt(i) !== 32 || s.charCodeAt(i + 3) !== 58 || s.charCodeAt(i + 6) !== 58) return -1;
-  const day = digits(s, dayAt, dayDigits), h = digits(s, i + 1, 2), mi = digits(s, i + 4, 2), sec = digits(s, i + 7, 2);
-  if (h < 0 || mi < 0 || sec < 0) return -1;
-  const secondEnd = i + 9;
-  i = secondEnd;
-  let ms = 0;
-  if (s.charCodeAt(i) === 46) {
-    const n = readFraction(s, i + 1);
-    if (n === 0) return -1;
-    ms = fractionValue;
-    i += n + 1;
-  }
-  if (s.charCodeAt(i) !== 32) return -1;
-
-  const zone = opts.zone ?? (opts.tzOffsetMinutes ?? 0);
-  const ref = opts.year === undefined ? (opts.referenceTime ?? Date.now()) : 0;
-  const year = opts.year ?? yearOf(ref + (typeof zone === 'number' ? zone * 60_000 : zone.offsetAt(ref)));
-  let base: number | undefined;
-  if (lastBsdYear === year && lastBsdZone === zone && secondEnd - at === lastBsdText.length && sameText(s, at, lastBsdText)) {
-    base = lastBsdBase;
-  } else {
-    const month = MONTHS.get(s.slice(at, at + 3).toLowerCase());
-    if (month === undefined) return -1;
-    base = bsdBase(year, month, day, h, mi, sec, opts);
-    lastBsdText = s.slice(at, secondEnd);
-    lastBsdYear = year;
-    lastBsdZone = zone;
-    lastBsdBase = base;
-  }
-  if (base === undefined) return -1;
-  let t = base + ms;
-  if (opts.year === undefined && t > ref + 7 * 86_400_000) {
-    const earlier = bsdBase(year - 1, MONTHS.get(s.slice(at, at + 3).toLowerCase())!, day, h, mi, sec, opts);
-    if (earlier === undefined) return -1;
-    t = earlier + ms;
-  }
-  fastTime = t;
-  return i + 1;
-}
-
-// The last RFC 3164 second read, for the year and zone it was read with.
-let lastBsdText = '';
-let lastBsdYear = NaN;
-let lastBsdZone: Zone | number = NaN;
-let lastBsdBase: number | undefined;
-
 /** Whether `s` at `at` holds `text` (compared from the end, where seconds change). */
 function sameText(s: string, at: number, text: string): boolean {
   for (let k = text.length - 1; k >= 0; k--) if (s.charCodeAt(at + k) !== text.charCodeAt(k)) return false;
@@ -357,44 +409,6 @@ function sameText(s: string, at: number, text: string): boolean {
 function bsdBase(year: number, month: number, day: number, h: number, mi: number, s: number, opts: HeaderOptions): number | undefined {
   const wall = Date.UTC(year, month, day, h, mi, s);
   return validDate(wall, year, month, day, h, mi, s) ? wallToUtc(opts, wall) : undefined;
-}
-
-// The calendar year containing the last time asked about, as [start, end) in epoch ms.
-let yearStart = 0;
-let yearEnd = 0;
-let yearValue = 0;
-
-/** UTC calendar year of an epoch ms time (remembered: the reference time rarely changes year). */
-function yearOf(t: number): number {
-  if (t < yearStart || t >= yearEnd) {
-    yearValue = new Date(t).getUTCFullYear();
-    yearStart = Date.UTC(yearValue, 0, 1);
-    yearEnd = Date.UTC(yearValue + 1, 0, 1);
-  }
-  return yearValue;
-}
-
-/** The date-time part of the last ISO timestamp read, and its epoch ms (undefined: no such date). */
-const lastSecond = new RememberedSecond<number | undefined>(undefined);
-
-function isoParts(m: RegExpExecArray, opts: HeaderOptions): number | undefined {
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  let base: number | undefined;
-  if (lastSecond.holds(m[0], 0)) {
-    base = lastSecond.value;
-  } else {
-    base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
-    if (!validDate(base, +y, +mo - 1, +d, +h, +mi, +s)) base = undefined;
-    lastSecond.remember(m[0], 0, base);
-  }
-  if (base === undefined) return undefined;
-  const utc = frac ? base + fractionMs(frac) : base;
-  if (zone === undefined) return wallToUtc(opts, utc);
-  if (zone === 'Z') return utc;
-  const hhmm = zone.slice(1).replace(':', '');
-  const minutes = zoneMinutes(zone[0] === '-' ? -1 : 1, Number(hhmm.slice(0, 2)), Number(hhmm.slice(2, 4)));
-  if (minutes === undefined) return undefined;
-  return utc - minutes * 60_000;
 }
 
 /** A zone offset in minutes, or undefined when no zone has it (zones span -12:00 to +14:00). */
