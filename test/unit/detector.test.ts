@@ -132,6 +132,19 @@ describe('match rules', () => {
 });
 
 describe('threshold rules', () => {
+  test('a group seen before more groups than the detector remembers names of is still found in its state', async () => {
+    // 25,000 addresses, one failure each, then the first address again: the names of
+    // the first groups were forgotten (past 20,000) and are made again, the same.
+    const d = detector({ ...burst, threshold: { count: 2, window: '1h' } });
+    const first = Array.from({ length: 25_000 }, (_, i) => fail(0, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
+    for (let i = 0; i < first.length; i += 1000) expect(await d.process(first.slice(i, i + 1000))).toEqual([]);
+    const again = await d.process([fail(10, '10.0.0.0'), fail(10, '10.0.97.167')]);
+    expect(again.map((a) => [a.key, a.count])).toEqual([
+      ['10.0.0.0', 2],
+      ['10.0.97.167', 2],
+    ]);
+  });
+
   test('fires at the Nth event in the window, then starts a new window', async () => {
     const d = detector(burst);
     const events = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90].map((s) => fail(s, '198.51.100.1'));
