@@ -37,7 +37,7 @@ interface Group {
   /** The hash tag of the group's keys (see groupTag). */
   tag: string;
   /** Its names, the same strings in every batch (see GroupNameCache). */
-  names?: GroupName;
+  names: GroupName;
   sk?: string;
   /** Its place in the batch (after the match rules' candidates). */
   ordinal?: number;
@@ -365,7 +365,7 @@ export class DetectionBatch {
       const part = partitionOf(group.tag);
       part.groups.push([k, group]);
       part.keys.add(k);
-      if (counts(group.armed.rule)) part.keys.add((group.sk = group.names === undefined ? suppressionKey(group.armed.rule, group.tag, group.key) : (group.names.sk ??= suppressionKey(group.armed.rule, group.tag, group.key))));
+      if (counts(group.armed.rule)) part.keys.add((group.sk = group.names.sk ??= suppressionKey(group.armed.rule, group.tag, group.key)));
     }
     // Each partition takes the index entries of its groups out, and puts back those still due.
     for (const [entry, k] of indexed) {
