@@ -38,7 +38,7 @@ export function compileFieldPredicate(path: string, pred: (v: unknown) => boolea
   if (segments.some((s) => s === '')) throw new Error(`invalid field path "${path}": empty segment`);
   const last = segments.length - 1;
   const split = splitPath(segments);
-  return (root) => {
+  const general = (root: unknown): boolean => {
     let node = root;
     for (let i = 0; i < segments.length; i++) {
       if (node === null || typeof node !== 'object') return false;
@@ -56,6 +56,33 @@ export function compileFieldPredicate(path: string, pred: (v: unknown) => boolea
     }
     return pred(node);
   };
+  if (segments.length > 4) return general;
+  // Made at the first test: a cold start compiles only the walks of the fields it reads.
+  let walk: ((root: unknown) => boolean) | undefined;
+  return (root) => (walk ??= namedWalk(segments, pred, general))(root);
+}
+
+/**
+ * The walk of a short path through plain objects, as a function of its own whose
+ * property names are written in its code: each such function's property loads see the
+ * few shapes of its own field (`sshd.attempt` meets sshd objects only), where one
+ * shared walk sees every field of every rule and looks each key up generically.
+ * Anything but plain objects on the way (an array, a missing segment that a literal
+ * dotted key may stand for) goes to the general walk, from the root. A segment enters
+ * the code only as a JSON string literal, so no text of a rule file can become code.
+ */
+function namedWalk(segments: string[], pred: (v: unknown) => boolean, general: (root: unknown) => boolean): (root: unknown) => boolean {
+  const last = segments.length - 1;
+  const steps = segments.map((seg, i) =>
+    [
+      "if (n === null || typeof n !== 'object') return false;",
+      'if (Array.isArray(n)) return general(root);',
+      `n = n[${JSON.stringify(seg)}];`,
+      `if (n === undefined || typeof n === 'function') return ${i === last ? 'false' : 'general(root)'};`,
+    ].join(' '),
+  );
+  const body = `return function (root) { let n = root; ${steps.join(' ')} if (Array.isArray(n)) return general(root); return pred(n); };`;
+  return new Function('pred', 'general', body)(pred, general) as (root: unknown) => boolean;
 }
 
 /**

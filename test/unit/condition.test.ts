@@ -1,5 +1,5 @@
 import { Condition, compileCondition, parsePortRange } from '../../shared/rules/condition';
-import { compileFieldPath } from '../../shared/util/field-path';
+import { compileFieldPath, compileFieldPredicate as compileFieldPredicateFor } from '../../shared/util/field-path';
 
 const ev = {
   eventName: 'AuthorizeSecurityGroup',
@@ -22,6 +22,40 @@ describe('field paths', () => {
     expect(compileFieldPath('requestParameters.missing.deep')(ev)).toEqual([]);
     expect(compileFieldPath('a.b')({ 'a.b': 1 })).toEqual([1]);
     expect(() => compileFieldPath('a..b')).toThrow('empty segment');
+  });
+  test('a field test finds the values the field path reads, on every shape a record may have', () => {
+    // compileFieldPredicate walks plain objects in code written for its path and falls
+    // back to the general walk: it must agree with compileFieldPath (a separate walk) on
+    // arrays, indices, literal dotted keys, missing and odd segments, and keys that need escaping.
+    const records: unknown[] = [
+      ev,
+      { a: { b: { c: 'x' } } },
+      { a: [{ b: { c: 'x' } }, { b: { c: 'y' } }] },
+      { a: { b: [{ c: 'y' }, { c: 'x' }] } },
+      { a: { 'b.c': 'x' } },
+      { 'a.b.c': 'x' },
+      { a: { b: null } },
+      { a: { b: 'x' } },
+      { a: { b: { c: ['y', 'x'] } } },
+      { a: [[{ b: { c: 'x' } }]] },
+      { 'we"ird': { "ke'y\\": 'x' }, 'line\u2028sep': { '</script>': 'x' } },
+      JSON.parse('{"__proto__": {"polluted": "x"}, "constructor": {"name": "x"}}'),
+      null,
+      'x',
+    ];
+    const paths = ['a', 'a.b', 'a.b.c', 'a.1.b.c', 'a.b.0.c', 'requestParameters.Permissions.PortRange', 'requestParameters.Permissions.1.PortRange', 'userIdentity.type', 'we"ird.ke\'y\\\\', 'line\u2028sep.</script>', '__proto__.polluted', 'constructor.name', 'a.b.c.d.e'];
+    const isX = (v: unknown) => v === 'x' || v === '22/22' || v === 'ram-user';
+    for (const path of paths) {
+      const test = compileCondition({ field: path, op: 'exists' });
+      const some = compileFieldPath(path);
+      const named = compileFieldPredicateFor(path, isX);
+      for (const r of records) {
+        expect([path, r, named(r)]).toEqual([path, r, some(r).some(isX)]);
+        // Twice: the second test runs the walk made at the first.
+        expect([path, r, named(r)]).toEqual([path, r, some(r).some(isX)]);
+        expect([path, r, test(r as Record<string, unknown>)]).toEqual([path, r, some(r).some((v) => v !== null)]);
+      }
+    }
   });
 });
 
