@@ -8,6 +8,7 @@
  */
 class IsoClock {
   private second = NaN;
+  private day = NaN;
   /** `YYYY-MM-DDTHH:MM:SS` of `second`, or empty for a year outside 0000 to 9999. */
   private readonly c = new Array<number>(19).fill(48);
   private wide = false;
@@ -27,12 +28,24 @@ class IsoClock {
   /**
    * The date and time of an epoch second by arithmetic (days to civil date after H.
    * Hinnant's algorithm) rather than through a Date: evidence of many alerts jumps
-   * between seconds, where remembering one does not help.
+   * between seconds, where remembering one does not help. The date is worked out
+   * again only for another day.
    */
   private set(second: number): void {
     this.second = second;
     const days = Math.floor(second / 86400);
     const secOfDay = second - days * 86400;
+    if (days !== this.day) this.setDay(days);
+    if (this.wide) return;
+    const c = this.c;
+    two(c, 11, Math.floor(secOfDay / 3600));
+    two(c, 14, Math.floor((secOfDay % 3600) / 60));
+    two(c, 17, secOfDay % 60);
+  }
+
+  /** The date part, for a day since the epoch. */
+  private setDay(days: number): void {
+    this.day = days;
     const z = days + 719468;
     const era = Math.floor(z / 146097);
     const doe = z - era * 146097;
@@ -45,9 +58,6 @@ class IsoClock {
     // ±YYYYYY years (six digits and a sign) are Date's to write.
     this.wide = !(year >= 0 && year <= 9999);
     if (this.wide) return;
-    const h = Math.floor(secOfDay / 3600);
-    const mi = Math.floor((secOfDay % 3600) / 60);
-    const sec = secOfDay % 60;
     const c = this.c;
     c[0] = 48 + Math.floor(year / 1000);
     c[1] = 48 + (Math.floor(year / 100) % 10);
@@ -55,9 +65,6 @@ class IsoClock {
     c[3] = 48 + (year % 10);
     two(c, 5, month);
     two(c, 8, day);
-    two(c, 11, h);
-    two(c, 14, mi);
-    two(c, 17, sec);
   }
 }
 

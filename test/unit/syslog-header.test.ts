@@ -78,3 +78,41 @@ describe('headerProblem (the error message of a refused line)', () => {
     expect(headerProblem(line, { year: 2026 })).toBe(problem);
   });
 });
+
+test('RFC 3164 times agree with Date.UTC over runs of lines within a day and across days, impossible ones refused', () => {
+  const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  // What the header means, worked out through a Date: a day that does not exist, or a
+  // time past 23:59:60 (or 23:59:60 itself, which is the next day), is no time.
+  const expected = (year: number, mo: number, d: number, h: number, mi: number, s: number): number | undefined => {
+    const t = Date.UTC(year, mo, d, h, mi, s);
+    const dt = new Date(t);
+    if (h > 23 || mi > 59 || s > 60 || dt.getUTCFullYear() !== year || dt.getUTCMonth() !== mo || dt.getUTCDate() !== d) return undefined;
+    return t - 480 * 60_000;
+  };
+  let x = 4242;
+  const next = (n: number) => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % n;
+  };
+  // Edges first: leap days, the 31st of short months, leap seconds, hours and minutes past their end.
+  const edges: Array<[number, number, number, number, number]> = [
+    [1, 29, 12, 0, 0], [1, 30, 0, 0, 0], [3, 31, 0, 0, 0], [3, 30, 23, 59, 59], [11, 31, 23, 59, 60], [5, 30, 23, 59, 60],
+    [5, 30, 23, 58, 60], [5, 30, 24, 0, 0], [5, 30, 12, 60, 0], [5, 30, 12, 0, 61], [0, 1, 0, 0, 0], [11, 31, 23, 59, 59],
+  ];
+  for (const [emo, ed, h, mi, s] of edges) {
+    for (const year of [2024, 2026]) {
+      const line = `${MONTH_NAMES[emo]} ${String(ed).padStart(2, ' ')} ${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')} web-01 sshd[1]: x`;
+      expect([line, year, parseSyslogHeader(line, { year, tzOffsetMinutes: 480 })?.time]).toEqual([line, year, expected(year, emo, ed, h, mi, s)]);
+    }
+  }
+  let [mo, d] = [1, 27];
+  for (let i = 0; i < 5000; i++) {
+    // Mostly more lines of the same day; sometimes another day, possibly one that does not exist.
+    if (next(10) === 0) [mo, d] = [next(12), 1 + next(31)];
+    const [h, mi, s] = next(50) === 0 ? [next(26), next(62), next(62)] : [next(24), next(60), next(60)];
+    for (const year of [2024, 2026]) {
+      const line = `${MONTH_NAMES[mo]} ${String(d).padStart(2, ' ')} ${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')} web-01 sshd[1]: x`;
+      expect([line, year, parseSyslogHeader(line, { year, tzOffsetMinutes: 480 })?.time]).toEqual([line, year, expected(year, mo, d, h, mi, s)]);
+    }
+  }
+});

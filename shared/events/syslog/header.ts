@@ -92,6 +92,10 @@ class SyslogHeaderReader {
   private lastBsdYear = NaN;
   private lastBsdZone: Zone | number = NaN;
   private lastBsdBase: number | undefined;
+  /** The last RFC 3164 day read (`Nov 20`), for the year it was read with: its midnight as a wall time, undefined when no such day. */
+  private lastDayText = '';
+  private lastDayYear = NaN;
+  private lastDayWall: number | undefined;
   /** The calendar year containing the last time asked about, as [start, end) in epoch ms. */
   private yearStart = 0;
   private yearEnd = 0;
@@ -306,9 +310,19 @@ class SyslogHeaderReader {
     if (this.lastBsdYear === year && this.lastBsdZone === zone && secondEnd - at === this.lastBsdText.length && sameText(s, at, this.lastBsdText)) {
       base = this.lastBsdBase;
     } else {
-      const month = MONTHS.get(s.slice(at, at + 3).toLowerCase());
-      if (month === undefined) return -1;
-      base = bsdBase(year, month, day, h, mi, sec, opts);
+      // A new second: the calendar work is the day's, remembered for the day.
+      const dayEnd = dayAt + dayDigits;
+      if (!(this.lastDayYear === year && dayEnd - at === this.lastDayText.length && sameText(s, at, this.lastDayText))) {
+        const month = MONTHS.get(s.slice(at, at + 3).toLowerCase());
+        const midnight = month === undefined ? NaN : Date.UTC(year, month, day);
+        this.lastDayWall = month !== undefined && validDate(midnight, year, month, day, 0, 0, 0) ? midnight : undefined;
+        this.lastDayText = s.slice(at, dayEnd);
+        this.lastDayYear = year;
+      }
+      const midnight = this.lastDayWall;
+      // 23:59:60 would be the next day; any other leap second counts into the next minute, as Date.UTC counts it.
+      if (midnight === undefined || h > 23 || mi > 59 || sec > 60 || (sec === 60 && h === 23 && mi === 59)) base = undefined;
+      else base = wallToUtc(opts, midnight + ((h * 60 + mi) * 60 + sec) * 1000);
       this.lastBsdText = s.slice(at, secondEnd);
       this.lastBsdYear = year;
       this.lastBsdZone = zone;
