@@ -82,33 +82,39 @@ export function isoTimestamp(t: number): string {
 }
 
 /**
- * The date-time part (`YYYY-MM-DDTHH:MM:SS`, 19 characters) of the last timestamp
- * read, with what it stands for: log lines and trail events come in bursts within one
- * second, so most skip the calendar work. Compared in place, from the end (where
- * consecutive seconds differ): no substring per call.
+ * The leading part of the last timestamp read (its date-time, `YYYY-MM-DDTHH:MM:SS`, or
+ * its date, `YYYY-MM-DD`), with what it stands for: log lines and trail events come in
+ * bursts within one second, and runs of one day, so most skip the calendar work.
+ * Compared in place, from the end (where consecutive timestamps differ): no substring
+ * per call.
  */
-export class RememberedSecond<V> {
-  private readonly codes = new Uint16Array(19);
+export class RememberedText<V> {
+  private readonly codes: Uint16Array;
   private known = false;
 
-  constructor(public value: V) {}
+  constructor(
+    private readonly length: number,
+    public value: V,
+  ) {
+    this.codes = new Uint16Array(length);
+  }
 
-  /** Whether `s` holds the remembered second at `at`. */
+  /** Whether `s` holds the remembered text at `at`. */
   holds(s: string, at: number): boolean {
     if (!this.known) return false;
-    for (let k = 18; k >= 0; k--) if (s.charCodeAt(at + k) !== this.codes[k]) return false;
+    for (let k = this.length - 1; k >= 0; k--) if (s.charCodeAt(at + k) !== this.codes[k]) return false;
     return true;
   }
 
-  /** Remembers the second in `s` at `at` and its value. */
+  /** Remembers the text in `s` at `at` and its value. */
   remember(s: string, at: number, value: V): void {
-    for (let k = 0; k < 19; k++) this.codes[k] = s.charCodeAt(at + k);
+    for (let k = 0; k < this.length; k++) this.codes[k] = s.charCodeAt(at + k);
     this.known = true;
     this.value = value;
   }
 }
 
-const lastParsed = new RememberedSecond(NaN);
+const lastParsed = new RememberedText(19, NaN);
 
 /**
  * `Date.parse` for the ISO-8601 UTC timestamps ActionTrail writes

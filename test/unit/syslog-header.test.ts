@@ -116,3 +116,37 @@ test('RFC 3164 times agree with Date.UTC over runs of lines within a day and acr
     }
   }
 });
+
+test('ISO-8601 times agree with Date.UTC over runs of lines within a day and across days, impossible ones refused', () => {
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const expected = (y: number, mo: number, d: number, h: number, mi: number, s: number, frac: number, zone: number): number | undefined => {
+    const t = Date.UTC(y, mo, d, h, mi, s);
+    const dt = new Date(t);
+    if (h > 23 || mi > 59 || s > 60 || dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo || dt.getUTCDate() !== d) return undefined;
+    return t + frac - zone * 60_000;
+  };
+  const line = (y: number, mo: number, d: number, h: number, mi: number, s: number, frac: number, zone: number) =>
+    `${y}-${p2(mo + 1)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(s)}.${String(frac).padStart(3, '0')}123${zone < 0 ? '-' : '+'}${p2(Math.abs(zone) / 60)}:00 web-01 sshd[1]: x`;
+  const edges: Array<[number, number, number, number, number, number]> = [
+    [2024, 1, 29, 12, 0, 0], [2026, 1, 29, 12, 0, 0], [2026, 3, 31, 0, 0, 0], [2026, 11, 31, 23, 59, 60], [2026, 5, 30, 23, 58, 60],
+    [2026, 5, 30, 24, 0, 0], [2026, 5, 30, 12, 60, 0], [2026, 5, 30, 12, 0, 61], [2026, 12, 1, 0, 0, 0], [2026, 0, 0, 0, 0, 0],
+  ];
+  for (const [y, mo, d, h, mi, s] of edges) {
+    const text = line(y, mo, d, h, mi, s, 250, 480);
+    expect([text, parseSyslogHeader(text)?.time]).toEqual([text, expected(y, mo, d, h, mi, s, 250, 480)]);
+  }
+  let x = 777;
+  const next = (n: number) => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % n;
+  };
+  let [y, mo, d] = [2026, 10, 20];
+  for (let i = 0; i < 10_000; i++) {
+    if (next(10) === 0) [y, mo, d] = [2020 + next(8), next(13), next(33)];
+    const [h, mi, s] = next(50) === 0 ? [next(26), next(62), next(62)] : [next(24), next(60), next(60)];
+    const zone = [0, 480, -300][next(3)];
+    const frac = next(1000);
+    const text = line(y, mo, d, h, mi, s, frac, zone);
+    expect([text, parseSyslogHeader(text)?.time]).toEqual([text, expected(y, mo, d, h, mi, s, frac, zone)]);
+  }
+});

@@ -13,7 +13,7 @@
  * (the SLS receive time, or now) and the zone is a setting (UTC by default).
  */
 import { Zone } from '../../util/zone';
-import { RememberedSecond } from '../../util/time';
+import { RememberedText } from '../../util/time';
 
 export interface SyslogHeader {
   time: number;
@@ -101,7 +101,9 @@ class SyslogHeaderReader {
   private yearEnd = 0;
   private yearValue = 0;
   /** The date-time part of the last ISO timestamp read, and its epoch ms (undefined: no such date). */
-  private readonly lastSecond = new RememberedSecond<number | undefined>(undefined);
+  private readonly lastSecond = new RememberedText<number | undefined>(19, undefined);
+  /** The date part of the last timestamp fastIso read, and its midnight as a wall time (undefined: no such day). */
+  private readonly isoDay = new RememberedText<number | undefined>(10, undefined);
 
   /**
    * parseSyslogHeader into a caller's object (the normalizer reuses one for every
@@ -218,17 +220,17 @@ class SyslogHeaderReader {
    */
   private fastIso(s: string, at: number, opts: HeaderOptions): number {
     if (s.length < at + 21 || s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45 || s.charCodeAt(at + 10) !== 84 || s.charCodeAt(at + 13) !== 58 || s.charCodeAt(at + 16) !== 58) return -1;
-    let base: number | undefined;
-    if (this.lastSecond.holds(s, at)) {
-      base = this.lastSecond.value;
-    } else {
-      const y = digits(s, at, 4), mo = digits(s, at + 5, 2), d = digits(s, at + 8, 2), h = digits(s, at + 11, 2), mi = digits(s, at + 14, 2), sec = digits(s, at + 17, 2);
-      if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return -1;
-      base = Date.UTC(y, mo - 1, d, h, mi, sec);
-      if (!validDate(base, y, mo - 1, d, h, mi, sec)) base = undefined;
-      this.lastSecond.remember(s, at, base);
+    // The calendar work is the day's, remembered for the day; the time of day is added.
+    if (!this.isoDay.holds(s, at)) {
+      const y = digits(s, at, 4), mo = digits(s, at + 5, 2), d = digits(s, at + 8, 2);
+      const midnight = y < 0 || mo < 0 || d < 0 ? NaN : Date.UTC(y, mo - 1, d);
+      this.isoDay.remember(s, at, validDate(midnight, y, mo - 1, d, 0, 0, 0) ? midnight : undefined);
     }
-    if (base === undefined) return -1;
+    const midnight = this.isoDay.value;
+    const h = digits(s, at + 11, 2), mi = digits(s, at + 14, 2), sec = digits(s, at + 17, 2);
+    // 23:59:60 would be the next day; any other leap second counts into the next minute, as Date.UTC counts it.
+    if (midnight === undefined || h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 60 || (sec === 60 && h === 23 && mi === 59)) return -1;
+    const base = midnight + ((h * 60 + mi) * 60 + sec) * 1000;
     let i = at + 19;
     let ms = 0;
     if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
