@@ -203,7 +203,8 @@ class SyslogHeaderReader {
     if (s.charCodeAt(i) !== 58) return -1;
     i++;
     if (s.charCodeAt(i) === 32) i++;
-    this.tagProgram = s.slice(at, programEnd);
+    // The same program as the line before (most are): the same string, already hashed by the maps that look it up.
+    if (!(programEnd - at === this.tagProgram.length && sameText(s, at, this.tagProgram))) this.tagProgram = s.slice(at, programEnd);
     this.tagPid = pid;
     return i;
   }
