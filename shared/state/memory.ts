@@ -40,6 +40,20 @@ export class MemoryStateStore implements StateStore {
   private sweepAt = 10_000;
 
   async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>, opts: TransactOptions = {}): Promise<R> {
+    return this.transactNow(keys, now, update, opts);
+  }
+
+  async transactAll<R>(transactions: ReadonlyArray<Transaction<R>>, now: number, opts: TransactOptions = {}): Promise<R[]> {
+    const results: R[] = [];
+    for (const t of transactions) results.push(this.transactNow(t.keys, now, t.update, opts));
+    return results;
+  }
+
+  /**
+   * A transaction, synchronously: the async methods are thin wrappers, so that this,
+   * the part run for every batch, is compiled as a plain function.
+   */
+  private transactNow<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>, opts: TransactOptions): R {
     const eventTime = opts.earliest !== undefined;
     const earliest = Math.min(opts.earliest ?? now, now);
     if (eventTime) this.eventClock = Math.max(this.eventClock, earliest);
@@ -66,12 +80,6 @@ export class MemoryStateStore implements StateStore {
     const settled = claim === undefined ? result : claim.settle(this.claimNow(claim.keys, now, claim.ttlMs, eventTime));
     if (this.size > this.sweepAt) this.sweep();
     return settled;
-  }
-
-  async transactAll<R>(transactions: ReadonlyArray<Transaction<R>>, now: number, opts: TransactOptions = {}): Promise<R[]> {
-    const results: R[] = [];
-    for (const t of transactions) results.push(await this.transact(t.keys, now, t.update, opts));
-    return results;
   }
 
   /** One process: every key in one partition, any transaction may span them all. */
