@@ -109,6 +109,11 @@ describe('operators', () => {
     const lazy = anyOf(true);
     expect(lines.map((cmd) => lazy({ cmd }))).toEqual(lines.map((cmd) => eager({ cmd })));
     expect(lines.map((cmd) => lazy({ cmd }))).toEqual([true, true, true, false, false]);
+    // Compiled at the first test, not before: an expression RE2 refuses (which the build
+    // would have caught) fails there, and not at load.
+    const later = compileCondition({ field: 'cmd', op: 'regex', value: '(?<=a)b' }, '/condition', { validated: true });
+    expect(later({ other: 'x' })).toBe(false);
+    expect(() => later({ cmd: 'ab' })).toThrow(/invalid regular expression/);
   });
   test('alternatives RE2 refuses as one expression (a group name twice) are tested one by one, validated or not', () => {
     const cond: Condition = { any: [{ field: 'x', op: 'regex', value: '(?P<n>ab)c' }, { field: 'x', op: 'regex', value: '(?P<n>xy)z' }] };
