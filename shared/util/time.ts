@@ -114,23 +114,23 @@ export class RememberedText<V> {
   }
 }
 
-const lastParsed = new RememberedText(19, NaN);
+/** Midnight (UTC) of the last `YYYY-MM-DD` parseIsoTime read. */
+const lastDay = new RememberedText(10, NaN);
 
 /**
  * `Date.parse` for the ISO-8601 UTC timestamps ActionTrail writes
  * (`2026-11-20T02:10:30Z`, `2026-11-20T02:10:30.123Z`), with the calendar work of the
- * last second remembered; anything else goes to `Date.parse`.
+ * last day remembered and the time of day added; anything else, and any time of day
+ * outside 00:00:00 to 23:59:59 (Date.parse reads 24:00:00 as the next day and :60 as
+ * no date), goes to `Date.parse`.
  */
 export function parseIsoTime(s: string): number {
   const n = s.length;
-  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(19) !== (n === 20 ? 90 : 46)) return Date.parse(s);
-  let base: number;
-  if (lastParsed.holds(s, 0)) {
-    base = lastParsed.value;
-  } else {
-    base = Date.parse(`${s.slice(0, 19)}Z`);
-    lastParsed.remember(s, 0, base);
-  }
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== (n === 20 ? 90 : 46)) return Date.parse(s);
+  if (!lastDay.holds(s, 0)) lastDay.remember(s, 0, isDate(s) ? Date.parse(`${s.slice(0, 10)}T00:00:00Z`) : NaN);
+  const h = twoDigits(s, 11), mi = twoDigits(s, 14), sec = twoDigits(s, 17);
+  if (Number.isNaN(lastDay.value) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return Date.parse(s);
+  const base = lastDay.value + ((h * 60 + mi) * 60 + sec) * 1000;
   if (n === 20) return base;
   let ms = 0;
   let digitsSeen = 0;
@@ -143,4 +143,15 @@ export function parseIsoTime(s: string): number {
   if (digitsSeen === 0) return Date.parse(s);
   for (let k = digitsSeen; k < 3; k++) ms *= 10;
   return base + ms;
+}
+
+/** Whether `s` starts with `DDDD-DD-DD`. */
+function isDate(s: string): boolean {
+  return s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && twoDigits(s, 0) >= 0 && twoDigits(s, 2) >= 0 && twoDigits(s, 5) >= 0 && twoDigits(s, 8) >= 0;
+}
+
+/** Two decimal digits at `at`, or -1. */
+function twoDigits(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48, b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
