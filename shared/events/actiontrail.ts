@@ -12,14 +12,16 @@ import { normalizeActionTrailShape } from './actiontrail-shape';
  *  - a log of a trail delivered to SLS: the record is the `event` content (a JSON
  *    string), and SLS index names such as `event.eventName` may appear flattened.
  * The record keeps its native field names; `id` (the eventId) is added, and
- * `log.file.*` for records read from files. Callers hand over the parsed object.
+ * `log.file.*` for records read from files. Callers hand over the parsed object, and
+ * `shallow` when its text is known not to nest too deep (see textNestsWithin).
  */
-export function normalizeActionTrailRecord(record: Record<string, unknown>, origin?: Origin, fallbackTime?: string): SecEvent {
+export function normalizeActionTrailRecord(record: Record<string, unknown>, origin?: Origin, fallbackTime?: string, shallow = false): SecEvent {
   if (typeof record.eventName !== 'string' || record.eventName === '') {
     throw new InputError(origin, 'ActionTrail record has no eventName');
   }
-  checkNesting(record, origin);
   normalizeActionTrailShape(record);
+  // After the shape: parameters sent as JSON text are arrays by now, and nest inside the record.
+  if (!shallow) checkNesting(record, origin);
   const timeText = typeof record.eventTime === 'string' ? record.eventTime : fallbackTime;
   if (timeText === undefined) throw new InputError(origin, 'ActionTrail record has no eventTime');
   const time = parseIsoTime(timeText);
@@ -39,13 +41,13 @@ export function isEventBridgeEnvelope(obj: Record<string, unknown>): boolean {
   return typeof obj.specversion === 'string' && obj.data !== undefined && typeof obj.type === 'string';
 }
 
-export function normalizeEventBridge(envelope: Record<string, unknown>, origin?: Origin): SecEvent {
+export function normalizeEventBridge(envelope: Record<string, unknown>, origin?: Origin, shallow = false): SecEvent {
   let data = envelope.data;
   if (typeof data === 'string') data = parseJsonField(data, 'data', origin);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError(origin, 'EventBridge event: data is not an ActionTrail record');
   }
-  return normalizeActionTrailRecord(data as Record<string, unknown>, origin, typeof envelope.time === 'string' ? envelope.time : undefined);
+  return normalizeActionTrailRecord(data as Record<string, unknown>, origin, typeof envelope.time === 'string' ? envelope.time : undefined, shallow);
 }
 
 /** Nested objects of a record that SLS flattening may turn into JSON strings. */
@@ -58,7 +60,7 @@ export function isSlsActionTrailLog(obj: Record<string, unknown>): boolean {
   return typeof obj['event.eventName'] === 'string';
 }
 
-export function normalizeSlsActionTrail(log: Record<string, unknown>, origin?: Origin): SecEvent {
+export function normalizeSlsActionTrail(log: Record<string, unknown>, origin?: Origin, shallow = false): SecEvent {
   let record: Record<string, unknown> | undefined;
   if (typeof log.event === 'string') {
     record = parseJsonField(log.event, 'event', origin) as Record<string, unknown>;
@@ -77,7 +79,7 @@ export function normalizeSlsActionTrail(log: Record<string, unknown>, origin?: O
     throw new InputError(origin, 'SLS ActionTrail log: event is not a JSON object');
   }
   const fallback = typeof log.__time__ === 'number' || typeof log.__time__ === 'string' ? new Date(Number(log.__time__) * 1000).toISOString() : undefined;
-  return normalizeActionTrailRecord(record, origin, fallback);
+  return normalizeActionTrailRecord(record, origin, fallback, shallow);
 }
 
 function parseJsonField(text: string, name: string, origin?: Origin): unknown {

@@ -29,15 +29,19 @@ export function normalizeJsonRecord(
   return events;
 }
 
-/** normalizeJsonRecord, appending to `out` (the readers' hot path: no array per record). */
-export function normalizeJsonRecordInto(value: unknown, origin: Origin | undefined, shape: JsonShape, syslog: HeaderOptions, out: EventSink): void {
-  const one = toEvents(value, origin, shape, syslog);
+/**
+ * normalizeJsonRecord, appending to `out` (the readers' hot path: no array per record).
+ * `shallow`: the record's text is known not to nest too deep (see textNestsWithin), so
+ * it is not walked to find out.
+ */
+export function normalizeJsonRecordInto(value: unknown, origin: Origin | undefined, shape: JsonShape, syslog: HeaderOptions, out: EventSink, shallow = false): void {
+  const one = toEvents(value, origin, shape, syslog, shallow);
   if (Array.isArray(one)) for (const e of one) out.push(e);
   else out.push(one);
 }
 
 /** The event (or, for shapes that can hold several, the events) of one record. */
-function toEvents(value: unknown, origin: Origin | undefined, shape: JsonShape, syslog: HeaderOptions): SecEvent | SecEvent[] {
+function toEvents(value: unknown, origin: Origin | undefined, shape: JsonShape, syslog: HeaderOptions, shallow: boolean): SecEvent | SecEvent[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError(origin, 'expected a JSON object');
   }
@@ -45,19 +49,19 @@ function toEvents(value: unknown, origin: Origin | undefined, shape: JsonShape, 
   switch (shape === 'auto' ? detectShape(obj) : shape) {
     case 'eventbridge':
       if (!isEventBridgeEnvelope(obj)) throw new InputError(origin, 'not an EventBridge CloudEvent (needs specversion, type, data)');
-      return normalizeEventBridge(obj, origin);
+      return normalizeEventBridge(obj, origin, shallow);
     case 'sls':
-      return normalizeSlsLog(obj, origin, syslog);
+      return normalizeSlsLog(obj, origin, syslog, shallow);
     case 'actiontrail':
-      return normalizeActionTrailRecord(obj, origin);
+      return normalizeActionTrailRecord(obj, origin, undefined, shallow);
     case 'osquery':
       if (!isOsqueryResult(obj)) throw new InputError(origin, 'not an osquery result (needs name, hostIdentifier and columns, diffResults or snapshot)');
-      checkNesting(obj, origin);
+      if (!shallow) checkNesting(obj, origin);
       return normalizeOsqueryResult(obj, origin);
     case 'journal':
       return normalizeJournalRecord(obj, origin, syslog);
     case 'json':
-      checkNesting(obj, origin);
+      if (!shallow) checkNesting(obj, origin);
       return normalizeEcsJson(obj, origin);
     default:
       throw new InputError(
@@ -121,11 +125,11 @@ function isSlsHostLog(obj: Record<string, unknown>): boolean {
   return typeof obj.content === 'string' && (obj.__time__ !== undefined || obj.__source__ !== undefined || obj.__topic__ !== undefined);
 }
 
-function normalizeSlsLog(obj: Record<string, unknown>, origin: Origin | undefined, syslog: HeaderOptions): SecEvent[] {
-  if (isSlsActionTrailLog(obj)) return [normalizeSlsActionTrail(obj, origin)];
+function normalizeSlsLog(obj: Record<string, unknown>, origin: Origin | undefined, syslog: HeaderOptions, shallow: boolean): SecEvent[] {
+  if (isSlsActionTrailLog(obj)) return [normalizeSlsActionTrail(obj, origin, shallow)];
   // osquery results collected by Logtail in JSON mode arrive as the result's own keys.
   if (isOsqueryResult(obj)) {
-    checkNesting(obj, origin);
+    if (!shallow) checkNesting(obj, origin);
     return normalizeOsqueryResult(obj, origin);
   }
   if (typeof obj.content === 'string') {

@@ -14,6 +14,21 @@ export function checkNesting(value: unknown, origin: Origin | undefined): void {
 }
 
 /**
+ * Whether nothing parsed from this JSON text can nest deeper than MAX_NESTING_DEPTH,
+ * so that its records need no walk: each level opens with a `{` or `[` of its own, and
+ * the text has no more than that many, counted inside strings too (a JSON string that
+ * holds JSON, parsed later, nests inside the record). A `\u` escape could hide a
+ * bracket, so text with one is not vouched for.
+ */
+export function textNestsWithin(text: string): boolean {
+  if (text.indexOf('\\u') >= 0) return false;
+  let n = 0;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++n > MAX_NESTING_DEPTH) return false;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++n > MAX_NESTING_DEPTH) return false;
+  return true;
+}
+
+/**
  * Recursive, but never deeper than MAX_NESTING_DEPTH + 1 frames: it stops there,
  * so it cannot overflow the stack however deep the record is. Walks without allocating.
  */

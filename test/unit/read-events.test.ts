@@ -148,6 +148,20 @@ describe('limits, each a clear error for one record', () => {
     expect(r.errors).toEqual([`${file}:2: record nested deeper than 100 levels: refused`]);
   });
 
+  test('parameters sent as JSON text count: nested too deep inside the string, literally or \\u-escaped, the record is refused', async () => {
+    const record = (id: string, param: string) => JSON.stringify({ eventId: id, eventName: 'X', eventType: 'ApiCall', eventTime: '2026-11-20T01:00:00Z', requestParameters: { Ids: param } });
+    // Parsed after the record, into arrays nested inside it.
+    const literal = record('literal', `${'['.repeat(150)}1${']'.repeat(150)}`);
+    const escaped = record('escaped', `[${'\\u005b'.repeat(150)}1${'\\u005d'.repeat(150)}]`).replace(/\\\\u/g, '\\u');
+    // 99 levels inside the string, 101 with the record and its parameters.
+    const edge = record('edge', `${'['.repeat(99)}1${']'.repeat(99)}`);
+    const fine = record('fine', `${'['.repeat(98)}1${']'.repeat(98)}`);
+    const file = path.join(tempDir({ 'deep.jsonl': [at('1'), literal, escaped, edge, fine, at('2')].join('\n') + '\n' }), 'deep.jsonl');
+    const r = await readAll(file);
+    expect(r.events.map((e) => e.id)).toEqual(['1', 'fine', '2']);
+    expect(r.errors).toEqual([2, 3, 4].map((line) => `${file}:${line}: record nested deeper than 100 levels: refused`));
+  });
+
   test('a line over 1 MB is reported with its length and the limit', async () => {
     const long = JSON.stringify({ eventId: 'long', eventName: 'X', eventType: 'ApiCall', eventTime: '2026-11-20T01:00:00Z', pad: 'x'.repeat(1_100_000) });
     const file = path.join(tempDir({ 'long.jsonl': [at('1'), long, at('2')].join('\n') + '\n' }), 'long.jsonl');

@@ -3,6 +3,7 @@ import { JsonShape, normalizeJsonRecord, normalizeJsonRecordInto } from '../../e
 import { SyslogContext, normalizeSyslogLineInto } from '../../events/syslog';
 import { HeaderOptions } from '../../events/syslog/header';
 import { isWebServerErrorLine } from '../../events/webserver';
+import { textNestsWithin } from '../../events/limits';
 import { recordsOfDocument } from './json-document';
 import { LineBlock, linesOf, openInput, readLineBlocks } from './line-reader';
 
@@ -84,16 +85,17 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
             } catch (e) {
               throw new InputError(origin, `malformed JSON: ${(e as Error).message}`);
             }
+            const shallow = textNestsWithin(text);
             // A line holding an array (a compact LookupEvents page) is one record per element.
             if (Array.isArray(value)) {
               for (const item of value) {
                 try {
-                  normalizeJsonRecordInto(item, origin, shape, opts.syslog, out);
+                  normalizeJsonRecordInto(item, origin, shape, opts.syslog, out, shallow);
                 } catch (e) {
                   chunk.errors.push(asInputError(e, origin));
                 }
               }
-            } else normalizeJsonRecordInto(value, origin, shape, opts.syslog, out);
+            } else normalizeJsonRecordInto(value, origin, shape, opts.syslog, out, shallow);
           }
         } catch (e) {
           chunk.errors.push(asInputError(e, origin));
