@@ -21,7 +21,7 @@ export function checkNesting(value: unknown, origin: Origin | undefined): void {
  * bracket, so text with one is not vouched for.
  */
 export function textNestsWithin(text: string): boolean {
-  if (text.indexOf('\\u') >= 0) return false;
+  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) if (text.charCodeAt(i + 1) === 117 /* u */) return false;
   let n = 0;
   for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++n > MAX_NESTING_DEPTH) return false;
   for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++n > MAX_NESTING_DEPTH) return false;
