@@ -249,7 +249,7 @@ export class DetectionBatch {
       }
       // A counting rule never lumps events that lack a groupBy value under one key `-`
       // (address-less sshd lines would merge different attackers into one).
-      if (!(grouped ??= rule.hasGroup(fields))) continue;
+      if (!(grouped ??= rule.hasGroup(fields, key))) continue;
       const value = kind.valueOf(armed.spec, fields);
       if (value === undefined) continue;
       let ruleGroups = this.byRule.get(armed);

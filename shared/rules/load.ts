@@ -303,10 +303,12 @@ export function compileRule(def: RuleDefinition, file: string, opts: CompileOpti
   const hasGroup =
     getters.length === 0
       ? () => true
-      : (fields: Record<string, unknown>) => {
-          for (const g of getters) if (keyPart(g(fields)) === '-') return false;
-          return true;
-        };
+      : getters.length === 1
+        ? (_fields: Record<string, unknown>, key: string) => key !== '-'
+        : (fields: Record<string, unknown>) => {
+            for (const g of getters) if (keyPart(g(fields)) === '-') return false;
+            return true;
+          };
   const groupOf = (fields: Record<string, unknown>) => {
     const out: Record<string, unknown> = {};
     groupFields.forEach((f, i) => (out[f] = getters[i](fields) ?? null));

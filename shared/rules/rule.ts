@@ -74,8 +74,8 @@ interface CompiledRuleBase {
   keyOf(fields: Record<string, unknown>): string;
   /** The groupBy fields as one string: rules with the same one give an event the same key. */
   groupSignature: string;
-  /** Whether an event has a value for every groupBy field (counting rules count only such events). */
-  hasGroup(fields: Record<string, unknown>): boolean;
+  /** Whether an event, whose key is `key` (keyOf), has a value for every groupBy field (counting rules count only such events). */
+  hasGroup(fields: Record<string, unknown>, key: string): boolean;
   /** The groupBy fields and their values, for the alert. */
   groupOf(fields: Record<string, unknown>): Record<string, unknown>;
   suppressMs?: number;

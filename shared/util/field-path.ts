@@ -72,17 +72,32 @@ export function compileFieldPredicate(path: string, pred: (v: unknown) => boolea
  * the code only as a JSON string literal, so no text of a rule file can become code.
  */
 function namedWalk(segments: string[], pred: (v: unknown) => boolean, general: (root: unknown) => boolean): (root: unknown) => boolean {
+  const body = namedPathCode(segments, 'false', 'if (Array.isArray(n)) return general(root); return pred(n);');
+  return new Function('pred', 'general', body)(pred, general) as (root: unknown) => boolean;
+}
+
+/** compileFirstValue's walk, written out as namedWalk's is. */
+function namedFirst(segments: string[], general: (root: unknown) => unknown): (root: unknown) => unknown {
+  const body = namedPathCode(segments, 'undefined', 'return Array.isArray(n) ? n[0] : n;');
+  return new Function('general', body)(general) as (root: unknown) => unknown;
+}
+
+/**
+ * The code of a function of `root` that walks `segments` through plain objects into
+ * `n`, then runs `found`; a value that is not there is `missing`, and anything else
+ * is `general(root)`'s to answer.
+ */
+function namedPathCode(segments: string[], missing: string, found: string): string {
   const last = segments.length - 1;
   const steps = segments.map((seg, i) =>
     [
-      "if (n === null || typeof n !== 'object') return false;",
+      `if (n === null || typeof n !== 'object') return ${missing};`,
       'if (Array.isArray(n)) return general(root);',
       `n = n[${JSON.stringify(seg)}];`,
-      `if (n === undefined || typeof n === 'function') return ${i === last ? 'false' : 'general(root)'};`,
+      `if (n === undefined || typeof n === 'function') return ${i === last ? missing : 'general(root)'};`,
     ].join(' '),
   );
-  const body = `return function (root) { let n = root; ${steps.join(' ')} if (Array.isArray(n)) return general(root); return pred(n); };`;
-  return new Function('pred', 'general', body)(pred, general) as (root: unknown) => boolean;
+  return `return function (root) { let n = root; ${steps.join(' ')} ${found} };`;
 }
 
 /**
@@ -155,17 +170,22 @@ export function compileFirstOf(expression: string): (root: unknown) => unknown {
 export function compileFirstValue(path: string): (root: unknown) => unknown {
   const getter = compileFieldPath(path);
   const segments = path.split('.');
-  return (root) => {
+  const first = (root: unknown) => getFirst(root, getter);
+  const general = (root: unknown): unknown => {
     let node = root;
     for (let i = 0; i < segments.length; i++) {
       if (node === null || typeof node !== 'object') return undefined;
-      if (Array.isArray(node)) return getFirst(root, getter);
+      if (Array.isArray(node)) return first(root);
       const next: unknown = (node as Record<string, unknown>)[segments[i]];
-      if (next === undefined || typeof next === 'function') return i < segments.length - 1 ? getFirst(root, getter) : undefined;
+      if (next === undefined || typeof next === 'function') return i < segments.length - 1 ? first(root) : undefined;
       node = next;
     }
     return Array.isArray(node) ? node[0] : node;
   };
+  if (segments.length > 4) return general;
+  // Made at the first call, as compileFieldPredicate's walks are.
+  let walk: ((root: unknown) => unknown) | undefined;
+  return (root) => (walk ??= namedFirst(segments, first))(root);
 }
 
 /** The first value at `path`, or undefined (for templates and group keys). */

@@ -1,5 +1,5 @@
 import { Condition, compileCondition, parsePortRange } from '../../shared/rules/condition';
-import { compileFieldPath, compileFieldPredicate as compileFieldPredicateFor } from '../../shared/util/field-path';
+import { compileFieldPath, compileFieldPredicate as compileFieldPredicateFor, compileFirstValue } from '../../shared/util/field-path';
 
 const ev = {
   eventName: 'AuthorizeSecurityGroup',
@@ -23,7 +23,7 @@ describe('field paths', () => {
     expect(compileFieldPath('a.b')({ 'a.b': 1 })).toEqual([1]);
     expect(() => compileFieldPath('a..b')).toThrow('empty segment');
   });
-  test('a field test finds the values the field path reads, on every shape a record may have', () => {
+  test('a field test and a first value find the values the field path reads, on every shape a record may have', () => {
     // compileFieldPredicate walks plain objects in code written for its path and falls
     // back to the general walk: it must agree with compileFieldPath (a separate walk) on
     // arrays, indices, literal dotted keys, missing and odd segments, and keys that need escaping.
@@ -49,10 +49,14 @@ describe('field paths', () => {
       const test = compileCondition({ field: path, op: 'exists' });
       const some = compileFieldPath(path);
       const named = compileFieldPredicateFor(path, isX);
+      // Group keys and distinct values: the first value, by a walk written out the same way.
+      const first = compileFirstValue(path);
       for (const r of records) {
         expect([path, r, named(r)]).toEqual([path, r, some(r).some(isX)]);
         // Twice: the second test runs the walk made at the first.
         expect([path, r, named(r)]).toEqual([path, r, some(r).some(isX)]);
+        expect([path, r, first(r)]).toEqual([path, r, some(r)[0]]);
+        expect([path, r, first(r)]).toEqual([path, r, some(r)[0]]);
         expect([path, r, test(r as Record<string, unknown>)]).toEqual([path, r, some(r).some((v) => v !== null)]);
       }
     }
