@@ -4,12 +4,7 @@ import { StateKeyKind } from '../state/keys';
 import { ownString } from '../util/own-string';
 import { Completion } from './detection';
 
-/**
- * How late an event may arrive, behind the latest event already evaluated for its
- * group, and still count: state is kept this much longer than its kind needs it, and
- * a threshold window remembers hits this much further back.
- */
-export const LATE_DATA_ALLOWANCE_MS = 15 * 60_000;
+export { LATE_DATA_ALLOWANCE_MS } from '../state/keys';
 
 /** A group's hits in one batch, in time order, and beside each event the value its kind recorded for it. */
 export interface GroupHits {

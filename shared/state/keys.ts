@@ -7,6 +7,13 @@ import { stableId } from '../util/hash';
  */
 export const DAY_MS = 86_400_000;
 
+/**
+ * How late an event may arrive, behind the latest event already evaluated for its
+ * group, and still count: state is kept this much longer than its kind needs it, and
+ * a threshold window remembers hits this much further back.
+ */
+export const LATE_DATA_ALLOWANCE_MS = 15 * 60_000;
+
 export const STATE_KEYS = {
   /** Threshold window of a rule's group (lives as long as its window). */
   window: { prefix: 'w' },

@@ -1,4 +1,6 @@
 import { StateStore, TransactOptions, Transaction, TransactionResult } from './store';
+import { ExpiryWheel } from './expiry-wheel';
+import { LATE_DATA_ALLOWANCE_MS } from './keys';
 
 interface Entry {
   value: unknown;
@@ -38,6 +40,17 @@ export class MemoryStateStore implements StateStore {
    */
   private readonly claimedFirst = new Set<number>();
   private sweepAt = 10_000;
+  /**
+   * Entries written on event time, by when they expire: each is dropped once a batch
+   * starts a late-data allowance past its expiry, rather than at the next sweep. A
+   * window's state and the events it keeps as evidence then die young, where kept
+   * until a sweep (tens of thousands of events later) V8 would first copy them into
+   * its old generation. No later batch can need them: one that starts before their
+   * expiry would have an event more than the allowance late. The batch's own start is
+   * the clock, not the latest time seen: files replayed out of order (last week's after
+   * today's) keep their state.
+   */
+  private readonly eventExpiry = new ExpiryWheel();
 
   async transact<R>(keys: readonly string[], now: number, update: (current: Map<string, unknown>) => TransactionResult<R>, opts: TransactOptions = {}): Promise<R> {
     return this.transactNow(keys, now, update, opts);
@@ -69,12 +82,18 @@ export class MemoryStateStore implements StateStore {
         continue;
       }
       const e = this.entries.get(key);
-      if (e === undefined) this.entries.set(key, { value: w.value, expiresAt: now + w.ttlMs, eventTime });
+      const expiresAt = now + w.ttlMs;
+      if (e === undefined) this.entries.set(key, { value: w.value, expiresAt, eventTime });
       else {
         e.value = w.value;
-        e.expiresAt = now + w.ttlMs;
+        e.expiresAt = expiresAt;
         e.eventTime = eventTime;
       }
+      if (eventTime) this.eventExpiry.add(key, expiresAt);
+    }
+    if (eventTime) {
+      const before = earliest - LATE_DATA_ALLOWANCE_MS;
+      this.eventExpiry.expire(before, (key) => this.dropIfExpired(key, before));
     }
     // Nothing can interleave: the claims are part of the same step.
     const settled = claim === undefined ? result : claim.settle(this.claimNow(claim.keys, now, claim.ttlMs, eventTime));
@@ -141,6 +160,12 @@ export class MemoryStateStore implements StateStore {
   private unclaim(key: string): void {
     this.claims.delete(key);
     this.eventClaims.delete(key);
+  }
+
+  /** Drops an event-time entry the wheel found due, unless it was written again since. */
+  private dropIfExpired(key: string, before: number): void {
+    const e = this.entries.get(key);
+    if (e !== undefined && e.eventTime && e.expiresAt < before) this.entries.delete(key);
   }
 
   /** Number of live keys (for tests and the bench's memory figures). */

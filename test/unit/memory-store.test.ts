@@ -68,6 +68,33 @@ describe('event time and wall clock in one store', () => {
     expect(found).toEqual({ h: [1] });
   });
 
+  test('state kept on event time is let go once a batch starts a late-data allowance past its expiry, without a sweep', async () => {
+    const s = new MemoryStateStore();
+    const t = Date.parse('2026-11-20T10:00:00Z');
+    const min = 60_000;
+    const write = (key: string, at: number, ttlMs: number) => s.transact([key], at, () => ({ writes: new Map([[key, { value: { h: [at] }, ttlMs }]]), result: undefined }), { earliest: at });
+    await write('w:r:a', t, 20 * min);
+    await write('w:r:b', t, 60 * min);
+    await s.claim(['dl:c:x'], t, min);
+    expect(s.size).toBe(3);
+    // a expires at 10:20; a batch starting at 10:34 could still hold an event 14 minutes late that needs it.
+    await write('w:r:c', t + 34 * min, 20 * min);
+    expect(s.size).toBe(4);
+    // One starting at 10:37 could not: a is let go; b (11:00) is not, nor the wall-clock claim, which is the sweep's.
+    await write('w:r:c', t + 37 * min, 20 * min);
+    expect(s.size).toBe(3);
+    expect(await read(s, 'w:r:b', t + 37 * min)).toEqual({ h: [t] });
+    // Written again, b lives on to its new expiry.
+    await write('w:r:b', t + 50 * min, 60 * min);
+    await write('w:r:c', t + 80 * min, min);
+    expect(await read(s, 'w:r:b', t + 80 * min)).toEqual({ h: [t + 50 * min] });
+    // A file replayed after a later one: its batches start before everything kept, and let nothing go.
+    await write('w:r:old', t - 86_400_000, 20 * min);
+    await write('w:r:old', t - 86_400_000 + 5 * min, 20 * min);
+    expect(await read(s, 'w:r:b', t + 80 * min)).toEqual({ h: [t + 50 * min] });
+    expect(s.size).toBe(4);
+  });
+
   test('each kind of state still expires on its own clock', async () => {
     const s = new MemoryStateStore();
     const t = Date.parse('2026-11-20T10:00:00Z');
