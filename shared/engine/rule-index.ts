@@ -8,7 +8,8 @@ import { ArmedRule } from './kind';
  */
 export const INDEX_FIELDS: Record<Source, string[]> = {
   actiontrail: ['eventName', 'userIdentity.type', 'eventType'],
-  sshd: ['event.action'],
+  // The brute-force rules count `sshd.attempt` (failed attempts of any wording), with or without an action.
+  sshd: ['event.action', 'sshd.attempt'],
   sudo: ['event.action'],
   su: ['event.action'],
   account: ['event.action'],
@@ -38,22 +39,33 @@ interface CacheNode {
 }
 
 /**
+ * One way a condition can hold, as the index sees it: per index field, the values it
+ * requires (undefined: any); `proven` when nothing else is tested, so that values
+ * found in the index prove the condition.
+ */
+interface Alternative {
+  required: Array<Set<string> | undefined>;
+  proven: boolean;
+}
+
+/**
  * Rules of one source, pre-filtered by the values of a few fields. A rule whose
  * condition requires (at its top level) some of these fields to equal one of some
  * values is a candidate only for events whose values of those fields are among them
  * (all of them: a console sign-in rule that also requires a RAM user is not tested
- * against API calls of RAM users); any other rule is tested against every event of
- * the source. The candidates of each combination of values are computed once, in load
- * order, and found again through a tree of maps (one level per field), without
- * building a key per event.
+ * against API calls of RAM users); a condition that is an `any` of such requirements
+ * is a candidate for events that meet one of them (failed attempts, or a login); any
+ * other rule is tested against every event of the source. The candidates of each
+ * combination of values are computed once, in load order, and found again through a
+ * tree of maps (one level per field), without building a key per event.
  */
 export class RuleIndex {
   private readonly rules: ArmedRule[] = [];
-  /** Per rule, per index field: the values its condition requires, if it requires any. */
-  private readonly required = new Map<ArmedRule, Array<Set<string> | undefined>>();
-  /** Rules whose condition is nothing but equality tests of index fields. */
-  private readonly proven = new Set<ArmedRule>();
+  /** Per rule, the ways its condition can hold; undefined when the index cannot tell (every event is a candidate). */
+  private readonly alternatives = new Map<ArmedRule, Alternative[] | undefined>();
   private readonly paths: string[][];
+  /** Per field, its last two segments joined: the literal dotted key indexValue looks for. */
+  private readonly tails: Array<string | undefined>;
   /** The values of the event being looked up (one slot per field, reused). */
   private readonly values: string[];
   private cache: CacheNode = {};
@@ -61,19 +73,33 @@ export class RuleIndex {
 
   constructor(private readonly fields: string[]) {
     this.paths = fields.map((f) => f.split('.'));
+    this.tails = this.paths.map((p) => (p.length >= 2 ? p.slice(-2).join('.') : undefined));
     this.values = fields.map(() => NO_VALUE);
   }
 
   add(rule: ArmedRule): void {
     const cond = rule.rule.definition.condition;
-    const required = this.fields.map((f) => {
-      const values = requiredValues(cond, f);
-      return values === undefined ? undefined : new Set(values);
-    });
-    this.rules.push(rule);
-    this.required.set(rule, required);
     // A rule with exceptions always runs its compiled condition (the exceptions are in it, not in `condition`).
-    if (onlyIndexedTests(cond, this.fields) && !(rule.rule.definition.exceptions?.length)) this.proven.add(rule);
+    const exceptions = (rule.rule.definition.exceptions?.length ?? 0) > 0;
+    const alternative = (c: Condition): Alternative | undefined => {
+      const required = this.fields.map((f) => {
+        const values = requiredValues(c, f);
+        return values === undefined ? undefined : new Set(values);
+      });
+      if (required.every((r) => r === undefined)) return undefined;
+      return { required, proven: !exceptions && onlyIndexedTests(c, this.fields) };
+    };
+    let alternatives: Alternative[] | undefined;
+    if ('any' in cond) {
+      // Every branch must require something of the index, or any event may match.
+      const branches = cond.any.map(alternative);
+      alternatives = branches.every((b) => b !== undefined) && branches.length > 0 ? (branches as Alternative[]) : undefined;
+    } else {
+      const one = alternative(cond);
+      alternatives = one === undefined ? undefined : [one];
+    }
+    this.rules.push(rule);
+    this.alternatives.set(rule, alternatives);
     this.cache = {};
     this.cached = 0;
   }
@@ -82,7 +108,7 @@ export class RuleIndex {
     const paths = this.paths;
     let node: CacheNode | undefined = this.cache;
     for (let i = 0; i < paths.length; i++) {
-      const value = indexValue(fields, paths[i]);
+      const value = indexValue(fields, paths[i], this.tails[i]);
       this.values[i] = value;
       if (node === undefined) continue;
       let next: CacheNode | undefined = node.next?.get(value);
@@ -105,19 +131,31 @@ export class RuleIndex {
     const rules: ArmedRule[] = [];
     const check: boolean[] = [];
     for (const rule of this.rules) {
-      const required = this.required.get(rule)!;
-      let possible = true;
-      // Every requirement checked against a known value: the lookup itself proved them.
-      let decided = true;
-      for (let i = 0; i < required.length && possible; i++) {
-        const values = required[i];
-        if (values === undefined) continue;
-        if (this.values[i] === ANY_VALUE) decided = false;
-        else possible = values.has(this.values[i]);
+      const alternatives = this.alternatives.get(rule);
+      if (alternatives === undefined) {
+        rules.push(rule);
+        check.push(true);
+        continue;
+      }
+      let possible = false;
+      let proven = false;
+      for (const alt of alternatives) {
+        let ok = true;
+        // Every requirement checked against a known value: the lookup itself proved them.
+        let decided = true;
+        for (let i = 0; i < alt.required.length && ok; i++) {
+          const values = alt.required[i];
+          if (values === undefined) continue;
+          if (this.values[i] === ANY_VALUE) decided = false;
+          else ok = values.has(this.values[i]);
+        }
+        if (!ok) continue;
+        possible = true;
+        if (decided && alt.proven) proven = true;
       }
       if (!possible) continue;
       rules.push(rule);
-      check.push(!(decided && this.proven.has(rule)));
+      check.push(!proven);
     }
     return { rules, check };
   }
@@ -128,14 +166,22 @@ export class RuleIndex {
  * text). Where a condition would look further (into arrays, or for a literal dotted
  * key when an object on the way is missing), ANY_VALUE.
  */
-function indexValue(fields: Record<string, unknown>, path: string[]): string {
+function indexValue(fields: Record<string, unknown>, path: string[], tail: string | undefined): string {
   let node: unknown = fields;
   const last = path.length - 1;
   for (let i = 0; i <= last; i++) {
     if (Array.isArray(node)) return ANY_VALUE;
     const next = (node as Record<string, unknown>)[path[i]];
     if (next === undefined || next === null || typeof next !== 'object' || i === last) {
-      if (i < last) return next === undefined ? ANY_VALUE : NO_VALUE;
+      if (i < last) {
+        if (next !== undefined) return NO_VALUE;
+        // Missing next to the last segment, the one literal key that could stand for the rest (`sshd.attempt` where no `sshd` is) is looked up.
+        if (i === last - 1 && tail !== undefined) {
+          const literal = (node as Record<string, unknown>)[tail];
+          return literal === undefined ? NO_VALUE : ANY_VALUE;
+        }
+        return ANY_VALUE;
+      }
       node = next;
       break;
     }
