@@ -5,6 +5,7 @@ import { FileIncidentBook, IncidentBook, IncidentFile } from '../../shared/deliv
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../options';
 import { colors, safeText } from '../output/terminal';
 import { SettingsOptions, settingSources } from '../settings';
+import { compareText } from '../../shared/util/compare';
 
 export interface IncidentOptions extends SettingsOptions {
   file?: string;
@@ -48,7 +49,7 @@ export async function incidentsList(o: IncidentOptions & { status?: string; json
   } finally {
     await close();
   }
-  const shown = all.filter((i) => !o.status || i.status === o.status).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
+  const shown = all.filter((i) => !o.status || i.status === o.status).sort((a, b) => compareText(b.lastSeen, a.lastSeen));
   if (o.json) {
     for (const i of shown) process.stdout.write(`${JSON.stringify(i)}\n`);
     return EXIT_OK;

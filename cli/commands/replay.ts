@@ -13,6 +13,7 @@ import { Colors, alertJson, colors, formatAlert, safeText } from '../output/term
 import { progressFor } from '../output/progress';
 import { OutputWriter } from '../output/writer';
 import { SettingsOptions, settingSources } from '../settings';
+import { compareText } from '../../shared/util/compare';
 
 export interface ReplayCliOptions extends InputOptions, SettingsOptions {
   rules?: string[];
@@ -156,7 +157,7 @@ export function formatSummary(s: ReplaySummary, ruleCount: number, c: Colors, ba
     `  rules           ${ruleCount}`,
     `  alerts          ${s.alerts > 0 ? c.bold(String(s.alerts)) : '0'}`,
   ];
-  const byRule = [...s.alertsByRule].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const byRule = [...s.alertsByRule].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
   for (const [rule, n] of byRule) lines.push(`    ${String(n).padStart(5)}  ${rule}`);
   return `${lines.join('\n')}\n`;
 }

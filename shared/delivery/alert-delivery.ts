@@ -9,6 +9,7 @@ import { DispatchConfig, RouteConfig } from './delivery-config';
 import { DeliveryError, withRetries } from './retry';
 import { IncidentBook } from './incident-books';
 import { redact } from '../util/redact';
+import { compareText } from '../util/compare';
 
 /** Alerts in one digest message: a DingTalk markdown message stays far below its size limit. */
 const DIGEST_MESSAGE_ALERTS = 25;
@@ -369,7 +370,7 @@ export class AlertDelivery {
     const [mine] = await this.store.claim([lease], this.now(), STATE_KEYS.digestFlush.ttlMs);
     if (!mine) return;
     try {
-      const ordered = [...held].sort((a, b) => rank(a.severity) - rank(b.severity) || a.time.localeCompare(b.time));
+      const ordered = [...held].sort((a, b) => rank(a.severity) - rank(b.severity) || compareText(a.time, b.time));
       const parts = Math.ceil(ordered.length / DIGEST_MESSAGE_ALERTS);
       for (let p = 0; p < parts; p++) {
         const alerts = ordered.slice(p * DIGEST_MESSAGE_ALERTS, (p + 1) * DIGEST_MESSAGE_ALERTS);

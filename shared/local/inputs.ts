@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { compareText } from '../util/compare';
 
 /** A path given to replay or parse that cannot be read: reported, and the others read. */
 export interface InputProblem {
@@ -42,7 +43,7 @@ async function walk(dir: string, ancestors: Set<string>, out: string[], onProble
     onProblem({ path: dir, reason: `cannot list the folder (${errorCode(e)})` });
     return;
   }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => compareText(a.name, b.name));
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name.endsWith('.md')) continue;
     const full = path.join(dir, e.name);

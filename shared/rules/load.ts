@@ -14,6 +14,7 @@ import { parseDuration } from '../util/duration';
 import { Source } from '../events/event';
 import { knownFields, producedBy } from '../events/fields';
 import { loadVendor } from '../util/vendor';
+import { compareText } from '../util/compare';
 
 /** ajv, loaded on first use (see util/ajv-vendor.ts). */
 export function ajvClass(): typeof import('ajv').default {
@@ -108,7 +109,7 @@ export function listRuleFiles(target: string): string[] {
   if (stat.isFile()) return [target];
   const out: string[] = [];
   const entries = readdirSync(target, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => compareText(a.name, b.name));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(target, e.name);
