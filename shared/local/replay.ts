@@ -52,7 +52,7 @@ export interface ReplayOptions {
 const READ_LINES = 128;
 
 /** Lines per state transaction with the embedded memory store (the CLI's default; see the README's performance section). */
-export const MEMORY_BATCH_LINES = 256;
+export const MEMORY_BATCH_LINES = 1024;
 
 /**
  * The local edge of the pipeline: files in, normalized events, detections out.
