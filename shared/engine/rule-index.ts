@@ -1,5 +1,5 @@
 import { Source } from '../events/event';
-import { Condition, scalarText } from '../rules/condition';
+import { Condition, FieldTest, scalarText } from '../rules/condition';
 import { ArmedRule } from './kind';
 
 /**
@@ -78,28 +78,16 @@ export class RuleIndex {
   }
 
   add(rule: ArmedRule): void {
-    const cond = rule.rule.definition.condition;
+    const def = rule.rule.definition;
     // A rule with exceptions always runs its compiled condition (the exceptions are in it, not in `condition`).
-    const exceptions = (rule.rule.definition.exceptions?.length ?? 0) > 0;
-    const alternative = (c: Condition): Alternative | undefined => {
-      const required = this.fields.map((f) => {
-        const values = requiredValues(c, f);
-        return values === undefined ? undefined : new Set(values);
-      });
-      if (required.every((r) => r === undefined)) return undefined;
-      return { required, proven: !exceptions && onlyIndexedTests(c, this.fields) };
-    };
-    let alternatives: Alternative[] | undefined;
-    if ('any' in cond) {
-      // Every branch must require something of the index, or any event may match.
-      const branches = cond.any.map(alternative);
-      alternatives = branches.every((b) => b !== undefined) && branches.length > 0 ? (branches as Alternative[]) : undefined;
-    } else {
-      const one = alternative(cond);
-      alternatives = one === undefined ? undefined : [one];
-    }
+    const exceptions = (def.exceptions?.length ?? 0) > 0;
+    const alternatives = alternativesOf(def.condition, this.fields);
     this.rules.push(rule);
-    this.alternatives.set(rule, alternatives);
+    // One way that requires nothing of the index: every event is a candidate.
+    this.alternatives.set(
+      rule,
+      alternatives.some((a) => a.required.every((r) => r === undefined)) ? undefined : alternatives.map((a) => ({ required: a.required, proven: a.proven && !exceptions })),
+    );
     this.cache = {};
     this.cached = 0;
   }
@@ -190,22 +178,61 @@ function indexValue(fields: Record<string, unknown>, path: string[], tail: strin
   return scalarText(node) ?? (Array.isArray(node) ? ANY_VALUE : NO_VALUE);
 }
 
-/** Whether a condition is nothing but tests that requiredValues reads (equals/in of index fields, alone or in an `all`). */
-function onlyIndexedTests(cond: Condition, fields: string[]): boolean {
-  const tests = 'all' in cond ? cond.all : [cond];
-  if (tests.length === 0 || !tests.every((t) => 'field' in t && fields.includes(t.field) && requiredValues(t, t.field) !== undefined)) return false;
-  // requiredValues reads the first test of a field: a second test of the same field is left to the condition.
-  return new Set(tests.map((t) => ('field' in t ? t.field : ''))).size === tests.length;
+/** Beyond this many ways, a condition is left unindexed (its every event a candidate). */
+const MAX_ALTERNATIVES = 64;
+
+/**
+ * The ways a condition can hold, as the index sees them: the condition in disjunctive
+ * form, each of its tests that is not an equality of an index field read as "may be
+ * true" (so the ways found cover every event that matches). A way made only of index
+ * equalities is proven: those values, found, make the condition true.
+ */
+function alternativesOf(cond: Condition, fields: string[]): Alternative[] {
+  const anything = (): Alternative[] => [{ required: fields.map(() => undefined), proven: false }];
+  if ('field' in cond) {
+    const at = fields.indexOf(cond.field);
+    const values = at < 0 ? undefined : equalityValues(cond);
+    if (values === undefined) return anything();
+    const required: Array<Set<string> | undefined> = fields.map(() => undefined);
+    required[at] = new Set(values);
+    return [{ required, proven: true }];
+  }
+  if ('any' in cond) {
+    const ways = cond.any.flatMap((c) => alternativesOf(c, fields));
+    return ways.length === 0 || ways.length > MAX_ALTERNATIVES ? anything() : ways;
+  }
+  if ('all' in cond) {
+    let ways: Alternative[] = [{ required: fields.map(() => undefined), proven: true }];
+    for (const c of cond.all) {
+      const next: Alternative[] = [];
+      for (const a of ways) for (const b of alternativesOf(c, fields)) next.push(conjoin(a, b));
+      if (next.length > MAX_ALTERNATIVES) return anything();
+      ways = next;
+    }
+    return ways;
+  }
+  // `not` and `some`: may hold for any values of the index fields.
+  return anything();
 }
 
-/** Values a condition requires `field` to have (top-level equals/in on scalars, case-sensitive), as text, if it does. */
-function requiredValues(cond: Condition, field: string): string[] | undefined {
-  const tests = 'all' in cond ? cond.all : [cond];
-  for (const t of tests) {
-    if (!('field' in t) || t.field !== field || t.caseInsensitive) continue;
-    const values = t.op === 'equals' ? [t.value] : t.op === 'in' && Array.isArray(t.value) ? t.value : [];
-    const texts = values.map(scalarText);
-    if (texts.length > 0 && texts.every((x) => x !== undefined)) return texts as string[];
+/**
+ * Both ways at once: the values a field may have are those both allow. None may be
+ * left: a field of one value then meets neither, while an array (whose elements the
+ * tests fan out over) is looked up as any value and still meets both.
+ */
+function conjoin(a: Alternative, b: Alternative): Alternative {
+  const required: Array<Set<string> | undefined> = [];
+  for (let i = 0; i < a.required.length; i++) {
+    const x = a.required[i], y = b.required[i];
+    required.push(x === undefined || y === undefined ? (x ?? y) : new Set([...x].filter((v) => y.has(v))));
   }
-  return undefined;
+  return { required, proven: a.proven && b.proven };
+}
+
+/** The values an equality test (equals or in, on scalars, case-sensitive) requires, as text. */
+function equalityValues(t: FieldTest): string[] | undefined {
+  if (t.caseInsensitive) return undefined;
+  const values = t.op === 'equals' ? [t.value] : t.op === 'in' && Array.isArray(t.value) ? t.value : [];
+  const texts = values.map(scalarText);
+  return texts.length > 0 && texts.every((x) => x !== undefined) ? (texts as string[]) : undefined;
 }
