@@ -116,15 +116,13 @@ export class Detector {
   /** Rules whose kind completes with time (dueAt), by id. */
   private readonly timed = new Map<string, ArmedRule>();
   readonly rules: readonly CompiledRule[];
-  /** The enabled rules' definitions in a few characters: a delivery unit evaluated under other rules is another unit. */
-  readonly fingerprint: string;
+  private rulesDigest: string | undefined;
 
   constructor(
     rules: readonly CompiledRule[],
     readonly store: StateStore,
   ) {
     this.rules = rules;
-    this.fingerprint = digestId(...rules.filter((r) => r.enabled).map((r) => JSON.stringify(r.definition)));
     for (const rule of rules) {
       if (!rule.enabled) continue;
       const armed = armRule(rule);
@@ -138,6 +136,15 @@ export class Detector {
         index.add(armed);
       }
     }
+  }
+
+  /**
+   * The enabled rules' definitions in a few characters: a delivery unit evaluated under
+   * other rules is another unit. Worked out when first asked (batch identities), not at
+   * every start.
+   */
+  get fingerprint(): string {
+    return (this.rulesDigest ??= digestId(...this.rules.filter((r) => r.enabled).map((r) => JSON.stringify(r.definition))));
   }
 
   /** Whether any enabled rule reads events of `source` (those of other sources need not be built). */
