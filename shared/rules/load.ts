@@ -315,8 +315,9 @@ export function compileRule(def: RuleDefinition, file: string, opts: CompileOpti
     groupFields.forEach((f, i) => (out[f] = getters[i](fields) ?? null));
     return out;
   };
-  const render = compileTemplate(def.message ?? def.title);
-  const translations = new Map(Object.entries(def.translations ?? {}).map(([locale, t]) => [locale, { title: t.title, render: compileTemplate(t.message ?? t.title) }]));
+  // Messages are compiled at the first alert that renders them, as the annotated conditions below are.
+  const render = lazyTemplate(def.message ?? def.title);
+  const translations = new Map(Object.entries(def.translations ?? {}).map(([locale, t]) => [locale, { title: t.title, render: lazyTemplate(t.message ?? t.title) }]));
   const ruleReferences = def.references ?? [];
   const annotations = annotatedConditions(def);
   // Compiled at the first alert that asks: most rules never need them, and loading stays fast.
@@ -443,6 +444,11 @@ function conditionsOf(def: RuleDefinition): Array<[string, Condition]> {
   };
   walk(def, '');
   return out;
+}
+
+function lazyTemplate(template: string): ReturnType<typeof compileTemplate> {
+  let compiled: ReturnType<typeof compileTemplate> | undefined;
+  return (fields, vars) => (compiled ??= compileTemplate(template))(fields, vars);
 }
 
 function keyPart(v: unknown): string {
