@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * Identifiers that decide deduplication across instances (alert ids, incident ids,
@@ -8,14 +8,17 @@ import { createHash } from 'node:crypto';
  * collision (which would silently drop an alert as "already raised") out of reach.
  */
 export function digestId(...parts: Array<string | number>): string {
-  const h = createHash('sha256');
+  let text = '';
   for (const p of parts) {
     const s = typeof p === 'string' ? p : String(p);
-    h.update(`${s.length}:`);
-    h.update(s);
+    text += `${s.length}:${s}`;
   }
-  return h.digest('hex').slice(0, 16);
+  return sha256Hex(text).slice(0, 16);
 }
+
+/** One-shot hashing (Node.js 20.12 and later) costs less than half of a Hash object's; older runtimes get the object. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256Hex = oneShot !== undefined ? (text: string) => oneShot('sha256', text, 'hex') : (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * Stable identifiers of events (log lines, records without an id of their own). On

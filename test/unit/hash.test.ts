@@ -19,6 +19,8 @@ describe('digestId (alert, incident and batch ids)', () => {
   test('is SHA-256 of the length-prefixed parts, truncated to 16 hex digits', () => {
     const { createHash } = require('node:crypto');
     expect(digestId('sshd.failed-auth-burst', '203.0.113.5', 1795251600000)).toBe(createHash('sha256').update('22:sshd.failed-auth-burst11:203.0.113.513:1795251600000').digest('hex').slice(0, 16));
+    // Text as UTF-8, lengths in UTF-16 units, as the ids of earlier versions were made (stored alert ids must keep matching).
+    expect(digestId('su.failure-burst', 'web-01|张三', '𝒜é')).toBe(createHash('sha256').update('16:su.failure-burst9:web-01|张三3:𝒜é').digest('hex').slice(0, 16));
   });
   test('parts cannot be re-cut into the same id', () => {
     expect(digestId('ab', 'c')).not.toBe(digestId('a', 'bc'));
