@@ -205,7 +205,8 @@ function alternativesOf(cond: Condition, fields: string[]): Alternative[] {
     let ways: Alternative[] = [{ required: fields.map(() => undefined), proven: true }];
     for (const c of cond.all) {
       const next: Alternative[] = [];
-      for (const a of ways) for (const b of alternativesOf(c, fields)) next.push(conjoin(a, b));
+      const of = alternativesOf(c, fields);
+      for (const a of ways) for (const b of of) next.push(conjoin(a, b));
       if (next.length > MAX_ALTERNATIVES) return anything();
       ways = next;
     }
