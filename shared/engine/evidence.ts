@@ -1,4 +1,6 @@
-import { SecEvent, Source } from '../events/event';
+import { Origin, SecEvent, Source } from '../events/event';
+import { normalizeSyslogLine } from '../events/syslog';
+import { HeaderOptions } from '../events/syslog/header';
 import { isoTimestamp } from '../util/time';
 
 /** One event shown with a detection, so a responder sees what happened without a search. */
@@ -25,15 +27,54 @@ export interface Evidence {
  * writes it inside the state's JSON and reads back the same shape. Earlier versions
  * stored Evidence objects, or their JSON text: both still read back.
  */
-export type EvidenceRef = SecEvent | Evidence | string;
+export type EvidenceRef = SecEvent | LineEvidence | Evidence | string;
 
 export function asEvidence(ref: EvidenceRef): Evidence {
   if (typeof ref === 'string') return JSON.parse(ref) as Evidence;
+  if (ref instanceof LineEvidence) return toEvidence(ref.event());
   return typeof ref.time === 'number' ? toEvidence(ref as SecEvent) : (ref as Evidence);
 }
 
 export function toEvidence(e: SecEvent): Evidence {
   return { id: e.id, time: isoTimestamp(e.time), source: e.source, fields: e.fields };
+}
+
+/**
+ * An event read from a syslog line of a file, kept as its line: a string and a few
+ * values instead of the event's dozen objects. A sequence keeps the newest events of
+ * every group that may still complete (six per attacking address for brute force then
+ * success) for as long as the group may, and seldom completes; V8 copied each of those
+ * object graphs at every young-generation collection while it waited. Read again, with
+ * the options it was first read with, into the same event when a detection shows it,
+ * and written to a state store as that event, so stored state reads as before.
+ */
+export class LineEvidence {
+  constructor(
+    readonly id: string,
+    readonly time: number,
+    private readonly line: string,
+    private readonly origin: Origin,
+    private readonly reading: HeaderOptions,
+  ) {}
+
+  event(): SecEvent {
+    // A line can hold several events (rsyslog's `message repeated N times`): the one with this id.
+    const e = normalizeSyslogLine(this.line, { ...this.reading, origin: this.origin }).find((x) => x.id === this.id);
+    if (e === undefined) throw new Error(`evidence ${this.id}: its line no longer reads into it`);
+    return { source: e.source, id: e.id, time: e.time, fields: e.fields };
+  }
+
+  toJSON(): SecEvent {
+    return this.event();
+  }
+}
+
+/** An event as state keeps it as evidence past its batch: its line when it has one (see LineEvidence), else itself. */
+export function keptEvidence(ref: EvidenceRef): EvidenceRef {
+  if (typeof ref !== 'object' || ref instanceof LineEvidence || typeof ref.time !== 'number') return ref;
+  const e = ref as SecEvent;
+  if (e.line === undefined || e.reading === undefined) return e;
+  return new LineEvidence(e.id, e.time, e.line, (e.fields.log as { file: Origin }).file, e.reading);
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { HeaderOptions } from './syslog/header';
+
 /**
  * A normalized event: what every source becomes before rules see it.
  *
@@ -15,6 +17,13 @@ export interface SecEvent {
   /** Event time, epoch milliseconds. Windows and suppression run on this clock. */
   time: number;
   fields: Record<string, unknown>;
+  /**
+   * Of a syslog line read from a file: the line, and the options it was read with,
+   * which read it again into this same event. A sequence that keeps the event as
+   * evidence keeps these instead (see LineEvidence). Absent otherwise.
+   */
+  line?: string;
+  reading?: HeaderOptions;
 }
 
 /** Where normalizers put events: an array, or a consumer that takes them one by one. */

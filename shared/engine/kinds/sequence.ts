@@ -1,7 +1,7 @@
 import { Predicate } from '../../rules/condition';
 import { parseDuration } from '../../util/duration';
 import { Completion } from '../detection';
-import { EvidenceRef } from '../evidence';
+import { EvidenceRef, keptEvidence } from '../evidence';
 import { RuleKindModule } from '../kind';
 import { admit, insertByTime, release } from './timed-entries';
 
@@ -48,9 +48,11 @@ export const sequenceKind: RuleKindModule<'sequence', SequenceSpec, SequenceStat
     // failure of a long burst would be).
     const until = ctx.suppressedUntil();
     const shown = state.h.length - spec.events;
+    // Kept past the batch, evidence is kept as its line (see LineEvidence).
     for (let i = 0; i < state.h.length; i++) {
       const entry = state.h[i];
-      if (entry[2] !== null && (i < shown || entry[0] + spec.windowMs < until)) entry[2] = null;
+      const ev = entry[2];
+      if (ev !== null) entry[2] = i < shown || entry[0] + spec.windowMs < until ? null : keptEvidence(ev);
     }
     return { value: state, until: state.h[state.h.length - 1][0] + spec.windowMs };
   },

@@ -18,6 +18,11 @@ export interface SyslogContext extends HeaderOptions {
   origin?: Origin;
   /** Identity of the line's position; hashed into the event id. Default: the origin's file and line. */
   position?: string;
+  /**
+   * Set by a file reader whose options read a line into the same events every time
+   * (a year or a reference time fixed): the events carry their line and these options.
+   */
+  replay?: HeaderOptions;
 }
 
 /**
@@ -99,6 +104,6 @@ export function normalizeSyslogPartsInto(parts: SyslogParts, text: string, ctx: 
     else if (source === 'su') applySuFields(fields, parseSuMessage(message));
     else if (source === 'account') applyAccountFields(fields, message);
     else if (program === 'systemd-logind') applyLogindFields(fields, message);
-    out.push({ source, id, time, fields });
+    out.push({ source, id, time, fields, line: ctx.replay === undefined ? undefined : text, reading: ctx.replay });
   }
 }

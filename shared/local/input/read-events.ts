@@ -47,7 +47,10 @@ export async function* readEvents(path: string, opts: ReadOptions): AsyncGenerat
   let mode: 'auto' | 'syslog' | 'jsonl' | undefined;
   const shape: JsonShape = jsonShapeOf(opts.format);
   // One context object reused for every line (no allocation per line).
-  const syslogBase: SyslogContext = { ...opts.syslog };
+  // Lines read the same way each time: a year, or the reference time a year is inferred
+  // from, is fixed for the file (now, at its start, when neither is given).
+  const reading: HeaderOptions = opts.syslog.year !== undefined || opts.syslog.referenceTime !== undefined ? opts.syslog : { ...opts.syslog, referenceTime: Date.now() };
+  const syslogBase: SyslogContext = { ...reading, replay: reading };
   let chunk: InputChunk = { events: [], errors: [], records: 0 };
   let out: EventSink = opts.sink ?? chunk.events;
 
