@@ -2,6 +2,7 @@ import { groupKey } from '../../shared/state/keys';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
+import { digestId } from '../../shared/util/hash';
 import { Alert } from '../../shared/alerts/alert';
 import { Alerter } from '../../shared/alerts/alerter';
 import { Detector } from '../../shared/engine/detector';
@@ -51,8 +52,12 @@ const stores: Record<string, () => Promise<StateStore>> = {
   redis: () => RedisStateStore.connect({ url: redis!.url, keyPrefix: `batching-${prefixes++}:` }),
 };
 
-/** What must not change with batching: each alert's id, count and held-back count, in a stable order. */
-const outcome = (alerts: Alert[]) => alerts.map((a) => `${a.id} ${a.rule} ${a.key} ${a.time} count=${a.count} held=${a.suppressed}`).sort();
+/**
+ * What must not change with batching: each alert's id, count and held-back count, and
+ * the evidence it shows (kept across batches as events, lines or stored JSON), in a
+ * stable order.
+ */
+const outcome = (alerts: Alert[]) => alerts.map((a) => `${a.id} ${a.rule} ${a.key} ${a.time} count=${a.count} held=${a.suppressed} evidence=${digestId(JSON.stringify(a.evidence))}`).sort();
 
 async function replayAt(files: string[], batch: number, store: StateStore): Promise<string[]> {
   const alerts: Alert[] = [];
