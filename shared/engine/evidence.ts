@@ -52,6 +52,7 @@ export class LineEvidence {
   constructor(
     readonly id: string,
     readonly time: number,
+    private readonly source: Source,
     private readonly line: string,
     private readonly origin: Origin,
     private readonly reading: HeaderOptions,
@@ -60,8 +61,10 @@ export class LineEvidence {
   event(): SecEvent {
     // A line can hold several events (rsyslog's `message repeated N times`): the one with this id.
     const e = normalizeSyslogLine(this.line, { ...this.reading, origin: this.origin }).find((x) => x.id === this.id);
-    if (e === undefined) throw new Error(`evidence ${this.id}: its line no longer reads into it`);
-    return { source: e.source, id: e.id, time: e.time, fields: e.fields };
+    if (e !== undefined) return { source: e.source, id: e.id, time: e.time, fields: e.fields };
+    // Reading is deterministic, so this is not expected; should it happen, the alert
+    // still shows the line and where it came from rather than failing its batch.
+    return { source: this.source, id: this.id, time: this.time, fields: { id: this.id, '@timestamp': isoTimestamp(this.time), message: this.line, log: { file: this.origin } } };
   }
 
   toJSON(): SecEvent {
@@ -73,8 +76,9 @@ export class LineEvidence {
 export function keptEvidence(ref: EvidenceRef): EvidenceRef {
   if (typeof ref !== 'object' || ref instanceof LineEvidence || typeof ref.time !== 'number') return ref;
   const e = ref as SecEvent;
-  if (e.line === undefined || e.reading === undefined) return e;
-  return new LineEvidence(e.id, e.time, e.line, (e.fields.log as { file: Origin }).file, e.reading);
+  const origin = (e.fields.log as { file?: Origin } | undefined)?.file;
+  if (e.line === undefined || e.reading === undefined || origin === undefined) return e;
+  return new LineEvidence(e.id, e.time, e.source, e.line, origin, e.reading);
 }
 
 /**

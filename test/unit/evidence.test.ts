@@ -105,6 +105,20 @@ describe('evidence a sequence keeps as its line', () => {
     expect(keptEvidence('{"id":"e1"}')).toBe('{"id":"e1"}');
   });
 
+  test('a line that no longer reads into its event (it cannot, but were it to) still shows the line and its place, and fails nothing', () => {
+    const odd = new LineEvidence('0000000000000000', Date.parse('2026-11-20T10:00:00Z'), 'sshd', LINES[0], { path: '/var/log/auth.log', line: 3 }, { year: 2026 });
+    expect(asEvidence(odd)).toEqual({
+      id: '0000000000000000',
+      time: '2026-11-20T10:00:00.000Z',
+      source: 'sshd',
+      fields: { id: '0000000000000000', '@timestamp': '2026-11-20T10:00:00.000Z', message: LINES[0], log: { file: { path: '/var/log/auth.log', line: 3 } } },
+    });
+    // An event without a place to read it from again is kept as it is.
+    const [e] = normalizeSyslogLine(LINES[0], { year: 2026 });
+    const placeless: SecEvent = { ...e, line: LINES[0], reading: { year: 2026 } };
+    expect(keptEvidence(placeless)).toBe(placeless);
+  });
+
   test('past its batch a sequence keeps its evidence as lines, and its detection shows the events', async () => {
     const events = await eventsOf({ year: 2026 });
     const burst = events.filter((e) => (e.fields as { sshd?: { attempt?: boolean } }).sshd?.attempt);
