@@ -97,6 +97,12 @@ describe('evidence a sequence keeps as its line', () => {
     }
   });
 
+  test('an event read from a file is written to a state store as a plain event, as before', async () => {
+    const [e] = await eventsOf({ year: 2026 });
+    expect(e.line).toBe(LINES[0]);
+    expect(Object.keys(JSON.parse(JSON.stringify(e)))).toEqual(['source', 'id', 'time', 'fields']);
+  });
+
   test('events of other origins, and evidence kept before, are kept as they are', () => {
     const fromSls = normalizeSyslogLine(LINES[0], { year: 2026, position: 'sls:shard-0:cursor' })[0];
     expect(keptEvidence(fromSls)).toBe(fromSls);

@@ -104,6 +104,26 @@ export function normalizeSyslogPartsInto(parts: SyslogParts, text: string, ctx: 
     else if (source === 'su') applySuFields(fields, parseSuMessage(message));
     else if (source === 'account') applyAccountFields(fields, message);
     else if (program === 'systemd-logind') applyLogindFields(fields, message);
-    out.push({ source, id, time, fields, line: ctx.replay === undefined ? undefined : text, reading: ctx.replay });
+    out.push(ctx.replay === undefined ? { source, id, time, fields } : new FileLineEvent(source, id, time, fields, text, ctx.replay));
+  }
+}
+
+/**
+ * An event read from a line of a file: it carries the line and the options it was
+ * read with (see LineEvidence), and is written as a plain event, so that state stores
+ * keep what they kept before.
+ */
+class FileLineEvent implements SecEvent {
+  constructor(
+    readonly source: Source,
+    readonly id: string,
+    readonly time: number,
+    readonly fields: Record<string, unknown>,
+    readonly line: string,
+    readonly reading: HeaderOptions,
+  ) {}
+
+  toJSON(): SecEvent {
+    return { source: this.source, id: this.id, time: this.time, fields: this.fields };
   }
 }
