@@ -128,7 +128,7 @@ export function parseIsoTime(s: string): number {
   const n = s.length;
   if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== (n === 20 ? 90 : 46)) return Date.parse(s);
   if (!lastDay.holds(s, 0)) lastDay.remember(s, 0, isDate(s) ? Date.parse(`${s.slice(0, 10)}T00:00:00Z`) : NaN);
-  const h = twoDigits(s, 11), mi = twoDigits(s, 14), sec = twoDigits(s, 17);
+  const h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
   if (Number.isNaN(lastDay.value) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return Date.parse(s);
   const base = lastDay.value + ((h * 60 + mi) * 60 + sec) * 1000;
   if (n === 20) return base;
@@ -147,11 +147,16 @@ export function parseIsoTime(s: string): number {
 
 /** Whether `s` starts with `DDDD-DD-DD`. */
 function isDate(s: string): boolean {
-  return s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && twoDigits(s, 0) >= 0 && twoDigits(s, 2) >= 0 && twoDigits(s, 5) >= 0 && twoDigits(s, 8) >= 0;
+  return s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && digits(s, 0, 4) >= 0 && digits(s, 5, 2) >= 0 && digits(s, 8, 2) >= 0;
 }
 
-/** Two decimal digits at `at`, or -1. */
-function twoDigits(s: string, at: number): number {
-  const a = s.charCodeAt(at) - 48, b = s.charCodeAt(at + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+/** The `n` decimal digits at `at` as a number, or -1 when any is not a digit. */
+export function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }

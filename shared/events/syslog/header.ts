@@ -13,7 +13,7 @@
  * (the SLS receive time, or now) and the zone is a setting (UTC by default).
  */
 import { Zone } from '../../util/zone';
-import { RememberedText } from '../../util/time';
+import { RememberedText, digits } from '../../util/time';
 
 export interface SyslogHeader {
   time: number;
@@ -406,15 +406,6 @@ function toPid(v: string | undefined): number | undefined {
 }
 
 const D0 = 48;
-function digits(s: string, at: number, n: number): number {
-  let v = 0;
-  for (let i = at; i < at + n; i++) {
-    const d = s.charCodeAt(i) - D0;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
 
 /** Whether `s` at `at` holds `text` (compared from the end, where seconds change). */
 function sameText(s: string, at: number, text: string): boolean {
