@@ -4,6 +4,7 @@ import { canonicalIp } from '../events/ip';
 import { compileFieldPredicate } from '../util/field-path';
 import { parseIsoTime } from '../util/time';
 import { loadVendor } from '../util/vendor';
+import { RegexMemo } from './regex-memo';
 
 /** The condition tree of a rule file (validated by rule.schema.json before compilation). */
 export type Condition =
@@ -204,9 +205,10 @@ function compileValueCheck(test: FieldTest, pointer: string, opts: CompileOption
         }
       };
       let re = opts.validated ? undefined : compile();
+      const memo = new RegexMemo((s) => (re ??= compile()).matcher(s).find());
       return (v) => {
         const s = scalarText(v);
-        return s !== undefined && (re ??= compile()).matcher(s).find();
+        return s !== undefined && memo.matches(s);
       };
     }
     case 'cidr': {
