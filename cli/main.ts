@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { limitHeapGrowth } from '../shared/util/heap';
 import { INPUT_FORMATS } from '../shared/local/input/read-events';
+import { MEMORY_BATCH_LINES, REDIS_BATCH_LINES } from '../shared/local/replay';
 import { parseCommand } from './commands/parse';
 import { postureCommand } from './commands/posture';
 import { replayCommand } from './commands/replay';
@@ -40,7 +41,7 @@ export function buildProgram(): Command {
       .option('--config <file>', 'dispatch configuration (channels and routes) for --dispatch; default SECMON_DISPATCH_CONFIG')
       .option('--json', 'print one alert per line as JSON (NDJSON); the summary goes to stderr')
       .option('--dispatch', 'deliver alerts through the channels of the dispatch configuration')
-      .option('--batch <lines>', 'lines per state transaction (default 256 with the memory store, 1000 with Redis)', parseBatch)
+      .option('--batch <lines>', `lines per state transaction (default ${MEMORY_BATCH_LINES} with the memory store, ${REDIS_BATCH_LINES} with Redis)`, parseBatch)
       .option('--no-progress', 'never draw a progress bar'),
   ).action(async (paths: string[], o) => setExit(await replayCommand(paths, o)));
 

@@ -5,7 +5,7 @@ import { DispatchConfigError } from '../../shared/delivery/delivery-config';
 import { InputError } from '../../shared/events/event';
 import { totalSize } from '../../shared/local/inputs';
 import { inputFiles, strictStatus } from '../inputs';
-import { MEMORY_BATCH_LINES, ReplaySummary, replayFiles } from '../../shared/local/replay';
+import { MEMORY_BATCH_LINES, REDIS_BATCH_LINES, ReplaySummary, replayFiles } from '../../shared/local/replay';
 import { formatProblem } from '../../shared/rules/load';
 import { StateStoreError } from '../../shared/state/redis';
 import { CliError, EXIT_DELIVERY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputOptions } from '../options';
@@ -128,7 +128,7 @@ export async function replayCommand(paths: string[], o: ReplayCliOptions): Promi
  * memory); Redis transactions cost round trips, so its batches are larger.
  */
 function defaultBatchLines(state: string): number {
-  return state === 'memory' ? MEMORY_BATCH_LINES : 1000;
+  return state === 'memory' ? MEMORY_BATCH_LINES : REDIS_BATCH_LINES;
 }
 
 function formatDelivery(d: DeliveryReport): string {

@@ -54,6 +54,9 @@ const READ_LINES = 128;
 /** Lines per state transaction with the embedded memory store (the CLI's default; see the README's performance section). */
 export const MEMORY_BATCH_LINES = 1024;
 
+/** Lines per state transaction with Redis, where a transaction costs round trips. */
+export const REDIS_BATCH_LINES = 1000;
+
 /**
  * The local edge of the pipeline: files in, normalized events, detections out.
  * The same Alerter runs in the Function Compute handlers.

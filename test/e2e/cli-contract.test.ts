@@ -41,6 +41,12 @@ describe('secmon CLI contract', () => {
     expect(noFile.stderr).toContain('secmon: no input could be read (1 path(s) skipped)');
   });
 
+  test('replay --help states the batch sizes a replay uses by default', async () => {
+    const help = await runCli(['replay', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('lines per state transaction (default 1024 with the memory store, 1000 with Redis)');
+  });
+
   test('the batch size changes when state is written, not what is detected', async () => {
     const alertsWith = async (batch: string) => {
       const r = await runCli(['replay', 'samples/', '--json', '--no-progress', '--batch', batch]);
