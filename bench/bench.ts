@@ -8,7 +8,8 @@
  *   pairs alternate which goes first (this machine's speed drifts), the ratio is the
  *   median of the pairs' ratios; wall time, CPU time and peak memory of both;
  * - warm, in process: the pipeline against the same parse on the same line reader,
- *   after a warm-up round (a Function Compute instance after its first invocation);
+ *   after a warm-up round (a Function Compute instance after its first invocation),
+ *   and where its time goes: per file, reading and normalizing alone against the whole;
  * - Function Compute cold start: a detector bundle required and initialized;
  * - 1,000,000 events piped into a slow reader: peak memory;
  * - Redis round trips of one batch; sshd lines against fail2ban-regex, when installed.
@@ -19,10 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Alerter } from '../shared/alerts/alerter';
 import { Detector } from '../shared/engine/detector';
-import { openInput, readLineBlocks } from '../shared/local/input/line-reader';
-import { MEMORY_BATCH_LINES, replayFiles } from '../shared/local/replay';
 import { limitHeapGrowth } from '../shared/util/heap';
 import { bundledRulesDir } from '../shared/rules/bundled';
 import { formatProblem, loadRules } from '../shared/rules/load';
@@ -30,8 +28,8 @@ import { CompiledRule } from '../shared/rules/rule';
 import { RedisStateStore } from '../shared/state/redis';
 import { freePort } from '../shared/util/free-port';
 import { normalizeSyslogLine } from '../shared/events/syslog';
-import { MemoryStateStore } from '../shared/state/memory';
 import { ProcessRun, fcColdStart, runCommand, runNode, writeBaselineScript, writeProbe } from './processes';
+import { Phases, median, warmPhases, warmRounds } from './in-process';
 import { generateWorkload } from './workload';
 
 interface Options {
@@ -113,6 +111,7 @@ async function main(): Promise<void> {
     const loaded = await loadRules([bundledRulesDir()]);
     if (loaded.problems.length) throw new Error(loaded.problems.map(formatProblem).join('\n'));
     const warm = await warmRounds(workload.files, loaded.rules, o.warmRounds);
+    const phases = await warmPhases(workload.files, loaded.rules, o.warmRounds, [workload.sshd]);
 
     // Function Compute cold start of the detectors (require + initialize), median of 7 fresh processes.
     const cold: Record<string, { requireMs: number; initializeMs: number }> = {};
@@ -164,6 +163,7 @@ async function main(): Promise<void> {
       rules: loaded.rules.length,
       wholeProcess: { rounds: o.rounds, cli: cliMedian, baseline: baseMedian, wallRatio: round(wallRatio), cpuRatio: round(cpuRatio) },
       warm: { rounds: o.warmRounds, ratio: round(warm.ratio), eventsPerSecond: warm.eventsPerSecond, microsecondsPerEvent: warm.microsecondsPerEvent },
+      phases,
       fcColdStart: cold,
       piped,
       redis,
@@ -184,6 +184,7 @@ function report(r: {
   rules: number;
   wholeProcess: { rounds: number; cli: { wallMs: number; cpuMs: number; peakRssMB: number }; baseline: { wallMs: number; cpuMs: number; peakRssMB: number }; wallRatio: number; cpuRatio: number };
   warm: { rounds: number; ratio: number; eventsPerSecond: number; microsecondsPerEvent: number };
+  phases: Phases[];
   fcColdStart: Record<string, { requireMs: number; initializeMs: number }>;
   targets: Target[];
 }): string {
@@ -194,67 +195,14 @@ function report(r: {
     `                  parse-only baseline:         ${fmt(w.baseline.wallMs)} ms wall, ${fmt(w.baseline.cpuMs)} ms CPU, ${fmt(w.baseline.peakRssMB)} MB peak`,
     `                  ratio ${fmt(w.wallRatio)}× wall, ${fmt(w.cpuRatio)}× CPU (median of ${w.rounds} alternating pairs)`,
     `warm in process   ${fmt(r.warm.ratio)}× the baseline, ${r.warm.eventsPerSecond} events/s, ${fmt(r.warm.microsecondsPerEvent)} µs/event (median of ${r.warm.rounds} rounds)`,
+    `where it goes     warm, fastest of ${r.warm.rounds} rounds, CPU ms: baseline / read and normalize, no rules / pipeline`,
+    ...r.phases.map((p) => `                  ${p.input.padEnd(18)} ${fmt(p.baselineMs)} / ${fmt(p.normalizeMs)} (${fmt(p.normalizeMs / p.baselineMs)}×) / ${fmt(p.pipelineMs)} (${fmt(p.pipelineMs / p.baselineMs)}×)`),
     ...Object.entries(r.fcColdStart).map(([fn, c]) => `FC cold start     ${fn}: require ${fmt(c.requireMs)} ms + initialize ${fmt(c.initializeMs)} ms = ${fmt(c.requireMs + c.initializeMs)} ms`),
     '',
     ...r.targets.map((t) => `target  ${t.met === undefined ? 'skipped' : t.met ? 'met    ' : 'MISSED '}  ${t.name}: ${t.measured}${t.note ? ` (${t.note})` : ''}`),
     '',
   ];
   return lines.join('\n');
-}
-
-/**
- * Warm, in process: rounds of the parse-only baseline (the pipeline's own line reader,
- * JSON.parse or split), the pipeline (all bundled rules, memory store, batches as the
- * CLI makes them) and the baseline again, in CPU time; the first round warms up. Each
- * round's ratio is taken against the mean of its two baselines, and the median reported.
- */
-async function warmRounds(files: string[], rules: CompiledRule[], rounds: number): Promise<{ ratio: number; eventsPerSecond: number; microsecondsPerEvent: number }> {
-  const ratios: number[] = [];
-  const pipelineMs: number[] = [];
-  let events = 0;
-  for (let round = 0; round <= rounds; round++) {
-    const b0 = cpuMs();
-    await inProcessBaseline(files);
-    const b = cpuMs() - b0;
-    const p0 = cpuMs();
-    const summary = await replayFiles(files, new Alerter(new Detector(rules, new MemoryStateStore())), {
-      format: 'auto',
-      syslog: { year: 2026 },
-      chunkLines: MEMORY_BATCH_LINES,
-      endOfInput: true,
-      onAlert: () => undefined,
-      onSkipped: (e) => {
-        throw e;
-      },
-    });
-    const p = cpuMs() - p0;
-    const a0 = cpuMs();
-    await inProcessBaseline(files);
-    const a = cpuMs() - a0;
-    events = summary.events;
-    if (round === 0) continue;
-    ratios.push(p / ((a + b) / 2));
-    pipelineMs.push(p);
-  }
-  const ms = median(pipelineMs);
-  return { ratio: median(ratios), eventsPerSecond: Math.round((events / ms) * 1000), microsecondsPerEvent: (ms * 1000) / events };
-}
-
-async function inProcessBaseline(files: string[]): Promise<number> {
-  let touched = 0;
-  for (const file of files) {
-    const json = file.endsWith('.jsonl');
-    for await (const block of readLineBlocks(openInput(file))) {
-      for (let i = 0; i < block.count; i++) {
-        const line = block.line(i);
-        if (line === '') continue;
-        if (json) {
-          if ((JSON.parse(line) as { eventName?: string }).eventName) touched++;
-        } else if (line.split(' ')[2]) touched++;
-      }
-    }
-  }
-  return touched;
 }
 
 /** Whole-process wall time of fail2ban-regex with Debian's sshd filter against secmon replay, on the same sshd lines. */
@@ -302,16 +250,6 @@ async function redisRoundTrips(rules: CompiledRule[]): Promise<{ roundTrips: num
   } finally {
     server.kill('SIGTERM');
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 }
 
 function round(n: number): number {

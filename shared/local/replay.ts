@@ -49,7 +49,7 @@ export interface ReplayOptions {
  * they are still in the processor's cache, and the ones no rule wants die young;
  * only the state transaction waits for a whole batch (`chunkLines`).
  */
-const READ_LINES = 128;
+export const READ_LINES = 128;
 
 /** Lines per state transaction with the embedded memory store (the CLI's default; see the README's performance section). */
 export const MEMORY_BATCH_LINES = 1024;
