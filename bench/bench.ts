@@ -170,7 +170,8 @@ async function main(): Promise<void> {
       fail2ban,
       targets,
     };
-    if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    // A skipped target's `met` is null in JSON (undefined would drop the key).
+    if (o.json) process.stdout.write(`${JSON.stringify(result, (k, v) => (k === 'met' && v === undefined ? null : v))}\n`);
     else process.stdout.write(report(result));
   } finally {
     if (process.env.BENCH_KEEP_FILES) process.stderr.write(`kept ${dir}\n`);
